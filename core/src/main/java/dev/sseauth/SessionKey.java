@@ -1,0 +1,131 @@
+package dev.sseauth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A key that signs or verifies session tokens, pinned to one algorithm (RFC 8725 §3.1): HS256 with a
+ * secret of at least 256 bits, ES256 with a P-256 key, or RS256 with an RSA key of at least 2048 bits.
+ * A token names its key by {@code kid}; only configured keys are ever used (no {@code jku},
+ * {@code x5u} or embedded {@code jwk}).
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} shows no key material.
+ */
+public final class SessionKey {
+  private final JWK jwk;
+  private final JWSAlgorithm algorithm;
+
+  private SessionKey(JWK jwk, JWSAlgorithm algorithm) {
+    this.jwk = jwk;
+    this.algorithm = algorithm;
+  }
+
+  /**
+   * An HS256 key.
+   *
+   * @param kid the key id written into tokens; not empty
+   * @param secret the secret, at least 32 bytes; copied
+   * @throws IllegalArgumentException if the secret is shorter than 32 bytes or kid is empty
+   */
+  public static SessionKey hmac(String kid, byte[] secret) {
+    requireKid(kid);
+    if (secret.length < 32) {
+      throw new IllegalArgumentException(
+          "an HS256 secret must be at least 256 bits (32 bytes), but was " + secret.length * 8 + " bits");
+    }
+    return new SessionKey(new OctetSequenceKey.Builder(secret.clone()).keyID(kid).algorithm(JWSAlgorithm.HS256).build(),
+        JWSAlgorithm.HS256);
+  }
+
+  /**
+   * A key from a JWK (RFC 7517) that names its {@code kid} and its {@code alg} (HS256, ES256 or RS256).
+   * A JWK with a private part can sign; one without only verifies.
+   *
+   * @throws IllegalArgumentException if the JWK is malformed, lacks {@code kid} or {@code alg}, or the
+   *     algorithm does not fit the key
+   */
+  public static SessionKey fromJwk(JWK jwk) {
+    Objects.requireNonNull(jwk, "jwk");
+    requireKid(jwk.getKeyID());
+    if (jwk.getAlgorithm() == null) {
+      throw new IllegalArgumentException("JWK " + jwk.getKeyID() + " must name its alg (HS256, ES256 or RS256)");
+    }
+    JWSAlgorithm alg = JWSAlgorithm.parse(jwk.getAlgorithm().getName());
+    if (JWSAlgorithm.HS256.equals(alg) && jwk instanceof OctetSequenceKey oct) {
+      if (oct.toByteArray().length < 32) {
+        throw new IllegalArgumentException("JWK " + jwk.getKeyID() + ": an HS256 secret must be at least 256 bits");
+      }
+    } else if (JWSAlgorithm.ES256.equals(alg) && jwk instanceof ECKey ec) {
+      if (!Curve.P_256.equals(ec.getCurve())) {
+        throw new IllegalArgumentException("JWK " + jwk.getKeyID() + ": ES256 needs curve P-256");
+      }
+    } else if (JWSAlgorithm.RS256.equals(alg) && jwk instanceof RSAKey rsa) {
+      if (rsa.size() < 2048) {
+        throw new IllegalArgumentException("JWK " + jwk.getKeyID() + ": RS256 needs at least 2048 bits");
+      }
+    } else {
+      throw new IllegalArgumentException("JWK " + jwk.getKeyID() + ": alg " + alg
+          + " is not supported for key type " + jwk.getKeyType() + " (use HS256, ES256 or RS256)");
+    }
+    return new SessionKey(jwk, alg);
+  }
+
+  /**
+   * Every key of a JWK set document.
+   *
+   * @throws IllegalArgumentException if the document or a key is malformed (see {@link #fromJwk})
+   */
+  public static List<SessionKey> fromJwkSet(String json) {
+    JWKSet set;
+    try {
+      set = JWKSet.parse(json);
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("not a JWK set: " + e.getMessage(), e);
+    }
+    List<SessionKey> keys = new ArrayList<>();
+    for (JWK jwk : set.getKeys()) {
+      keys.add(fromJwk(jwk));
+    }
+    return List.copyOf(keys);
+  }
+
+  private static void requireKid(String kid) {
+    if (kid == null || kid.isEmpty()) {
+      throw new IllegalArgumentException("a session key needs a non-empty kid");
+    }
+  }
+
+  /** The key id. */
+  public String kid() {
+    return jwk.getKeyID();
+  }
+
+  /** The one algorithm this key is used with. */
+  public JWSAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  /** Whether this key has the private (or secret) part needed to sign. */
+  public boolean canSign() {
+    return jwk.isPrivate() || jwk instanceof OctetSequenceKey;
+  }
+
+  /** The key as a JWK, private part included if present. Never log it. */
+  public JWK jwk() {
+    return jwk;
+  }
+
+  @Override
+  public String toString() {
+    return "SessionKey[kid=" + kid() + ", alg=" + algorithm + ", canSign=" + canSign() + "]";
+  }
+}

@@ -1,0 +1,544 @@
+package dev.sseauth;
+
+import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.internal.PathMatcher;
+import dev.sseauth.spi.SseAuthStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The immutable configuration of an {@link SseAuth}: built with {@link #builder()} or read from
+ * {@code sseauth.*} properties with {@link #fromProperties}. Every value is validated when it is set
+ * and the whole in {@link Builder#build()}; a bad value fails with a message naming the key and the
+ * value. The README lists every key with its default.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SseAuthConfig {
+  private final List<String> paths;
+  private final String ticketPath;
+  private final String ticketParam;
+  private final Duration ticketTtl;
+  private final int maxTicketsPerSubject;
+  private final String resumeParam;
+  private final SessionKey signingKey;
+  private final List<SessionKey> verificationKeys;
+  private final Duration tokenTtl;
+  private final Duration rotateAfter;
+  private final Duration clockSkew;
+  private final String issuer;
+  private final String audience;
+  private final int maxTokenLength;
+  private final Duration sessionMaxLifetime;
+  private final HandshakeMode handshakeMode;
+  private final String authEvent;
+  private final String rotationEvent;
+  private final Duration retry;
+  private final char separator;
+  private final Set<String> allowedOrigins;
+  private final String storeName;
+  private final Map<String, String> storeProperties;
+  private final SseAuthStore store;
+  private final Duration storeTimeout;
+  private final Duration checkInterval;
+  private final Clock clock;
+  private final PathMatcher pathMatcher;
+
+  private SseAuthConfig(Builder b) {
+    paths = List.copyOf(b.paths);
+    ticketPath = b.ticketPath;
+    ticketParam = b.ticketParam;
+    ticketTtl = b.ticketTtl;
+    maxTicketsPerSubject = b.maxTicketsPerSubject;
+    resumeParam = b.resumeParam;
+    signingKey = b.signingKey;
+    verificationKeys = List.copyOf(b.verificationKeys);
+    tokenTtl = b.tokenTtl;
+    rotateAfter = b.rotateAfter;
+    clockSkew = b.clockSkew;
+    issuer = b.issuer;
+    audience = b.audience;
+    maxTokenLength = b.maxTokenLength;
+    sessionMaxLifetime = b.sessionMaxLifetime;
+    handshakeMode = b.handshakeMode;
+    authEvent = b.authEvent;
+    rotationEvent = b.rotationEvent;
+    retry = b.retry;
+    separator = b.separator;
+    allowedOrigins = Set.copyOf(b.allowedOrigins);
+    storeName = b.storeName;
+    storeProperties = Map.copyOf(b.storeProperties);
+    store = b.store;
+    storeTimeout = b.storeTimeout;
+    checkInterval = b.checkInterval;
+    clock = b.clock;
+    pathMatcher = new PathMatcher(paths);
+  }
+
+  /** A builder with every default set; a signing key must still be given. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads every {@code sseauth.*} key of {@code properties}; other keys are ignored.
+   *
+   * @throws IllegalArgumentException on an unknown {@code sseauth.*} key or a bad value, naming both
+   */
+  public static SseAuthConfig fromProperties(Properties properties) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String name : properties.stringPropertyNames()) {
+      map.put(name, properties.getProperty(name));
+    }
+    return fromMap(map);
+  }
+
+  /**
+   * Reads every {@code sseauth.*} key of {@code properties}; other keys are ignored.
+   *
+   * @throws IllegalArgumentException on an unknown {@code sseauth.*} key or a bad value, naming both
+   */
+  public static SseAuthConfig fromMap(Map<String, String> properties) {
+    return ConfigReader.read(properties, builder()).build();
+  }
+
+  /**
+   * Collects {@code sseauth.*} settings from the environment and system properties, for applications
+   * configured at deployment: an environment variable {@code SSEAUTH_TOKEN_TTL} sets
+   * {@code sseauth.token.ttl} (upper case, dots and dashes as underscores), and a system property of
+   * the same key overrides it. Pass the result, merged with your own settings, to {@link #fromMap}.
+   *
+   * @param env the environment, usually {@code System.getenv()}
+   * @param system the system properties, usually {@code System.getProperties()}
+   * @throws IllegalArgumentException on an {@code SSEAUTH_} variable that names no known key
+   */
+  public static Map<String, String> fromEnvironment(Map<String, String> env, Properties system) {
+    return ConfigReader.fromEnvironment(env, system);
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Path patterns guarded by the adapters ({@code sseauth.paths}). */
+  public List<String> paths() { return paths; }
+  /** Whether the request path (raw, without context path) is guarded; conservative: ambiguous paths are. */
+  public boolean guards(String rawPath) { return pathMatcher.matches(rawPath); }
+  /** Path of the ticket endpoint ({@code sseauth.ticket.path}). */
+  public String ticketPath() { return ticketPath; }
+  /** Query parameter carrying the ticket ({@code sseauth.ticket.param}). */
+  public String ticketParam() { return ticketParam; }
+  /** How long a ticket stays redeemable ({@code sseauth.ticket.ttl}). */
+  public Duration ticketTtl() { return ticketTtl; }
+  /** Outstanding tickets allowed per subject ({@code sseauth.ticket.max-per-subject}). */
+  public int maxTicketsPerSubject() { return maxTicketsPerSubject; }
+  /** Query parameter carrying the application's previous id on a fresh ticket ({@code sseauth.resume.param}). */
+  public String resumeParam() { return resumeParam; }
+  /** The key that signs new tokens. */
+  public SessionKey signingKey() { return signingKey; }
+  /** Every key that verifies tokens, the signing key included. */
+  public List<SessionKey> verificationKeys() { return verificationKeys; }
+  /** Lifetime of one session token ({@code sseauth.token.ttl}). */
+  public Duration tokenTtl() { return tokenTtl; }
+  /** Age at which a live stream's token is rotated ({@code sseauth.token.rotate-after}). */
+  public Duration rotateAfter() { return rotateAfter; }
+  /** Clock skew tolerated on exp/nbf/iat ({@code sseauth.token.clock-skew}). */
+  public Duration clockSkew() { return clockSkew; }
+  /** The {@code iss} claim, or null ({@code sseauth.token.issuer}). */
+  public String issuer() { return issuer; }
+  /** The {@code aud} claim, or null ({@code sseauth.token.audience}). */
+  public String audience() { return audience; }
+  /** Longest token accepted, in characters, checked before parsing ({@code sseauth.token.max-length}). */
+  public int maxTokenLength() { return maxTokenLength; }
+  /** Absolute cap on a session, however often it rotates ({@code sseauth.session.max-lifetime}). */
+  public Duration sessionMaxLifetime() { return sessionMaxLifetime; }
+  /** {@code sseauth.handshake.mode}. */
+  public HandshakeMode handshakeMode() { return handshakeMode; }
+  /** Event name of the handshake event ({@code sseauth.handshake.event}). */
+  public String authEvent() { return authEvent; }
+  /** Event name of silent rotation events, which no one listens to ({@code sseauth.rotation.event}). */
+  public String rotationEvent() { return rotationEvent; }
+  /** The {@code retry} sent in the handshake ({@code sseauth.handshake.retry}). */
+  public Duration retry() { return retry; }
+  /** Separator between token and previous id ({@code sseauth.id.separator}). */
+  public char separator() { return separator; }
+  /** Allowed {@code Origin} values; empty means any ({@code sseauth.origins}). */
+  public Set<String> allowedOrigins() { return allowedOrigins; }
+  /** The store name ({@code sseauth.store}); ignored if a store instance was given. */
+  public String storeName() { return storeName; }
+  /** The store's own {@code sseauth.<store>.*} properties. */
+  public Map<String, String> storeProperties() { return storeProperties; }
+  /** A store instance given programmatically, or null to create one by {@link #storeName()}. */
+  public SseAuthStore store() { return store; }
+  /** How long a store call may take before the request is refused with 503 ({@code sseauth.store.timeout}). */
+  public Duration storeTimeout() { return storeTimeout; }
+  /** How often live streams are checked for rotation and expiry ({@code sseauth.stream.check-interval}). */
+  public Duration checkInterval() { return checkInterval; }
+  /** The clock for all time decisions. */
+  public Clock clock() { return clock; }
+
+  @Override
+  public String toString() {
+    return "SseAuthConfig[paths=" + paths + ", store=" + storeName + ", mode=" + handshakeMode
+        + ", signingKey=" + (signingKey == null ? null : signingKey.kid()) + "]";
+  }
+
+  /**
+   * Builds an {@link SseAuthConfig}. Each setter validates its value and throws
+   * {@link IllegalArgumentException} naming the key and the value. Not thread-safe.
+   */
+  public static final class Builder {
+    private List<String> paths = List.of("/**");
+    private String ticketPath = "/sse/ticket";
+    private String ticketParam = "slt";
+    private Duration ticketTtl = Duration.ofSeconds(30);
+    private int maxTicketsPerSubject = 16;
+    private String resumeParam = "lastEventId";
+    private SessionKey signingKey;
+    private final List<SessionKey> verificationKeys = new ArrayList<>();
+    private Duration tokenTtl = Duration.ofHours(1);
+    private Duration rotateAfter = Duration.ofMinutes(10);
+    private Duration clockSkew = Duration.ofSeconds(30);
+    private String issuer;
+    private String audience;
+    private int maxTokenLength = 2048;
+    private Duration sessionMaxLifetime = Duration.ofHours(12);
+    private HandshakeMode handshakeMode = HandshakeMode.CONTINUE;
+    private String authEvent = "auth";
+    private String rotationEvent = "sseauth-rotate";
+    private Duration retry = Duration.ofSeconds(1);
+    private char separator = '_';
+    private Set<String> allowedOrigins = Set.of();
+    private String storeName = "memory";
+    private Map<String, String> storeProperties = Map.of();
+    private SseAuthStore store;
+    private Duration storeTimeout = Duration.ofSeconds(2);
+    private Duration checkInterval = Duration.ofSeconds(1);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    private Builder(SseAuthConfig c) {
+      paths = c.paths;
+      ticketPath = c.ticketPath;
+      ticketParam = c.ticketParam;
+      ticketTtl = c.ticketTtl;
+      maxTicketsPerSubject = c.maxTicketsPerSubject;
+      resumeParam = c.resumeParam;
+      signingKey = c.signingKey;
+      for (SessionKey k : c.verificationKeys) {
+        if (k != c.signingKey) {
+          verificationKeys.add(k);
+        }
+      }
+      tokenTtl = c.tokenTtl;
+      rotateAfter = c.rotateAfter;
+      clockSkew = c.clockSkew;
+      issuer = c.issuer;
+      audience = c.audience;
+      maxTokenLength = c.maxTokenLength;
+      sessionMaxLifetime = c.sessionMaxLifetime;
+      handshakeMode = c.handshakeMode;
+      authEvent = c.authEvent;
+      rotationEvent = c.rotationEvent;
+      retry = c.retry;
+      separator = c.separator;
+      allowedOrigins = c.allowedOrigins;
+      storeName = c.storeName;
+      storeProperties = c.storeProperties;
+      store = c.store;
+      storeTimeout = c.storeTimeout;
+      checkInterval = c.checkInterval;
+      clock = c.clock;
+    }
+
+    /** {@code sseauth.paths}: guarded path patterns: {@code /events}, {@code /events/*}, {@code /feeds/**}. */
+    public Builder paths(List<String> patterns) {
+      if (patterns.isEmpty()) {
+        throw bad("sseauth.paths", "", "must name at least one path pattern");
+      }
+      for (String p : patterns) {
+        PathMatcher.validate(p);
+      }
+      this.paths = List.copyOf(patterns);
+      return this;
+    }
+
+    /** {@code sseauth.ticket.path}: where the adapters serve the ticket endpoint. */
+    public Builder ticketPath(String path) {
+      if (path == null || !path.startsWith("/") || path.contains("*")) {
+        throw bad("sseauth.ticket.path", path, "must be an absolute path without wildcards");
+      }
+      this.ticketPath = path;
+      return this;
+    }
+
+    /** {@code sseauth.ticket.param}: the ticket's query parameter. */
+    public Builder ticketParam(String name) {
+      this.ticketParam = paramName("sseauth.ticket.param", name);
+      return this;
+    }
+
+    /** {@code sseauth.ticket.ttl}: 1s to 10m. */
+    public Builder ticketTtl(Duration ttl) {
+      this.ticketTtl = range("sseauth.ticket.ttl", ttl, Duration.ofSeconds(1), Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** {@code sseauth.ticket.max-per-subject}: 1 to 10,000. */
+    public Builder maxTicketsPerSubject(int max) {
+      if (max < 1 || max > 10_000) {
+        throw bad("sseauth.ticket.max-per-subject", String.valueOf(max), "must be between 1 and 10000");
+      }
+      this.maxTicketsPerSubject = max;
+      return this;
+    }
+
+    /** {@code sseauth.resume.param}: the resume query parameter (previous id, never a token). */
+    public Builder resumeParam(String name) {
+      this.resumeParam = paramName("sseauth.resume.param", name);
+      return this;
+    }
+
+    /** Signs new tokens with {@code key} (which also verifies). */
+    public Builder signingKey(SessionKey key) {
+      if (!key.canSign()) {
+        throw bad("sseauth.token.signing-kid", key.kid(), "names a key without a private part");
+      }
+      this.signingKey = key;
+      return this;
+    }
+
+    /** Adds keys that only verify, such as the previous signing key during key rotation. */
+    public Builder verificationKeys(List<SessionKey> keys) {
+      this.verificationKeys.addAll(keys);
+      return this;
+    }
+
+    /** {@code sseauth.token.secret}: shorthand for an HS256 signing key with kid {@code k1}. */
+    public Builder hmacSecret(byte[] secret) {
+      try {
+        return signingKey(SessionKey.hmac("k1", secret));
+      } catch (IllegalArgumentException e) {
+        throw bad("sseauth.token.secret", "***", e.getMessage());
+      }
+    }
+
+    /** {@code sseauth.token.ttl}: 1s to 7d. */
+    public Builder tokenTtl(Duration ttl) {
+      this.tokenTtl = range("sseauth.token.ttl", ttl, Duration.ofSeconds(1), Duration.ofDays(7));
+      return this;
+    }
+
+    /** {@code sseauth.token.rotate-after}: 1s to 7d, less than the token TTL. */
+    public Builder rotateAfter(Duration age) {
+      this.rotateAfter = range("sseauth.token.rotate-after", age, Duration.ofSeconds(1), Duration.ofDays(7));
+      return this;
+    }
+
+    /** {@code sseauth.token.clock-skew}: 0 to 5m. */
+    public Builder clockSkew(Duration skew) {
+      this.clockSkew = range("sseauth.token.clock-skew", skew, Duration.ZERO, Duration.ofMinutes(5));
+      return this;
+    }
+
+    /** {@code sseauth.token.issuer}: the {@code iss} claim written and required; null for none. */
+    public Builder issuer(String issuer) {
+      this.issuer = emptyToNull(issuer);
+      return this;
+    }
+
+    /** {@code sseauth.token.audience}: the {@code aud} claim written and required; null for none. */
+    public Builder audience(String audience) {
+      this.audience = emptyToNull(audience);
+      return this;
+    }
+
+    /** {@code sseauth.token.max-length}: 256 to 8192 characters. */
+    public Builder maxTokenLength(int max) {
+      if (max < 256 || max > 8192) {
+        throw bad("sseauth.token.max-length", String.valueOf(max), "must be between 256 and 8192");
+      }
+      this.maxTokenLength = max;
+      return this;
+    }
+
+    /** {@code sseauth.session.max-lifetime}: 1s to 30d. */
+    public Builder sessionMaxLifetime(Duration max) {
+      this.sessionMaxLifetime = range("sseauth.session.max-lifetime", max, Duration.ofSeconds(1), Duration.ofDays(30));
+      return this;
+    }
+
+    /** {@code sseauth.handshake.mode}: {@code continue} or {@code reconnect}. */
+    public Builder handshakeMode(HandshakeMode mode) {
+      this.handshakeMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** {@code sseauth.handshake.event}: the auth event's name. */
+    public Builder authEvent(String name) {
+      this.authEvent = eventName("sseauth.handshake.event", name);
+      return this;
+    }
+
+    /** {@code sseauth.rotation.event}: the silent rotation event's name; no page may listen to it. */
+    public Builder rotationEvent(String name) {
+      this.rotationEvent = eventName("sseauth.rotation.event", name);
+      return this;
+    }
+
+    /** {@code sseauth.handshake.retry}: the reconnection delay sent to browsers, 0 to 1h. */
+    public Builder retry(Duration retry) {
+      this.retry = range("sseauth.handshake.retry", retry, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * {@code sseauth.id.separator}: one printable ASCII character that is not a letter, digit,
+     * {@code .}, {@code -} or {@code ~} (those occur in tokens).
+     */
+    public Builder separator(char c) {
+      if (c < 0x21 || c > 0x7e || Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '~') {
+        throw bad("sseauth.id.separator", String.valueOf(c),
+            "must be one printable ASCII character other than a letter, digit, '.', '-' or '~'");
+      }
+      this.separator = c;
+      return this;
+    }
+
+    /** {@code sseauth.origins}: allowed {@code Origin} values such as {@code https://app.example}; empty for any. */
+    public Builder allowedOrigins(Set<String> origins) {
+      for (String o : origins) {
+        if (!o.matches("(?i)https?://[a-z0-9.\\-\\[\\]:]+")) {
+          throw bad("sseauth.origins", o, "must list origins like https://app.example or http://localhost:8080");
+        }
+      }
+      this.allowedOrigins = new LinkedHashSet<>(origins);
+      return this;
+    }
+
+    /** {@code sseauth.store}: the store name, found through {@link java.util.ServiceLoader}. */
+    public Builder storeName(String name) {
+      if (name == null || !name.matches("[a-z][a-z0-9-]*")) {
+        throw bad("sseauth.store", name, "must be a store name such as memory, redis or jdbc");
+      }
+      this.storeName = name;
+      return this;
+    }
+
+    /** The store's own {@code sseauth.<store>.*} properties, passed to its provider. */
+    public Builder storeProperties(Map<String, String> properties) {
+      this.storeProperties = Map.copyOf(properties);
+      return this;
+    }
+
+    /** Uses this store instance instead of creating one by name. The {@link SseAuth} closes it. */
+    public Builder store(SseAuthStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** {@code sseauth.store.timeout}: 10ms to 1m. */
+    public Builder storeTimeout(Duration timeout) {
+      this.storeTimeout = range("sseauth.store.timeout", timeout, Duration.ofMillis(10), Duration.ofMinutes(1));
+      return this;
+    }
+
+    /** {@code sseauth.stream.check-interval}: how often live streams are checked, 10ms to 10s. */
+    public Builder checkInterval(Duration interval) {
+      this.checkInterval = range("sseauth.stream.check-interval", interval, Duration.ofMillis(10), Duration.ofSeconds(10));
+      return this;
+    }
+
+    /** The clock for every time decision; tests pass a clock they advance. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Checks the values together and builds.
+     *
+     * @throws IllegalArgumentException if no signing key is set, the rotation age is not below the
+     *     token TTL, two keys share a kid, or the parameters collide
+     */
+    public SseAuthConfig build() {
+      if (signingKey == null) {
+        throw new IllegalArgumentException(
+            "sseauth.token.secret (or sseauth.token.jwks-file with sseauth.token.signing-kid) must be set");
+      }
+      if (rotateAfter.compareTo(tokenTtl) >= 0) {
+        throw bad("sseauth.token.rotate-after", ConfigReader.format(rotateAfter),
+            "must be less than sseauth.token.ttl (" + ConfigReader.format(tokenTtl) + ")");
+      }
+      if (ticketParam.equals(resumeParam)) {
+        throw bad("sseauth.resume.param", resumeParam, "must differ from sseauth.ticket.param");
+      }
+      if (authEvent.equals(rotationEvent)) {
+        throw bad("sseauth.rotation.event", rotationEvent, "must differ from sseauth.handshake.event");
+      }
+      Set<String> kids = new LinkedHashSet<>();
+      kids.add(signingKey.kid());
+      List<SessionKey> all = new ArrayList<>();
+      all.add(signingKey);
+      for (SessionKey k : verificationKeys) {
+        if (k.kid().equals(signingKey.kid()) && k.jwk().equals(signingKey.jwk())) {
+          continue;
+        }
+        if (!kids.add(k.kid())) {
+          throw bad("sseauth.token.jwks-file", k.kid(), "two keys share this kid");
+        }
+        all.add(k);
+      }
+      List<SessionKey> extra = new ArrayList<>(verificationKeys);
+      verificationKeys.clear();
+      verificationKeys.addAll(all);
+      try {
+        return new SseAuthConfig(this);
+      } finally {
+        verificationKeys.clear();
+        verificationKeys.addAll(extra);
+      }
+    }
+
+    private static String paramName(String key, String name) {
+      if (name == null || !name.matches("[A-Za-z0-9_.\\-]{1,64}")) {
+        throw bad(key, name, "must be 1 to 64 of A-Z a-z 0-9 _ . -");
+      }
+      return name;
+    }
+
+    private static String eventName(String key, String name) {
+      if (name == null || !name.matches("[A-Za-z0-9_.\\-]{1,64}") || name.equals("message")) {
+        throw bad(key, name, "must be 1 to 64 of A-Z a-z 0-9 _ . - and not 'message'");
+      }
+      return name;
+    }
+
+    private static Duration range(String key, Duration value, Duration min, Duration max) {
+      Objects.requireNonNull(value, key);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw bad(key, ConfigReader.format(value),
+            "must be between " + ConfigReader.format(min) + " and " + ConfigReader.format(max));
+      }
+      return value;
+    }
+
+    private static String emptyToNull(String s) {
+      return s == null || s.isBlank() ? null : s;
+    }
+
+    private static IllegalArgumentException bad(String key, String value, String rule) {
+      return new IllegalArgumentException(key + " " + rule + ", but was '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.sseauth.internal;
+
+import dev.sseauth.LiveStream;
+import dev.sseauth.Reason;
+import dev.sseauth.SessionInfo;
+import dev.sseauth.StreamOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A tracked live stream. The sweeper thread calls {@link #check}; rotation results arrive on store
+ * threads; the rewriter is touched only by the adapter's serialised writes and by tasks handed to
+ * {@link StreamOutput#execute}.
+ */
+final class DefaultLiveStream implements LiveStream {
+  private final DefaultSseAuth owner;
+  private final StreamOutput output;
+  private final SseIdRewriter rewriter;
+  private final AtomicBoolean rotating = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile SessionInfo session;
+  private volatile Instant rotateAt;
+
+  DefaultLiveStream(DefaultSseAuth owner, StreamOutput output, SseIdRewriter rewriter, SessionInfo session, Instant rotateAt) {
+    this.owner = owner;
+    this.output = DefaultSseAuth.checked(output);
+    this.rewriter = rewriter;
+    this.session = session;
+    this.rotateAt = rotateAt;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len, OutputStream out) throws IOException {
+    rewriter.rewrite(b, off, len, out);
+  }
+
+  @Override
+  public SessionInfo session() {
+    return session;
+  }
+
+  void check(Instant now) {
+    if (closed.get()) {
+      return;
+    }
+    SessionInfo s = session;
+    if (!now.isBefore(s.expiresAt())) {
+      end(now.isBefore(owner.sessionCap(s)) ? Reason.TOKEN_EXPIRED : Reason.SESSION_EXPIRED);
+    } else if (!now.isBefore(rotateAt) && rotating.compareAndSet(false, true)) {
+      owner.rotate(this);
+    }
+  }
+
+  void rotated(String wireToken, SessionInfo newSession, Instant nextRotation) {
+    session = newSession;
+    rotateAt = nextRotation;
+    rotating.set(false);
+    output.execute(() -> {
+      if (closed.get()) {
+        return;
+      }
+      byte[] event = rewriter.rotate(wireToken);
+      if (event.length > 0) {
+        try {
+          output.write(event);
+        } catch (IOException e) {
+          close(); // the client is gone; the adapter ends the response
+        }
+      }
+    });
+  }
+
+  void rotationFailed() {
+    rotating.set(false);
+  }
+
+  void end(Reason reason) {
+    if (closed.compareAndSet(false, true)) {
+      owner.forget(this);
+      output.end(reason);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      owner.forget(this);
+    }
+  }
+}

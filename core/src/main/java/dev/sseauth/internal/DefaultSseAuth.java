@@ -1,0 +1,366 @@
+package dev.sseauth.internal;
+
+import dev.sseauth.Allowed;
+import dev.sseauth.Decision;
+import dev.sseauth.Denied;
+import dev.sseauth.HandshakeMode;
+import dev.sseauth.IssuedTicket;
+import dev.sseauth.Reason;
+import dev.sseauth.SessionInfo;
+import dev.sseauth.SseAuth;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.SsePrincipal;
+import dev.sseauth.StreamOutput;
+import dev.sseauth.StreamRequest;
+import dev.sseauth.TicketOutcome;
+import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.StoreContext;
+import dev.sseauth.spi.StoreProvider;
+import dev.sseauth.spi.TicketGrant;
+import java.io.ByteArrayOutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The implementation of {@link SseAuth}. Thread-safe. */
+public final class DefaultSseAuth implements SseAuth {
+  private static final Logger LOG = System.getLogger("dev.sseauth");
+  private static final Map<Reason, CompletableFuture<Decision>> DENIALS = new EnumMap<>(Reason.class);
+
+  static {
+    for (Reason r : Reason.values()) {
+      DENIALS.put(r, CompletableFuture.completedFuture(new Denied(r)));
+    }
+  }
+
+  private final SseAuthConfig config;
+  private final SseAuthStore store;
+  private final StoreGuard guard;
+  private final TokenService tokens;
+  private final Clock clock;
+  private final Set<DefaultLiveStream> streams = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService sweeper;
+  private final AutoCloseable subscription;
+
+  private DefaultSseAuth(SseAuthConfig config, SseAuthStore store) {
+    this.config = config;
+    this.store = store;
+    this.clock = config.clock();
+    this.tokens = new TokenService(config);
+    this.guard = new StoreGuard(config.store() != null ? store.getClass().getSimpleName() : config.storeName(),
+        config.storeTimeout());
+    this.subscription = store.subscribe(this::onRevocation);
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sse-auth-streams");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = config.checkInterval().toMillis();
+    sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** @see SseAuth#create */
+  public static SseAuth create(SseAuthConfig config) {
+    Objects.requireNonNull(config, "config");
+    SseAuthStore store = config.store();
+    if (store == null) {
+      StoreProvider provider = ConfigReader.providers().get(config.storeName());
+      if (provider == null) {
+        throw new IllegalArgumentException("sseauth.store names no store on the class path, but was '"
+            + config.storeName() + "' (available: " + ConfigReader.providers().keySet() + ")");
+      }
+      store = provider.create(new StoreContext(config.storeProperties(), config.clock()));
+    }
+    return new DefaultSseAuth(config, store);
+  }
+
+  @Override
+  public SseAuthConfig config() {
+    return config;
+  }
+
+  // ---- tickets ----
+
+  @Override
+  public CompletionStage<TicketOutcome> issueTicket(SsePrincipal principal) {
+    Objects.requireNonNull(principal, "principal");
+    String ticket = Tickets.newTicket();
+    Instant now = clock.instant();
+    TicketGrant grant = new TicketGrant(principal.subject(), principal.attributes(), now, now.plus(config.ticketTtl()));
+    return guard.call(() -> store.putTicket(Tickets.hash(ticket), grant, config.maxTicketsPerSubject()))
+        .handle((stored, e) -> {
+          if (e != null) {
+            return new Denied(Reason.STORE_UNAVAILABLE);
+          }
+          if (!stored) {
+            LOG.log(Level.DEBUG, "ticket refused: subject {0} has too many outstanding", principal.subject());
+            return new Denied(Reason.TOO_MANY_TICKETS);
+          }
+          return new IssuedTicket(ticket, config.ticketTtl(), config.ticketParam());
+        });
+  }
+
+  // ---- the decision ----
+
+  @Override
+  public CompletionStage<Decision> decide(StreamRequest request) {
+    Objects.requireNonNull(request, "request");
+    CompletableFuture<Decision> result;
+    try {
+      result = judge(request);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "unexpected failure judging a stream request: {0}", e.getClass().getName());
+      return deny(Reason.INVALID_TOKEN);
+    }
+    return result.thenApply(d -> {
+      if (d instanceof Denied denied) {
+        LOG.log(Level.DEBUG, "stream request denied: {0}", denied.reason());
+      }
+      return d;
+    });
+  }
+
+  private CompletableFuture<Decision> judge(StreamRequest r) {
+    if (!"GET".equals(r.method())) {
+      return deny(Reason.METHOD_NOT_ALLOWED);
+    }
+    if (!config.allowedOrigins().isEmpty() && r.origin() != null && !config.allowedOrigins().contains(r.origin())) {
+      return deny(Reason.ORIGIN_NOT_ALLOWED);
+    }
+    String appQuery = QueryParams.without(r.rawQuery(), config.ticketParam(), config.resumeParam());
+    String lastEventId = r.lastEventId();
+    if (lastEventId == null || lastEventId.isEmpty()) {
+      return redeem(r, appQuery, Reason.NO_CREDENTIALS);
+    }
+    CompositeIds.Parts parts = CompositeIds.parse(lastEventId, config.separator(), config.maxTokenLength());
+    if (parts == null) {
+      return redeem(r, appQuery, Reason.INVALID_TOKEN);
+    }
+    TokenService.Result result = tokens.verify(parts.jws(), clock.instant());
+    if (result instanceof TokenService.Refused refused) {
+      return redeem(r, appQuery, refused.reason());
+    }
+    TokenService.Verified v = (TokenService.Verified) result;
+    SessionInfo s = v.session();
+    return guard.call(() -> store.revocationStatus(s.sessionId(), s.principal().subject()))
+        .handle((status, e) -> e == null ? status : null)
+        .thenCompose(status -> {
+          if (status == null) {
+            return deny(Reason.STORE_UNAVAILABLE);
+          }
+          if (status.revokes(s.sessionStart())) {
+            return redeem(r, appQuery, Reason.SESSION_REVOKED);
+          }
+          return CompletableFuture.completedFuture(resumed(v, parts.jws(), parts.previousId(), appQuery));
+        });
+  }
+
+  /** A valid token reconnected: stream on, rotating at once if the token is due. */
+  private Decision resumed(TokenService.Verified v, String jws, String previousId, String appQuery) {
+    Instant now = clock.instant();
+    ByteArrayOutputStream hs = new ByteArrayOutputStream();
+    if (config.handshakeMode() == HandshakeMode.RECONNECT) {
+      ascii(hs, "retry: " + config.retry().toMillis() + "\n\n"); // undo the handshake's retry: 0
+    }
+    SessionInfo session = v.session();
+    Instant issuedAt = v.issuedAt();
+    String wire = CompositeIds.toWire(jws);
+    if (!now.isBefore(issuedAt.plus(config.rotateAfter()))) {
+      TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(), now);
+      session = m.session();
+      issuedAt = m.issuedAt();
+      wire = CompositeIds.toWire(m.jws());
+      ascii(hs, "event: " + config.rotationEvent() + "\nid: " + wire + config.separator());
+      utf8(hs, previousId);
+      ascii(hs, "\ndata:\n\n");
+    }
+    return allowed(session, issuedAt, wire, previousId, appQuery, hs.toByteArray(), false);
+  }
+
+  private CompletableFuture<Decision> redeem(StreamRequest r, String appQuery, Reason otherwise) {
+    List<String> tickets = QueryParams.values(r.rawQuery(), config.ticketParam());
+    if (tickets.isEmpty()) {
+      return deny(otherwise);
+    }
+    if (tickets.size() > 1) {
+      return deny(Reason.AMBIGUOUS_TICKET);
+    }
+    List<String> resume = QueryParams.values(r.rawQuery(), config.resumeParam());
+    String previousId = resume.isEmpty() ? "" : resume.get(0);
+    if (resume.size() > 1 || previousId.indexOf('\r') >= 0 || previousId.indexOf('\n') >= 0 || previousId.indexOf('\0') >= 0) {
+      return deny(Reason.BAD_RESUME_ID);
+    }
+    String ticket = tickets.get(0);
+    if (!Tickets.wellFormed(ticket)) {
+      return deny(Reason.INVALID_TICKET);
+    }
+    String sessionId = Tickets.randomId(16);
+    return guard.call(() -> store.takeTicket(Tickets.hash(ticket)))
+        .handle((grant, e) -> e == null ? grant : null)
+        .thenCompose(grant -> {
+          if (grant == null) {
+            return deny(Reason.STORE_UNAVAILABLE);
+          }
+          if (grant.isEmpty() || !clock.instant().isBefore(grant.get().expiresAt())) {
+            return deny(Reason.INVALID_TICKET);
+          }
+          TicketGrant g = grant.get();
+          return guard.call(() -> store.revocationStatus(sessionId, g.subject()))
+              .handle((status, e) -> e == null ? status : null)
+              .thenCompose(status -> {
+                if (status == null) {
+                  return deny(Reason.STORE_UNAVAILABLE);
+                }
+                if (status.subjectRevokedAt() != null && !g.issuedAt().isAfter(status.subjectRevokedAt())) {
+                  return deny(Reason.INVALID_TICKET); // issued before "log out everywhere"
+                }
+                return CompletableFuture.completedFuture(started(g, sessionId, previousId, appQuery));
+              });
+        });
+  }
+
+  /** A ticket was redeemed: a new session. */
+  private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery) {
+    Instant now = clock.instant();
+    TokenService.Minted m = tokens.mint(new SsePrincipal(g.subject(), g.attributes()), sessionId, now, now);
+    String wire = CompositeIds.toWire(m.jws());
+    boolean reconnect = config.handshakeMode() == HandshakeMode.RECONNECT;
+    ByteArrayOutputStream hs = new ByteArrayOutputStream();
+    ascii(hs, "retry: " + (reconnect ? 0 : config.retry().toMillis()) + "\nevent: " + config.authEvent()
+        + "\nid: " + wire + config.separator());
+    utf8(hs, previousId);
+    ascii(hs, "\ndata: {\"session\":\"valid\"}\n\n");
+    LOG.log(Level.DEBUG, "ticket redeemed: subject {0}, session {1}", g.subject(), sessionId);
+    return allowed(m.session(), m.issuedAt(), wire, previousId, appQuery, hs.toByteArray(), reconnect);
+  }
+
+  private Allowed allowed(SessionInfo session, Instant issuedAt, String wire, String previousId, String appQuery,
+      byte[] handshake, boolean end) {
+    boolean afterHandshake = handshake.length > 0;
+    StreamGrant grant = output -> {
+      DefaultLiveStream s = new DefaultLiveStream(this, output,
+          new SseIdRewriter(wire, config.separator(), previousId, config.rotationEvent(), afterHandshake),
+          session, issuedAt.plus(config.rotateAfter()));
+      streams.add(s);
+      return s;
+    };
+    return new Allowed(session, previousId, appQuery, handshake, end, grant);
+  }
+
+  private static CompletableFuture<Decision> deny(Reason reason) {
+    return DENIALS.get(reason);
+  }
+
+  private static void ascii(ByteArrayOutputStream out, String s) {
+    out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static void utf8(ByteArrayOutputStream out, String s) {
+    out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  // ---- live streams: rotation, expiry, revocation ----
+
+  private void sweep() {
+    try {
+      Instant now = clock.instant();
+      for (DefaultLiveStream s : streams) {
+        s.check(now);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "sse-auth stream check failed: {0}", e.getClass().getName());
+    }
+  }
+
+  /** Rotates a live stream's token, unless its session was revoked meanwhile. Called by the sweeper. */
+  void rotate(DefaultLiveStream s) {
+    SessionInfo session = s.session();
+    guard.call(() -> store.revocationStatus(session.sessionId(), session.principal().subject()))
+        .whenComplete((status, e) -> {
+          if (e != null) {
+            s.rotationFailed(); // retried at the next check; the stream ends when the token expires
+          } else if (status.revokes(session.sessionStart())) {
+            s.end(Reason.SESSION_REVOKED);
+          } else {
+            Instant now = clock.instant();
+            TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(), now);
+            s.rotated(CompositeIds.toWire(m.jws()), m.session(), m.issuedAt().plus(config.rotateAfter()));
+          }
+        });
+  }
+
+  void forget(DefaultLiveStream s) {
+    streams.remove(s);
+  }
+
+  Instant sessionCap(SessionInfo s) {
+    return s.sessionStart().plus(config.sessionMaxLifetime());
+  }
+
+  private void onRevocation(Revocation r) {
+    for (DefaultLiveStream s : streams) {
+      SessionInfo session = s.session();
+      if (r.applies(session.sessionId(), session.principal().subject(), session.sessionStart())) {
+        s.end(Reason.SESSION_REVOKED);
+      }
+    }
+  }
+
+  /** How many live streams are tracked; for tests and metrics. */
+  public int liveStreams() {
+    return streams.size();
+  }
+
+  // ---- revocation ----
+
+  @Override
+  public CompletionStage<Void> revokeSession(String sessionId) {
+    return revoke(Revocation.Kind.SESSION, sessionId);
+  }
+
+  @Override
+  public CompletionStage<Void> revokeSubject(String subject) {
+    return revoke(Revocation.Kind.SUBJECT, subject);
+  }
+
+  private CompletionStage<Void> revoke(Revocation.Kind kind, String id) {
+    Objects.requireNonNull(id, "id");
+    Instant now = clock.instant();
+    // a token minted before now expires by now + TTL; rotation of a revoked session mints none
+    Revocation r = new Revocation(kind, id, now, now.plus(config.tokenTtl()).plus(config.clockSkew()));
+    return guard.call(() -> store.revoke(r)).thenRun(() ->
+        LOG.log(Level.INFO, "revoked {0} {1}", kind == Revocation.Kind.SESSION ? "session" : "subject", id));
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "closing the revocation subscription failed: {0}", e.getClass().getName());
+    }
+    for (DefaultLiveStream s : streams) {
+      s.close();
+    }
+    store.close();
+  }
+
+  static StreamOutput checked(StreamOutput o) {
+    return Objects.requireNonNull(o, "output");
+  }
+}

@@ -1,0 +1,144 @@
+package dev.sseauth.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.RevocationStatus;
+import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.TicketGrant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The single-node store: Caffeine caches expiring by the configured clock. Tickets are bounded by
+ * {@code sseauth.memory.max-entries} (an evicted ticket fails closed: it no longer redeems);
+ * revocations are never evicted early, only when they expire. Thread-safe; completes every stage
+ * before returning.
+ */
+public final class MemoryStore implements SseAuthStore {
+  private final Clock clock;
+  private final Cache<String, TicketGrant> tickets;
+  private final ConcurrentHashMap<String, Set<String>> ticketsBySubject = new ConcurrentHashMap<>();
+  private final Cache<String, Kept> revokedSessions;
+  private final Cache<String, Kept> revokedSubjects;
+  private final CopyOnWriteArrayList<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
+
+  /** A store with at most {@code maxTickets} outstanding tickets, expiring by {@code clock}. */
+  public MemoryStore(Clock clock, long maxTickets) {
+    this.clock = clock;
+    this.tickets = Caffeine.newBuilder()
+        .ticker(() -> nanos(clock.instant()))
+        .maximumSize(maxTickets)
+        .expireAfter(Expiry.<String, TicketGrant>creating((k, g) -> until(g.expiresAt())))
+        .build();
+    this.revokedSessions = revocationCache(clock);
+    this.revokedSubjects = revocationCache(clock);
+  }
+
+  private record Kept(Instant revokedAt, Instant keepUntil) {}
+
+  private Cache<String, Kept> revocationCache(Clock clock) {
+    return Caffeine.newBuilder()
+        .ticker(() -> nanos(clock.instant()))
+        .expireAfter(new Expiry<String, Kept>() {
+          @Override
+          public long expireAfterCreate(String key, Kept value, long currentTime) {
+            return until(value.keepUntil()).toNanos();
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, Kept value, long currentTime, long currentDuration) {
+            return until(value.keepUntil()).toNanos();
+          }
+
+          @Override
+          public long expireAfterRead(String key, Kept value, long currentTime, long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .build();
+  }
+
+  private static long nanos(Instant i) {
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private Duration until(Instant t) {
+    Duration d = Duration.between(clock.instant(), t);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  @Override
+  public CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject) {
+    boolean[] stored = {false};
+    ticketsBySubject.compute(grant.subject(), (subject, hashes) -> {
+      Set<String> live = new HashSet<>();
+      if (hashes != null) {
+        for (String h : hashes) {
+          if (tickets.getIfPresent(h) != null) {
+            live.add(h);
+          }
+        }
+      }
+      if (live.size() < maxPerSubject) {
+        tickets.put(ticketHash, grant);
+        live.add(ticketHash);
+        stored[0] = true;
+      }
+      return live.isEmpty() ? null : live;
+    });
+    return CompletableFuture.completedFuture(stored[0]);
+  }
+
+  @Override
+  public CompletionStage<Optional<TicketGrant>> takeTicket(String ticketHash) {
+    TicketGrant g = tickets.asMap().remove(ticketHash);
+    if (g == null || !clock.instant().isBefore(g.expiresAt())) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return CompletableFuture.completedFuture(Optional.of(g));
+  }
+
+  @Override
+  public CompletionStage<Void> revoke(Revocation r) {
+    Cache<String, Kept> cache = r.kind() == Revocation.Kind.SESSION ? revokedSessions : revokedSubjects;
+    cache.asMap().merge(r.id(), new Kept(r.revokedAt(), r.keepUntil()), (a, b) -> new Kept(
+        a.revokedAt().isAfter(b.revokedAt()) ? a.revokedAt() : b.revokedAt(),
+        a.keepUntil().isAfter(b.keepUntil()) ? a.keepUntil() : b.keepUntil()));
+    for (Consumer<Revocation> l : listeners) {
+      l.accept(r);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<RevocationStatus> revocationStatus(String sessionId, String subject) {
+    boolean session = revokedSessions.getIfPresent(sessionId) != null;
+    Kept subjectKept = revokedSubjects.getIfPresent(subject);
+    return CompletableFuture.completedFuture(!session && subjectKept == null
+        ? RevocationStatus.NONE
+        : new RevocationStatus(session, subjectKept == null ? null : subjectKept.revokedAt()));
+  }
+
+  @Override
+  public AutoCloseable subscribe(Consumer<Revocation> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  @Override
+  public void close() {
+    listeners.clear();
+    tickets.invalidateAll();
+  }
+}

@@ -1,0 +1,106 @@
+package dev.sseauth.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides whether a request path is guarded. Patterns: {@code /events} (that path), {@code /events/*}
+ * or {@code /events/**} (that path and everything below), {@code /**} (everything).
+ *
+ * <p>Matching errs towards guarding: the raw path is normalised the way the most lenient server would
+ * read it (path parameters after {@code ;} dropped, percent-decoded, {@code .} and {@code ..} resolved,
+ * repeated and trailing slashes ignored, case ignored), and a path that cannot be read unambiguously
+ * (bad percent-encoding, an encoded slash or backslash, {@code ..} above the root) is guarded.
+ * Immutable and thread-safe.
+ */
+public final class PathMatcher {
+  private final List<Pattern> patterns;
+
+  private record Pattern(List<String> segments, boolean prefix) {}
+
+  /** @throws IllegalArgumentException if a pattern is invalid, naming it */
+  public PathMatcher(List<String> patterns) {
+    List<Pattern> list = new ArrayList<>();
+    for (String p : patterns) {
+      validate(p);
+      boolean prefix = p.endsWith("/*") || p.endsWith("/**");
+      String base = prefix ? p.substring(0, p.lastIndexOf('/')) : p;
+      List<String> segs = normalise(base);
+      list.add(new Pattern(segs, prefix));
+    }
+    this.patterns = List.copyOf(list);
+  }
+
+  /** @throws IllegalArgumentException if {@code pattern} is not a supported path pattern */
+  public static void validate(String pattern) {
+    if (pattern == null || !pattern.startsWith("/")) {
+      throw new IllegalArgumentException("sseauth.paths must hold absolute path patterns, but was '" + pattern + "'");
+    }
+    String base = pattern.endsWith("/**") ? pattern.substring(0, pattern.length() - 3)
+        : pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
+    if (base.contains("*") || base.contains(";") || base.contains("%") || base.contains("\\")) {
+      throw new IllegalArgumentException("sseauth.paths supports /path, /path/* and /path/** only, but was '" + pattern + "'");
+    }
+  }
+
+  /** Whether the raw request path (as received, without query) is guarded. */
+  public boolean matches(String rawPath) {
+    List<String> segs = rawPath == null ? null : normalise(rawPath);
+    if (segs == null) {
+      return true; // ambiguous: guard it
+    }
+    for (Pattern p : patterns) {
+      if (p.prefix ? startsWith(segs, p.segments) : segs.equals(p.segments)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWith(List<String> segs, List<String> prefix) {
+    return segs.size() >= prefix.size() && segs.subList(0, prefix.size()).equals(prefix);
+  }
+
+  /** The path's segments, normalised; null if ambiguous. */
+  static List<String> normalise(String raw) {
+    if (raw.indexOf('\\') >= 0 || raw.indexOf('\0') >= 0) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (String seg : raw.split("/", -1)) {
+      int semi = seg.indexOf(';');
+      if (semi >= 0) {
+        seg = seg.substring(0, semi);
+      }
+      String decoded = decode(seg);
+      if (decoded == null || decoded.indexOf('/') >= 0 || decoded.indexOf('\\') >= 0 || decoded.indexOf(';') >= 0) {
+        return null;
+      }
+      if (decoded.isEmpty() || decoded.equals(".")) {
+        continue;
+      }
+      if (decoded.equals("..")) {
+        if (out.isEmpty()) {
+          return null;
+        }
+        out.remove(out.size() - 1);
+        continue;
+      }
+      out.add(decoded.toLowerCase(Locale.ROOT));
+    }
+    return out;
+  }
+
+  private static String decode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    String d = QueryParams.percentDecode(s, false);
+    if (d == null) {
+      return null;
+    }
+    // Double encoding (%252F) is decoded again: whatever a lenient server could make of it.
+    return d.indexOf('%') >= 0 ? decode(d) : d;
+  }
+}

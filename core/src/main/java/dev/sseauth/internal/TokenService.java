@@ -1,0 +1,256 @@
+package dev.sseauth.internal;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.sseauth.Reason;
+import dev.sseauth.SessionInfo;
+import dev.sseauth.SessionKey;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.SsePrincipal;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mints and verifies session tokens, following RFC 8725: one algorithm pinned per key, the key chosen
+ * by {@code kid} among configured keys only, headers that would supply or fetch a key refused, an
+ * explicit {@code typ}, exp/nbf/iat checked with a small skew, iss/aud when configured, and the size
+ * checked before parsing. Thread-safe.
+ */
+public final class TokenService {
+  /** The {@code typ} of every session token; a JWT of any other type never verifies. */
+  public static final JOSEObjectType TYPE = new JOSEObjectType("sseauth+jwt");
+  /** Claim: session start, epoch milliseconds. */
+  static final String SESSION_START = "sst";
+  /** Claim: the principal's attributes. */
+  static final String ATTRIBUTES = "att";
+
+  private final SseAuthConfig config;
+  private final SessionKey signingKey;
+  private final JWSSigner signer;
+  private final Map<String, Verifier> verifiers = new HashMap<>();
+
+  private record Verifier(SessionKey key, JWSVerifier verifier) {}
+
+  /** The outcome of {@link #verify}. */
+  public sealed interface Result permits Verified, Refused {}
+
+  /** A token that verified: the session and when the token was issued. */
+  public record Verified(SessionInfo session, Instant issuedAt) implements Result {}
+
+  /** A token that did not verify, and why. */
+  public record Refused(Reason reason) implements Result {}
+
+  private static final Refused INVALID = new Refused(Reason.INVALID_TOKEN);
+  private static final Refused EXPIRED = new Refused(Reason.TOKEN_EXPIRED);
+  private static final Refused SESSION_OVER = new Refused(Reason.SESSION_EXPIRED);
+
+  /** A freshly minted token: its compact JWS and the session it carries. */
+  public record Minted(String jws, SessionInfo session, Instant issuedAt) {
+    @Override
+    public String toString() {
+      return "Minted[jws=***, session=" + session + "]";
+    }
+  }
+
+  /** @throws IllegalArgumentException if a key cannot be used */
+  public TokenService(SseAuthConfig config) {
+    this.config = config;
+    this.signingKey = config.signingKey();
+    try {
+      this.signer = signer(signingKey.jwk());
+      for (SessionKey k : config.verificationKeys()) {
+        verifiers.put(k.kid(), new Verifier(k, verifier(k.jwk())));
+      }
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("unusable session key: " + e.getMessage(), e);
+    }
+  }
+
+  private static JWSSigner signer(JWK jwk) throws JOSEException {
+    if (jwk instanceof OctetSequenceKey oct) {
+      return new MACSigner(oct);
+    } else if (jwk instanceof ECKey ec) {
+      return new ECDSASigner(ec);
+    } else if (jwk instanceof RSAKey rsa) {
+      return new RSASSASigner(rsa);
+    }
+    throw new JOSEException("unsupported key type " + jwk.getKeyType());
+  }
+
+  private static JWSVerifier verifier(JWK jwk) throws JOSEException {
+    if (jwk instanceof OctetSequenceKey oct) {
+      return new MACVerifier(oct);
+    } else if (jwk instanceof ECKey ec) {
+      return new ECDSAVerifier(ec.toPublicJWK());
+    } else if (jwk instanceof RSAKey rsa) {
+      return new RSASSAVerifier(rsa.toPublicJWK());
+    }
+    throw new JOSEException("unsupported key type " + jwk.getKeyType());
+  }
+
+  /**
+   * Mints a token for a session: a new one (fresh {@code sid}, start now) or a rotation (same
+   * {@code sid} and start). The expiry never passes the session's absolute cap.
+   */
+  public Minted mint(SsePrincipal principal, String sessionId, Instant sessionStart, Instant now) {
+    Instant cap = sessionStart.plus(config.sessionMaxLifetime());
+    Instant exp = now.plus(config.tokenTtl());
+    if (exp.isAfter(cap)) {
+      exp = cap;
+    }
+    // JWT NumericDate has second precision: keep exp exact by truncating both
+    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
+    exp = Instant.ofEpochSecond(exp.getEpochSecond());
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+        .subject(principal.subject())
+        .claim("sid", sessionId)
+        .jwtID(Tickets.randomId(9))
+        .issueTime(Date.from(iat))
+        .expirationTime(Date.from(exp))
+        .claim(SESSION_START, sessionStart.toEpochMilli());
+    if (config.issuer() != null) {
+      claims.issuer(config.issuer());
+    }
+    if (config.audience() != null) {
+      claims.audience(config.audience());
+    }
+    if (!principal.attributes().isEmpty()) {
+      claims.claim(ATTRIBUTES, new LinkedHashMap<>(principal.attributes()));
+    }
+    JWSHeader header = new JWSHeader.Builder(signingKey.algorithm()).type(TYPE).keyID(signingKey.kid()).build();
+    SignedJWT jwt = new SignedJWT(header, claims.build());
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing a session token failed", e);
+    }
+    return new Minted(jwt.serialize(), new SessionInfo(principal, sessionId, sessionStart, exp), iat);
+  }
+
+  /**
+   * Verifies a compact JWS as a session token at {@code now}. Never throws for any input.
+   *
+   * @return {@link Verified}, or {@link Refused} with the reason
+   */
+  public Result verify(String jws, Instant now) {
+    if (jws.length() > config.maxTokenLength() || dots(jws) != 2) {
+      return INVALID;
+    }
+    SignedJWT jwt;
+    try {
+      jwt = SignedJWT.parse(jws);
+    } catch (ParseException | RuntimeException e) {
+      return INVALID;
+    }
+    JWSHeader h = jwt.getHeader();
+    if (!TYPE.equals(h.getType())
+        || h.getJWKURL() != null || h.getX509CertURL() != null || h.getJWK() != null
+        || h.getX509CertChain() != null || h.getX509CertSHA256Thumbprint() != null
+        || (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty())
+        || h.getKeyID() == null) {
+      return INVALID;
+    }
+    Verifier v = verifiers.get(h.getKeyID());
+    if (v == null || !v.key.algorithm().equals(h.getAlgorithm())) {
+      return INVALID;
+    }
+    try {
+      if (!jwt.verify(v.verifier)) {
+        return INVALID;
+      }
+    } catch (JOSEException | RuntimeException e) {
+      return INVALID;
+    }
+    try {
+      return claims(jwt.getJWTClaimsSet(), now);
+    } catch (ParseException | RuntimeException e) {
+      return INVALID;
+    }
+  }
+
+  private Result claims(JWTClaimsSet c, Instant now) throws ParseException {
+    Duration skew = config.clockSkew();
+    String sub = c.getSubject();
+    String sid = c.getStringClaim("sid");
+    Date iat = c.getIssueTime();
+    Date exp = c.getExpirationTime();
+    Long sst = c.getLongClaim(SESSION_START);
+    if (sub == null || sub.isEmpty() || sid == null || sid.isEmpty() || iat == null || exp == null || sst == null) {
+      return INVALID;
+    }
+    if (config.issuer() != null && !config.issuer().equals(c.getIssuer())) {
+      return INVALID;
+    }
+    if (config.audience() != null && (c.getAudience() == null || !c.getAudience().contains(config.audience()))) {
+      return INVALID;
+    }
+    Instant latest = now.plus(skew);
+    Instant earliest = now.minus(skew);
+    if (iat.toInstant().isAfter(latest) || (c.getNotBeforeTime() != null && c.getNotBeforeTime().toInstant().isAfter(latest))) {
+      return INVALID;
+    }
+    Instant start = Instant.ofEpochMilli(sst);
+    if (start.isAfter(latest)) {
+      return INVALID;
+    }
+    if (!earliest.isBefore(start.plus(config.sessionMaxLifetime()))) {
+      return SESSION_OVER;
+    }
+    if (!earliest.isBefore(exp.toInstant())) {
+      return EXPIRED;
+    }
+    Map<String, String> attributes = Map.of();
+    Object att = c.getClaim(ATTRIBUTES);
+    if (att != null) {
+      if (!(att instanceof Map<?, ?> m)) {
+        return INVALID;
+      }
+      Map<String, String> copy = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!(e.getValue() instanceof String s)) {
+          return INVALID;
+        }
+        copy.put(String.valueOf(e.getKey()), s);
+      }
+      attributes = copy;
+    }
+    SessionInfo session = new SessionInfo(new SsePrincipal(sub, attributes), sid, start, exp.toInstant());
+    return new Verified(session, iat.toInstant());
+  }
+
+  private static int dots(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == '.') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The kids this service verifies; for diagnostics. */
+  public List<String> kids() {
+    return List.copyOf(verifiers.keySet());
+  }
+}

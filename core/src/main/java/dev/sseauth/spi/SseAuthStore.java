@@ -1,0 +1,62 @@
+package dev.sseauth.spi;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Storage for tickets and revocations, shared by every node that serves the same streams.
+ *
+ * <p>Every method is one atomic operation and returns at once; the result completes later, so an
+ * event-loop server never blocks. A store that must block runs its calls on an executor of its own.
+ * A failure (store unreachable, timeout) completes the stage exceptionally; the core then refuses
+ * the request with 503, never allows it.
+ *
+ * <p>Implementations must be thread-safe. Keys are hashes of tickets, never tickets. A store decides
+ * expiry by the {@link StoreContext#clock() clock} it was created with, in addition to any native
+ * expiry of the storage engine. Every implementation must pass {@code StoreContractTest} from the
+ * core's test-jar.
+ */
+public interface SseAuthStore extends AutoCloseable {
+
+  /**
+   * Stores a ticket grant under {@code ticketHash} until {@link TicketGrant#expiresAt()}, unless the
+   * grant's subject already has {@code maxPerSubject} unexpired tickets outstanding.
+   *
+   * @param ticketHash the ticket's hash; never null
+   * @param grant what the ticket grants; never null
+   * @param maxPerSubject how many unexpired tickets one subject may have outstanding, at least 1
+   * @return true if stored, false if the subject is at its limit (the cap may be exceeded by a few
+   *     under concurrent puts in stores that cannot check it atomically)
+   */
+  CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject);
+
+  /**
+   * Removes and returns the grant stored under {@code ticketHash}: an atomic take. Among any number
+   * of concurrent callers, on any number of nodes, at most one receives the grant.
+   *
+   * @return the grant, or empty if there is none or it has expired
+   */
+  CompletionStage<Optional<TicketGrant>> takeTicket(String ticketHash);
+
+  /**
+   * Records a revocation until its {@link Revocation#keepUntil()} and notifies every subscriber, on
+   * every node sharing this store, as soon as it can (within about a second).
+   */
+  CompletionStage<Void> revoke(Revocation revocation);
+
+  /** Looks up the revocations that could apply to one session, in one round trip. */
+  CompletionStage<RevocationStatus> revocationStatus(String sessionId, String subject);
+
+  /**
+   * Registers a listener for revocations made through any node sharing this store, this one
+   * included. The listener runs on a store thread and must not block.
+   *
+   * @return a handle whose {@code close()} removes the listener
+   */
+  AutoCloseable subscribe(Consumer<Revocation> listener);
+
+  /** Releases connections and threads. Idempotent. */
+  @Override
+  void close();
+}
