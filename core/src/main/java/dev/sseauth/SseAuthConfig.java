@@ -50,6 +50,7 @@ public final class SseAuthConfig {
   private final Duration storeTimeout;
   private final Duration checkInterval;
   private final Clock clock;
+  private final BearerTokenVerifier bearerVerifier;
   private final PathMatcher pathMatcher;
 
   private SseAuthConfig(Builder b) {
@@ -80,6 +81,7 @@ public final class SseAuthConfig {
     storeTimeout = b.storeTimeout;
     checkInterval = b.checkInterval;
     clock = b.clock;
+    bearerVerifier = b.bearerVerifier;
     pathMatcher = new PathMatcher(paths);
   }
 
@@ -185,6 +187,11 @@ public final class SseAuthConfig {
   public Duration checkInterval() { return checkInterval; }
   /** The clock for all time decisions. */
   public Clock clock() { return clock; }
+  /**
+   * Verifier of the application's bearer access tokens for the ticket endpoint
+   * ({@code sseauth.bearer.*}), or null if none is configured.
+   */
+  public BearerTokenVerifier bearerVerifier() { return bearerVerifier; }
 
   @Override
   public String toString() {
@@ -224,6 +231,7 @@ public final class SseAuthConfig {
     private Duration storeTimeout = Duration.ofSeconds(2);
     private Duration checkInterval = Duration.ofSeconds(1);
     private Clock clock = Clock.systemUTC();
+    private BearerTokenVerifier bearerVerifier;
 
     private Builder() {}
 
@@ -259,6 +267,7 @@ public final class SseAuthConfig {
       storeTimeout = c.storeTimeout;
       checkInterval = c.checkInterval;
       clock = c.clock;
+      bearerVerifier = c.bearerVerifier;
     }
 
     /** {@code sseauth.paths}: guarded path patterns: {@code /events}, {@code /events/*}, {@code /feeds/**}. */
@@ -462,6 +471,15 @@ public final class SseAuthConfig {
     /** The clock for every time decision; tests pass a clock they advance. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * {@code sseauth.bearer.*}: how the ticket endpoint verifies the application's bearer access
+     * tokens; null for none (the adapter's own principal then applies, such as the container's).
+     */
+    public Builder bearerVerifier(BearerTokenVerifier verifier) {
+      this.bearerVerifier = verifier;
       return this;
     }
 

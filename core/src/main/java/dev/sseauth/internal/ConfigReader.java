@@ -1,5 +1,6 @@
 package dev.sseauth.internal;
 
+import dev.sseauth.BearerTokenVerifier;
 import dev.sseauth.HandshakeMode;
 import dev.sseauth.SessionKey;
 import dev.sseauth.SseAuthConfig;
@@ -38,7 +39,9 @@ public final class ConfigReader {
       "sseauth.token.audience", "sseauth.token.max-length", "sseauth.session.max-lifetime",
       "sseauth.handshake.mode", "sseauth.handshake.event", "sseauth.handshake.retry",
       "sseauth.rotation.event", "sseauth.id.separator", "sseauth.origins", "sseauth.store",
-      "sseauth.store.timeout", "sseauth.stream.check-interval");
+      "sseauth.store.timeout", "sseauth.stream.check-interval", "sseauth.bearer.secret",
+      "sseauth.bearer.jwks-file", "sseauth.bearer.issuer", "sseauth.bearer.audience",
+      "sseauth.bearer.attribute-claims");
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
@@ -102,7 +105,41 @@ public final class ConfigReader {
     apply(p, "sseauth.store.timeout", v -> b.storeTimeout(duration("sseauth.store.timeout", v)));
     apply(p, "sseauth.stream.check-interval", v -> b.checkInterval(duration("sseauth.stream.check-interval", v)));
     keys(p, b);
+    bearer(p, b);
     return b;
+  }
+
+  private static void bearer(Map<String, String> p, SseAuthConfig.Builder b) {
+    String secret = p.get("sseauth.bearer.secret");
+    String file = p.get("sseauth.bearer.jwks-file");
+    if ((secret == null || secret.isEmpty()) && (file == null || file.isEmpty())) {
+      for (String k : List.of("sseauth.bearer.issuer", "sseauth.bearer.audience", "sseauth.bearer.attribute-claims")) {
+        if (p.containsKey(k)) {
+          throw new IllegalArgumentException(k + " is set to '" + p.get(k)
+              + "', but neither sseauth.bearer.secret nor sseauth.bearer.jwks-file is");
+        }
+      }
+      return;
+    }
+    if (secret != null && !secret.isEmpty() && file != null && !file.isEmpty()) {
+      throw new IllegalArgumentException("set sseauth.bearer.secret or sseauth.bearer.jwks-file, not both (jwks-file was '"
+          + file + "')");
+    }
+    String issuer = p.get("sseauth.bearer.issuer");
+    String audience = p.get("sseauth.bearer.audience");
+    List<String> attrs = p.containsKey("sseauth.bearer.attribute-claims") ? list(p.get("sseauth.bearer.attribute-claims")) : List.of();
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    if (secret != null && !secret.isEmpty()) {
+      b.bearerVerifier(BearerTokenVerifier.hmac(secret.getBytes(StandardCharsets.UTF_8), issuer, audience, attrs, clock));
+    } else {
+      String json;
+      try {
+        json = Files.readString(Path.of(file));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("sseauth.bearer.jwks-file cannot be read: '" + file + "' (" + e + ")");
+      }
+      b.bearerVerifier(BearerTokenVerifier.jwkSet(json, issuer, audience, attrs, clock));
+    }
   }
 
   private static void keys(Map<String, String> p, SseAuthConfig.Builder b) {
