@@ -1,0 +1,393 @@
+package dev.sseauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.RevocationStatus;
+import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.TicketGrant;
+import dev.sseauth.testing.Await;
+import dev.sseauth.testing.MutableClock;
+import dev.sseauth.testing.RecordingOutput;
+import dev.sseauth.testing.TestKeys;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SseAuthTest {
+  private static final Pattern AUTH_ID = Pattern.compile("id: ([^\n]*)\n");
+
+  private final MutableClock clock = MutableClock.atRealTime();
+  private SseAuth auth = create(base());
+
+  private SseAuthConfig.Builder base() {
+    return SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).checkInterval(Duration.ofMillis(20));
+  }
+
+  private SseAuth create(SseAuthConfig.Builder b) {
+    if (auth != null) {
+      auth.close();
+    }
+    auth = SseAuth.create(b.build());
+    return auth;
+  }
+
+  @AfterEach
+  void close() {
+    auth.close();
+  }
+
+  private static <T> T get(CompletionStage<T> s) throws Exception {
+    return s.toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private String ticket(String subject) throws Exception {
+    TicketOutcome o = get(auth.issueTicket(new SsePrincipal(subject, Map.of("role", "reader"))));
+    assertThat(o).isInstanceOf(IssuedTicket.class);
+    return ((IssuedTicket) o).ticket();
+  }
+
+  private Decision decide(String query, String lastEventId) throws Exception {
+    return get(auth.decide(StreamRequest.get(query, lastEventId, null)));
+  }
+
+  private static Reason reason(Decision d) {
+    assertThat(d).isInstanceOf(Denied.class);
+    return ((Denied) d).reason();
+  }
+
+  /** The composite id of the handshake's auth event. */
+  private static String handshakeId(Allowed a) {
+    Matcher m = AUTH_ID.matcher(new String(a.handshake(), StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  private static String write(LiveStream s, String appBytes) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] b = appBytes.getBytes(StandardCharsets.UTF_8);
+    s.write(b, 0, b.length, out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void decideWhenTicketThenAllowedWithAuthHandshakeAndPrincipal() throws Exception {
+    Decision d = decide("a=1&slt=" + ticket("alice") + "&b=2", null);
+    assertThat(d).isInstanceOf(Allowed.class);
+    Allowed a = (Allowed) d;
+    assertThat(a.principal()).isEqualTo(new SsePrincipal("alice", Map.of("role", "reader")));
+    assertThat(a.previousId()).isEmpty();
+    assertThat(a.appQuery()).isEqualTo("a=1&b=2");
+    assertThat(a.endAfterHandshake()).isFalse();
+    String hs = new String(a.handshake(), StandardCharsets.UTF_8);
+    assertThat(hs).startsWith("retry: 1000\nevent: auth\nid: ").endsWith("_\ndata: {\"session\":\"valid\"}\n\n");
+    assertThat(a.toString()).doesNotContain(handshakeId(a).substring(0, 20));
+  }
+
+  @Test
+  void decideWhenTokenReconnectsThenAllowedWithAppPreviousIdAndNoHandshake() throws Exception {
+    Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
+    String id = handshakeId(first);
+    String token = id.substring(0, id.length() - 1);
+    LiveStream s = first.open(new RecordingOutput());
+    String rewritten = write(s, "id: 41\ndata: hello\n\n");
+    assertThat(rewritten).isEqualTo("id: " + token + "_41\ndata: hello\n\n");
+    s.close();
+    Decision again = decide("slt=" + "spent-anyway", token + "_41");
+    assertThat(again).isInstanceOf(Allowed.class);
+    Allowed a = (Allowed) again;
+    assertThat(a.previousId()).isEqualTo("41");
+    assertThat(a.handshake()).isEmpty();
+    assertThat(a.session().sessionId()).isEqualTo(first.session().sessionId());
+    assertThat(a.appQuery()).isNull();
+  }
+
+  @Test
+  void decideWhenTicketReplayedThenInvalidTicket() throws Exception {
+    String t = ticket("alice");
+    assertThat(decide("slt=" + t, null)).isInstanceOf(Allowed.class);
+    assertThat(reason(decide("slt=" + t, null))).isEqualTo(Reason.INVALID_TICKET);
+  }
+
+  @Test
+  void decideWhenTicketExpiredThenInvalidTicket() throws Exception {
+    String t = ticket("alice");
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(reason(decide("slt=" + t, null))).isEqualTo(Reason.INVALID_TICKET);
+  }
+
+  @Test
+  void decideWhenTicketJustBeforeExpiryThenAllowed() throws Exception {
+    String t = ticket("alice");
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(decide("slt=" + t, null)).isInstanceOf(Allowed.class);
+  }
+
+  @Test
+  void decideWhenNoCredentialsThenUnauthorizedWithBearerChallenge() throws Exception {
+    Denied d = (Denied) decide(null, null);
+    assertThat(d.reason()).isEqualTo(Reason.NO_CREDENTIALS);
+    assertThat(d.status()).isEqualTo(401);
+    assertThat(d.wwwAuthenticate()).isEqualTo("Bearer");
+  }
+
+  @Test
+  void decideWhenGarbageTicketOrTokenThenUnauthorized() throws Exception {
+    assertThat(reason(decide("slt=nope", null))).isEqualTo(Reason.INVALID_TICKET);
+    assertThat(reason(decide("slt=" + "A".repeat(43), null))).isEqualTo(Reason.INVALID_TICKET);
+    assertThat(reason(decide(null, "41"))).isEqualTo(Reason.INVALID_TOKEN);
+    assertThat(reason(decide(null, "abc.def.ghi_41"))).isEqualTo(Reason.INVALID_TOKEN);
+    Denied d = (Denied) decide(null, "abc.def.ghi_41");
+    assertThat(d.wwwAuthenticate()).isEqualTo("Bearer error=\"invalid_token\"");
+  }
+
+  @Test
+  void decideWhenTokenPresentedAsTicketThenInvalidTicket() throws Exception {
+    String id = handshakeId((Allowed) decide("slt=" + ticket("alice"), null));
+    String token = id.substring(0, id.length() - 1);
+    assertThat(reason(decide("slt=" + token, null))).isEqualTo(Reason.INVALID_TICKET);
+  }
+
+  @Test
+  void decideWhenTicketPresentedAsTokenThenRefused() throws Exception {
+    String t = ticket("alice");
+    assertThat(reason(decide(null, t + "_41"))).isEqualTo(Reason.INVALID_TOKEN);
+    // the ticket was not spent by that attempt
+    assertThat(decide("slt=" + t, null)).isInstanceOf(Allowed.class);
+  }
+
+  @Test
+  void decideWhenInvalidTokenButValidTicketThenTicketRedeemed() throws Exception {
+    assertThat(decide("slt=" + ticket("alice"), "garbage_41")).isInstanceOf(Allowed.class);
+  }
+
+  @Test
+  void decideWhenSeveralTicketParametersThenBadRequest() throws Exception {
+    String t = ticket("alice");
+    assertThat(reason(decide("slt=" + t + "&slt=" + t, null))).isEqualTo(Reason.AMBIGUOUS_TICKET);
+    assertThat(reason(decide("slt=" + t + "&s%6Ct=x", null))).isEqualTo(Reason.AMBIGUOUS_TICKET);
+    assertThat(decide("slt=" + t, null)).isInstanceOf(Allowed.class);
+  }
+
+  @Test
+  void decideWhenResumeParameterThenPreviousIdHandedToApp() throws Exception {
+    Allowed a = (Allowed) decide("slt=" + ticket("alice") + "&lastEventId=41%20%C3%A9", null);
+    assertThat(a.previousId()).isEqualTo("41 é");
+    assertThat(handshakeId(a)).endsWith("_41 é");
+    assertThat(reason(decide("slt=" + ticket("alice") + "&lastEventId=4%0A1", null))).isEqualTo(Reason.BAD_RESUME_ID);
+  }
+
+  @Test
+  void decideWhenMethodNotGetThenMethodNotAllowed() throws Exception {
+    String t = ticket("alice");
+    for (String m : new String[] {"HEAD", "OPTIONS", "POST"}) {
+      Denied d = (Denied) get(auth.decide(new StreamRequest(m, "slt=" + t, null, null)));
+      assertThat(d.status()).isEqualTo(405);
+    }
+    assertThat(decide("slt=" + t, null)).isInstanceOf(Allowed.class);
+  }
+
+  @Test
+  void decideWhenForeignOriginThenForbidden() throws Exception {
+    create(base().allowedOrigins(Set.of("https://app.example")));
+    String t = ticket("alice");
+    Decision d = get(auth.decide(StreamRequest.get("slt=" + t, null, "https://evil.example")));
+    assertThat(((Denied) d).status()).isEqualTo(403);
+    assertThat(get(auth.decide(StreamRequest.get("slt=" + t, null, "https://app.example")))).isInstanceOf(Allowed.class);
+  }
+
+  @Test
+  void decideWhenReconnectModeThenRetryZeroAndEndAfterHandshake() throws Exception {
+    create(base().handshakeMode(HandshakeMode.RECONNECT));
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    assertThat(a.endAfterHandshake()).isTrue();
+    assertThat(new String(a.handshake(), StandardCharsets.UTF_8)).startsWith("retry: 0\nevent: auth\n");
+    Allowed again = (Allowed) decide(null, handshakeId(a));
+    assertThat(again.endAfterHandshake()).isFalse();
+    assertThat(new String(again.handshake(), StandardCharsets.UTF_8)).isEqualTo("retry: 1000\n\n");
+  }
+
+  @Test
+  void decideWhenSessionRevokedThenRefused() throws Exception {
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    get(auth.revokeSession(a.session().sessionId()));
+    assertThat(reason(decide(null, handshakeId(a)))).isEqualTo(Reason.SESSION_REVOKED);
+  }
+
+  @Test
+  void decideWhenSubjectRevokedThenOldSessionsAndTicketsRefusedNewOnesNot() throws Exception {
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    String outstanding = ticket("alice");
+    Allowed bob = (Allowed) decide("slt=" + ticket("bob"), null);
+    clock.advance(Duration.ofSeconds(1));
+    get(auth.revokeSubject("alice"));
+    assertThat(reason(decide(null, handshakeId(a)))).isEqualTo(Reason.SESSION_REVOKED);
+    assertThat(reason(decide("slt=" + outstanding, null))).isEqualTo(Reason.INVALID_TICKET);
+    assertThat(decide(null, handshakeId(bob))).isInstanceOf(Allowed.class);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(decide("slt=" + ticket("alice"), null)).isInstanceOf(Allowed.class);
+  }
+
+  @Test
+  void decideWhenTokenExpiredThenTokenExpired() throws Exception {
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    clock.advance(Duration.ofHours(1).plusSeconds(31));
+    assertThat(reason(decide(null, handshakeId(a)))).isEqualTo(Reason.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void decideWhenTokenDueForRotationThenHandshakeCarriesSilentRotation() throws Exception {
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    String token = handshakeId(a).substring(0, handshakeId(a).length() - 1);
+    clock.advance(Duration.ofMinutes(11));
+    Allowed again = (Allowed) decide(null, token + "_7");
+    String hs = new String(again.handshake(), StandardCharsets.UTF_8);
+    assertThat(hs).startsWith("event: sseauth-rotate\nid: ").endsWith("_7\ndata:\n\n");
+    String newToken = hs.substring(hs.indexOf("id: ") + 4, hs.indexOf("_7\n"));
+    assertThat(newToken).isNotEqualTo(token);
+    LiveStream s = again.open(new RecordingOutput());
+    assertThat(write(s, "id: 8\n\n")).isEqualTo("id: " + newToken + "_8\n\n");
+    s.close();
+  }
+
+  @Test
+  void liveStreamWhenRotationDueThenSilentEventWithNewTokenAndLastId() throws Exception {
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    String token = handshakeId(a).substring(0, handshakeId(a).length() - 1);
+    RecordingOutput out = new RecordingOutput();
+    LiveStream s = a.open(out);
+    write(s, "id: 12\ndata: x\n\n");
+    clock.advance(Duration.ofMinutes(10));
+    Await.until(Duration.ofSeconds(5), "rotation event", () -> out.written().contains("event: sseauth-rotate"));
+    String ev = out.written();
+    assertThat(ev).matches("event: sseauth-rotate\nid: [A-Za-z0-9.~-]+_12\ndata:\n\n");
+    String newToken = ev.substring(ev.indexOf("id: ") + 4, ev.indexOf("_12"));
+    assertThat(newToken).isNotEqualTo(token);
+    assertThat(decide(null, newToken + "_12")).isInstanceOf(Allowed.class);
+    assertThat(s.session().expiresAt()).isAfter(a.session().expiresAt());
+    assertThat(out.ended()).isNull();
+    s.close();
+  }
+
+  @Test
+  void liveStreamWhenSessionCapReachedThenEndedAsExpired() throws Exception {
+    create(base().sessionMaxLifetime(Duration.ofMinutes(30)).tokenTtl(Duration.ofMinutes(20)).rotateAfter(Duration.ofMinutes(5)));
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    RecordingOutput out = new RecordingOutput();
+    a.open(out);
+    for (int i = 0; i < 5; i++) { // rotations keep it alive
+      clock.advance(Duration.ofMinutes(5));
+      int rotations = i + 1;
+      Await.until(Duration.ofSeconds(5), "rotation " + rotations,
+          () -> out.written().split("event: sseauth-rotate", -1).length - 1 >= rotations);
+      assertThat(out.ended()).isNull();
+    }
+    clock.advance(Duration.ofMinutes(5)); // 30 minutes: the absolute cap
+    Await.until(Duration.ofSeconds(5), "stream ended", () -> out.ended() != null);
+    assertThat(out.ended()).isEqualTo(Reason.SESSION_EXPIRED);
+  }
+
+  @Test
+  void liveStreamWhenRevokedThenEndedAtOnce() throws Exception {
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    Allowed b = (Allowed) decide("slt=" + ticket("bob"), null);
+    RecordingOutput outA = new RecordingOutput();
+    RecordingOutput outB = new RecordingOutput();
+    a.open(outA);
+    b.open(outB);
+    get(auth.revokeSubject("alice"));
+    assertThat(outA.ended()).isEqualTo(Reason.SESSION_REVOKED);
+    assertThat(outB.ended()).isNull();
+    get(auth.revokeSession(b.session().sessionId()));
+    assertThat(outB.ended()).isEqualTo(Reason.SESSION_REVOKED);
+  }
+
+  @Test
+  void issueTicketWhenSubjectHasTooManyOutstandingThenTooManyTickets() throws Exception {
+    create(base().maxTicketsPerSubject(2));
+    ticket("alice");
+    ticket("alice");
+    TicketOutcome o = get(auth.issueTicket(SsePrincipal.of("alice")));
+    assertThat(((Denied) o).status()).isEqualTo(429);
+    clock.advance(Duration.ofSeconds(30));
+    ticket("alice");
+  }
+
+  @Test
+  void issueTicketThenJsonAndToStringHideNothingButToString() throws Exception {
+    IssuedTicket t = (IssuedTicket) get(auth.issueTicket(SsePrincipal.of("alice")));
+    assertThat(t.ticket()).hasSize(43).matches("[A-Za-z0-9_-]+");
+    assertThat(t.toJson()).isEqualTo("{\"ticket\":\"" + t.ticket() + "\",\"expiresIn\":30,\"param\":\"slt\"}");
+    assertThat(t.toString()).doesNotContain(t.ticket());
+  }
+
+  /** A store that never answers or fails: the decision must fail closed with 503. */
+  @Test
+  void decideWhenStoreFailsOrHangsThenServiceUnavailable() throws Exception {
+    String token = handshakeId((Allowed) decide("slt=" + ticket("alice"), null));
+    for (boolean hang : new boolean[] {false, true}) {
+      create(base().store(new BrokenStore(hang)).storeTimeout(Duration.ofMillis(50)));
+      assertThat(((Denied) decide("slt=" + "A".repeat(42) + "A", null)).status()).isEqualTo(503);
+      assertThat(((Denied) decide(null, token)).status()).isEqualTo(503);
+      assertThat(((Denied) get(auth.issueTicket(SsePrincipal.of("alice")))).status()).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void createWhenStoreNameUnknownThenFailsNamingIt() {
+    assertThatThrownBy(() -> SseAuth.create(base().storeName("nosuch").build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sseauth.store").hasMessageContaining("nosuch");
+  }
+
+  private static final class BrokenStore implements SseAuthStore {
+    private final boolean hang;
+
+    BrokenStore(boolean hang) {
+      this.hang = hang;
+    }
+
+    private <T> CompletionStage<T> fail() {
+      return hang ? new CompletableFuture<>() : CompletableFuture.failedFuture(new java.io.IOException("connection refused"));
+    }
+
+    @Override
+    public CompletionStage<Boolean> putTicket(String h, TicketGrant g, int max) {
+      return fail();
+    }
+
+    @Override
+    public CompletionStage<Optional<TicketGrant>> takeTicket(String h) {
+      return fail();
+    }
+
+    @Override
+    public CompletionStage<Void> revoke(Revocation r) {
+      return fail();
+    }
+
+    @Override
+    public CompletionStage<RevocationStatus> revocationStatus(String sid, String subject) {
+      return fail();
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<Revocation> l) {
+      return () -> { };
+    }
+
+    @Override
+    public void close() {}
+  }
+}

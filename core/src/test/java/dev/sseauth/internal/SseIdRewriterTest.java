@@ -1,0 +1,257 @@
+package dev.sseauth.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class SseIdRewriterTest {
+  private static final String TOKEN = "aaa.bbb.c~c";
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+  private static SseIdRewriter rewriter() {
+    return new SseIdRewriter(TOKEN, '_', "", "rot", false);
+  }
+
+  private static String rewrite(SseIdRewriter r, String... chunks) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String c : chunks) {
+      byte[] b = c.getBytes(StandardCharsets.UTF_8);
+      r.rewrite(b, 0, b.length, out);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void rewriteWhenIdFieldThenTokenPrefixed() throws IOException {
+    assertThat(rewrite(rewriter(), "id: 41\ndata: x\n\n")).isEqualTo("id: aaa.bbb.c~c_41\ndata: x\n\n");
+  }
+
+  @Test
+  void rewriteWhenIdWithoutSpaceOrColonThenSameComposite() throws IOException {
+    assertThat(rewrite(rewriter(), "id:41\n", "id\n", "id:\n", "id:  two spaces\n"))
+        .isEqualTo("id: aaa.bbb.c~c_41\nid: aaa.bbb.c~c_\nid: aaa.bbb.c~c_\nid: aaa.bbb.c~c_ two spaces\n");
+  }
+
+  @Test
+  void rewriteWhenFieldOnlyStartsWithIdThenUntouched() throws IOException {
+    String in = "idx: 1\ni: 2\nidentity\n:id: comment\ndata: id: 3\n i d\n";
+    assertThat(rewrite(rewriter(), in)).isEqualTo(in);
+  }
+
+  @Test
+  void rewriteWhenIdSplitAcrossEveryByteThenSameOutput() throws IOException {
+    String in = "event: e\r\nid: 7_x\r\ndata: d\r\n\r\n";
+    SseIdRewriter r = rewriter();
+    String[] chunks = in.split("");
+    assertThat(rewrite(r, chunks)).isEqualTo("event: e\r\nid: aaa.bbb.c~c_7_x\r\ndata: d\r\n\r\n");
+    assertThat(r.lastId()).isEqualTo("7_x");
+  }
+
+  @Test
+  void rewriteWhenCrLineEndingsThenIdsFound() throws IOException {
+    assertThat(rewrite(rewriter(), "id: 1\rdata: a\r\rid: 2\r")).isEqualTo("id: aaa.bbb.c~c_1\rdata: a\r\rid: aaa.bbb.c~c_2\r");
+  }
+
+  @Test
+  void rewriteWhenLeadingBomThenKeptOrDroppedAfterHandshake() throws IOException {
+    byte[] in = concat(BOM, "id: 1\n\n".getBytes(StandardCharsets.UTF_8));
+    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    new SseIdRewriter(TOKEN, '_', "", "rot", false).rewrite(in, 0, in.length, kept);
+    assertThat(kept.toByteArray()).isEqualTo(concat(BOM, ("id: " + TOKEN + "_1\n\n").getBytes(StandardCharsets.UTF_8)));
+    ByteArrayOutputStream dropped = new ByteArrayOutputStream();
+    new SseIdRewriter(TOKEN, '_', "", "rot", true).rewrite(in, 0, in.length, dropped);
+    assertThat(dropped.toString(StandardCharsets.UTF_8)).isEqualTo("id: " + TOKEN + "_1\n\n");
+  }
+
+  @Test
+  void rewriteWhenIdHoldsNulThenLastIdUnchanged() throws IOException {
+    SseIdRewriter r = rewriter();
+    rewrite(r, "id: good\n\n", "id: b\0d\n\n");
+    assertThat(r.lastId()).isEqualTo("good");
+  }
+
+  @Test
+  void rotateWhenBetweenEventsThenSilentEventReturnedWithLastId() throws IOException {
+    SseIdRewriter r = new SseIdRewriter(TOKEN, '_', "resumed", "rot", true);
+    assertThat(new String(r.rotate("new.tok.en"), StandardCharsets.UTF_8))
+        .isEqualTo("event: rot\nid: new.tok.en_resumed\ndata:\n\n");
+    rewrite(r, "id: 5\ndata: x\n\n");
+    assertThat(new String(r.rotate("n2.t.k"), StandardCharsets.UTF_8)).isEqualTo("event: rot\nid: n2.t.k_5\ndata:\n\n");
+    assertThat(rewrite(r, "id: 6\n\n")).isEqualTo("id: n2.t.k_6\n\n");
+  }
+
+  @Test
+  void rotateWhenMidEventThenInjectedAtNextBoundary() throws IOException {
+    SseIdRewriter r = rewriter();
+    assertThat(rewrite(r, "id: 1\ndata: par")).isEqualTo("id: aaa.bbb.c~c_1\ndata: par");
+    assertThat(r.rotate("n.e.w")).isEmpty();
+    assertThat(rewrite(r, "t\n\ndata: next\n\n"))
+        .isEqualTo("t\n\nevent: rot\nid: n.e.w_1\ndata:\n\ndata: next\n\n");
+  }
+
+  @Test
+  void rotateWhenBlankLineEndsWithCrAtChunkEndThenInjectedAtOnce() throws IOException {
+    SseIdRewriter r = rewriter();
+    rewrite(r, "data: a\r");
+    assertThat(r.rotate("n.e.w")).isEmpty();
+    assertThat(rewrite(r, "\r")).isEqualTo("\revent: rot\nid: n.e.w_\ndata:\n\n");
+    assertThat(rewrite(r, "\ndata: b\n\n")).isEqualTo("\ndata: b\n\n");
+  }
+
+  // ---- properties ----
+
+  /** One line of an event stream: content (no CR/LF) and its terminator. */
+  record Line(String content, String end) {}
+
+  @Provide
+  Arbitrary<String> ids() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().withChars("ab_~.- :é€0123456789").ofMaxLength(12),
+        Arbitraries.strings().ofMaxLength(8).map(s -> s.replace('\r', 'r').replace('\n', 'n'))
+            .filter(s -> s.chars().noneMatch(c -> Character.isSurrogate((char) c))),
+        Arbitraries.of("", "_", "__", "a_b", " lead", "😀_x"));
+  }
+
+  @Provide
+  Arbitrary<List<Line>> streams() {
+    Arbitrary<String> content = Arbitraries.oneOf(
+        ids().map(v -> "id: " + v), ids().map(v -> "id:" + v), Arbitraries.just("id"),
+        Arbitraries.strings().withChars("abc xyz:é").ofMaxLength(20).map(s -> "data: " + s),
+        Arbitraries.just("data"), Arbitraries.just(": comment id: 1"), Arbitraries.just("event: e"),
+        Arbitraries.just("retry: 10"), Arbitraries.just(""), Arbitraries.just(""), Arbitraries.just("idx: 1"),
+        Arbitraries.just("i"), Arbitraries.just("d: id"));
+    Arbitrary<String> end = Arbitraries.of("\n", "\r\n", "\r");
+    return Combinators.combine(content, end).as(Line::new).list().ofMaxSize(30);
+  }
+
+  @Property(tries = 300)
+  void rewriteWhenAnyChunkingThenSameBytesAsReference(@ForAll("streams") List<Line> lines,
+      @ForAll boolean bom, @ForAll("cuts") List<Integer> cuts) throws IOException {
+    byte[] in = encode(lines, bom);
+    byte[] expected = reference(in);
+    SseIdRewriter r = rewriter();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int pos = 0;
+    for (int cut : cuts) {
+      int n = Math.min(cut, in.length - pos);
+      r.rewrite(in, pos, n, out);
+      pos += n;
+    }
+    r.rewrite(in, pos, in.length - pos, out);
+    assertThat(out.toByteArray()).isEqualTo(expected);
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> cuts() {
+    return Arbitraries.integers().between(0, 7).list().ofMaxSize(60);
+  }
+
+  @Property(tries = 200)
+  void rewriteWhenAnyStreamThenNonIdLinesUntouched(@ForAll("streams") List<Line> lines) throws IOException {
+    byte[] in = encode(lines, false);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    rewriter().rewrite(in, 0, in.length, out);
+    assertThat(withoutIdLines(out.toByteArray())).isEqualTo(withoutIdLines(in));
+  }
+
+  @Property(tries = 200)
+  void rewriteThenEveryIdCarriesTokenAndAppValue(@ForAll("ids") String id) throws IOException {
+    String noNul = id.replace("\0", "");
+    byte[] in = ("id: " + noNul + "\n\n").getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SseIdRewriter r = rewriter();
+    r.rewrite(in, 0, in.length, out);
+    String line = out.toString(StandardCharsets.UTF_8).split("\n")[0];
+    CompositeIds.Parts parts = CompositeIds.parse(line.substring(4), '_', 2048);
+    assertThat(parts).isNotNull();
+    assertThat(parts.previousId()).isEqualTo(noNul);
+    assertThat(r.lastId()).isEqualTo(noNul);
+  }
+
+  private static byte[] encode(List<Line> lines, boolean bom) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    if (bom) {
+      b.writeBytes(BOM);
+    }
+    for (Line l : lines) {
+      b.writeBytes((l.content() + l.end()).getBytes(StandardCharsets.UTF_8));
+    }
+    return b.toByteArray();
+  }
+
+  /** Splits bytes into lines by the WHATWG rules, each with its terminator (CRLF is one). */
+  private static List<byte[][]> lines(byte[] in, int start) {
+    List<byte[][]> out = new ArrayList<>();
+    int s = start;
+    int i = start;
+    while (i < in.length) {
+      if (in[i] == '\r' || in[i] == '\n') {
+        int endLen = in[i] == '\r' && i + 1 < in.length && in[i + 1] == '\n' ? 2 : 1;
+        out.add(new byte[][] {java.util.Arrays.copyOfRange(in, s, i), java.util.Arrays.copyOfRange(in, i, i + endLen)});
+        i += endLen;
+        s = i;
+      } else {
+        i++;
+      }
+    }
+    if (s < in.length) {
+      out.add(new byte[][] {java.util.Arrays.copyOfRange(in, s, in.length), new byte[0]});
+    }
+    return out;
+  }
+
+  /** The one-shot reference rewrite: the rules written the obvious way. */
+  private static byte[] reference(byte[] in) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int start = 0;
+    if (in.length >= 3 && in[0] == BOM[0] && in[1] == BOM[1] && in[2] == BOM[2]) {
+      out.writeBytes(BOM);
+      start = 3;
+    }
+    for (byte[][] l : lines(in, start)) {
+      String content = new String(l[0], StandardCharsets.UTF_8);
+      boolean complete = l[1].length > 0;
+      if (content.equals("id") && complete) {
+        out.writeBytes(("id: " + TOKEN + "_").getBytes(StandardCharsets.UTF_8));
+      } else if (content.startsWith("id:")) {
+        String v = content.substring(3);
+        if (v.startsWith(" ")) {
+          v = v.substring(1);
+        }
+        out.writeBytes(("id: " + TOKEN + "_" + v).getBytes(StandardCharsets.UTF_8));
+      } else {
+        out.writeBytes(l[0]);
+      }
+      out.writeBytes(l[1]);
+    }
+    return out.toByteArray();
+  }
+
+  private static List<String> withoutIdLines(byte[] bytes) {
+    List<String> kept = new ArrayList<>();
+    for (byte[][] l : lines(bytes, 0)) {
+      String c = new String(l[0], StandardCharsets.UTF_8);
+      if (!(c.equals("id") || c.startsWith("id:"))) {
+        kept.add(c + new String(l[1], StandardCharsets.UTF_8));
+      }
+    }
+    return kept;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}
