@@ -1,0 +1,240 @@
+package dev.sseauth.servlet;
+
+import dev.sseauth.Allowed;
+import dev.sseauth.Decision;
+import dev.sseauth.Denied;
+import dev.sseauth.SessionInfo;
+import dev.sseauth.SseAuth;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.StreamRequest;
+import dev.sseauth.servlet.internal.FilterSettings;
+import dev.sseauth.servlet.internal.GuardedRequest;
+import dev.sseauth.servlet.internal.Headers;
+import dev.sseauth.servlet.internal.Responses;
+import dev.sseauth.servlet.internal.SseResponse;
+import dev.sseauth.servlet.internal.TicketEndpoint;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Guards Server-Sent Events endpoints with sse-auth and serves the ticket endpoint. Register it in
+ * front of an existing SSE servlet (plain, async, or Spring MVC {@code SseEmitter}); the endpoint is
+ * not changed. It must be registered with {@code async-supported} true.
+ *
+ * <ul>
+ *   <li>{@code POST} to {@link SseAuthConfig#ticketPath()} issues a ticket to the principal of the
+ *       {@link PrincipalResolver}: {@code {"ticket":"...","expiresIn":30,"param":"slt"}}.
+ *   <li>A request to a guarded path ({@link SseAuthConfig#guards}) is judged by the core. Refused: the
+ *       status the core chose, {@code WWW-Authenticate} for a 401, {@code Cache-Control: no-store} and
+ *       a plain-text reason; the application never runs. Allowed: the application sees the session's
+ *       principal ({@code getUserPrincipal()} is the {@link dev.sseauth.SsePrincipal}), the
+ *       {@link SessionInfo} as request attribute {@link #SESSION_ATTRIBUTE}, a {@code Last-Event-ID}
+ *       holding only its own previous id, and no ticket parameter; every SSE {@code id} it writes goes
+ *       out as {@code <token>_<id>}. Responses that are not {@code text/event-stream} pass untouched.
+ *   <li>Anything else passes through.
+ * </ul>
+ *
+ * <p>Configuration: {@link #SseAuthFilter(SseAuth)} uses a core built by the application (which keeps
+ * ownership of it). The no-argument constructor, for {@code web.xml} and
+ * {@code ServletContext.addFilter(name, SseAuthFilter.class)}, builds one in {@link #init} from, in
+ * increasing precedence, the properties file named by init-param {@code config-file} (a path or
+ * {@code classpath:resource}), the {@code sseauth.*} init-params, and the environment
+ * ({@code SSEAUTH_TOKEN_TTL}) and system properties ({@code -Dsseauth.token.ttl}); it is closed in
+ * {@link #destroy}. Either way the core is published as servlet context attribute
+ * {@link #CONTEXT_ATTRIBUTE}, for revocation and {@link SseAuthTicketServlet}.
+ *
+ * <p>Thread-safe once initialised. The decision is awaited on the request thread: the in-memory store
+ * answers at once and remote stores within {@code sseauth.store.timeout}.
+ */
+public final class SseAuthFilter implements Filter {
+  /** Request attribute holding the allowed stream's {@link SessionInfo} (the verified claims). */
+  public static final String SESSION_ATTRIBUTE = "dev.sseauth.session";
+  /** Servlet context attribute holding the filter's {@link SseAuth}. */
+  public static final String CONTEXT_ATTRIBUTE = "dev.sseauth.SseAuth";
+  /** {@code getAuthType()} of an allowed stream request. */
+  public static final String AUTH_TYPE = "SSE-AUTH";
+  /** The init-param naming a properties file: a file path or {@code classpath:resource}. */
+  public static final String CONFIG_FILE_PARAM = FilterSettings.CONFIG_FILE;
+
+  private final boolean owned;
+  private final PrincipalResolver givenResolver;
+  private volatile SseAuth auth;
+  private volatile TicketEndpoint tickets;
+  private volatile ThreadPoolExecutor executor;
+  private volatile Duration bound;
+
+  /** A filter configured in {@link #init} from init-params, a properties file and the environment. */
+  public SseAuthFilter() {
+    this.owned = true;
+    this.givenResolver = null;
+  }
+
+  /**
+   * A filter using {@code auth}, which the application keeps and closes; tickets go to the principal
+   * the configuration implies ({@code sseauth.bearer.*} if set, else {@code getUserPrincipal()}).
+   *
+   * @throws NullPointerException if auth is null
+   */
+  public SseAuthFilter(SseAuth auth) {
+    this(auth, null);
+  }
+
+  /**
+   * A filter using {@code auth}, which the application keeps and closes, and issuing tickets to the
+   * principals {@code resolver} finds.
+   *
+   * @param resolver the resolver, or null for the one the configuration implies
+   * @throws NullPointerException if auth is null
+   */
+  public SseAuthFilter(SseAuth auth, PrincipalResolver resolver) {
+    this.auth = Objects.requireNonNull(auth, "auth");
+    this.owned = false;
+    this.givenResolver = resolver;
+  }
+
+  /**
+   * Builds the core if this filter owns it, and starts the filter.
+   *
+   * @throws ServletException if the configuration is invalid (an unknown key or a bad value, named in
+   *     the message) or a configured store cannot be created
+   */
+  @Override
+  public void init(FilterConfig filterConfig) throws ServletException {
+    if (owned) {
+      Map<String, String> params = new LinkedHashMap<>();
+      for (String name : Collections.list(filterConfig.getInitParameterNames())) {
+        params.put(name, filterConfig.getInitParameter(name));
+      }
+      try {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Map<String, String> settings = FilterSettings.collect(params,
+            loader != null ? loader : SseAuthFilter.class.getClassLoader(), System.getenv(), System.getProperties());
+        auth = SseAuth.create(SseAuthConfig.fromMap(settings));
+      } catch (IllegalArgumentException e) {
+        throw new ServletException("SseAuthFilter '" + filterConfig.getFilterName() + "' is misconfigured: "
+            + e.getMessage(), e);
+      }
+    }
+    if (filterConfig != null && filterConfig.getServletContext() != null) {
+      filterConfig.getServletContext().setAttribute(CONTEXT_ATTRIBUTE, auth);
+    }
+    start();
+  }
+
+  private void start() {
+    SseAuth a = auth;
+    tickets = new TicketEndpoint(a, givenResolver != null ? givenResolver : TicketEndpoint.defaultResolver(a));
+    bound = TicketEndpoint.backstop(a);
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor ex = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "sse-auth-servlet-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    ex.allowCoreThreadTimeOut(true);
+    executor = ex;
+  }
+
+  /** The core this filter uses; null before {@link #init} for a filter created without one. */
+  public SseAuth auth() {
+    return auth;
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    if (executor == null) {
+      throw new ServletException("SseAuthFilter was not initialised");
+    }
+    // already judged (an async or forward dispatch of an allowed request), or an error page: pass
+    if (request.getAttribute(SESSION_ATTRIBUTE) != null || request.getDispatcherType() == DispatcherType.ERROR) {
+      chain.doFilter(req, res);
+      return;
+    }
+    SseAuth a = auth;
+    SseAuthConfig config = a.config();
+    String path = path(request);
+    if (path.equals(config.ticketPath())) {
+      tickets.handle(request, response);
+      return;
+    }
+    if (!config.guards(path)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    StreamRequest facts = new StreamRequest(request.getMethod(), request.getQueryString(),
+        Headers.utf8(request.getHeader("Last-Event-ID")), request.getHeader("Origin"));
+    Decision decision = Responses.await(a.decide(facts), bound, Responses.unavailable());
+    if (decision instanceof Denied denied) {
+      Responses.deny(response, denied, "GET");
+      return;
+    }
+    Allowed allowed = (Allowed) decision;
+    request.setAttribute(SESSION_ATTRIBUTE, allowed.session());
+    if (allowed.endAfterHandshake()) {
+      Responses.handshakeOnly(response, allowed);
+      return;
+    }
+    SseResponse wrapped = new SseResponse(response, allowed, executor);
+    GuardedRequest guarded = new GuardedRequest(request, allowed, wrapped, AUTH_TYPE, config.ticketParam(),
+        config.resumeParam());
+    boolean done = false;
+    try {
+      chain.doFilter(guarded, wrapped);
+      done = true;
+    } finally {
+      if (done) {
+        wrapped.afterChain();
+      } else {
+        wrapped.abandon();
+      }
+    }
+  }
+
+  /** The raw request path without the context path, as the core's path matcher expects it. */
+  private static String path(HttpServletRequest request) {
+    String uri = request.getRequestURI();
+    String ctx = request.getContextPath();
+    if (uri == null) {
+      return "/";
+    }
+    if (ctx != null && !ctx.isEmpty() && uri.startsWith(ctx)) {
+      uri = uri.substring(ctx.length());
+    }
+    return uri.isEmpty() ? "/" : uri;
+  }
+
+  /** Stops the filter's threads and closes the core if the filter created it. Idempotent. */
+  @Override
+  public void destroy() {
+    ThreadPoolExecutor ex = executor;
+    if (ex != null) {
+      ex.shutdownNow();
+    }
+    if (owned && auth != null) {
+      auth.close();
+    }
+  }
+}

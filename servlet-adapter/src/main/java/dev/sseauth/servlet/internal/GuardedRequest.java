@@ -1,0 +1,163 @@
+package dev.sseauth.servlet.internal;
+
+import dev.sseauth.Allowed;
+import dev.sseauth.SsePrincipal;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the application sees of an allowed stream request: the session's principal, a
+ * {@code Last-Event-ID} holding only its own previous id, and no ticket or resume parameter.
+ * {@link #startAsync()} keeps the wrappers, so writes through the {@link AsyncContext} are rewritten too.
+ */
+public final class GuardedRequest extends HttpServletRequestWrapper {
+  private static final String LAST_EVENT_ID = "Last-Event-ID";
+
+  private final Allowed allowed;
+  private final SseResponse response;
+  private final String authType;
+  private final List<String> hiddenParams;
+
+  public GuardedRequest(HttpServletRequest request, Allowed allowed, SseResponse response, String authType,
+      String ticketParam, String resumeParam) {
+    super(request);
+    this.allowed = allowed;
+    this.response = response;
+    this.authType = authType;
+    this.hiddenParams = List.of(ticketParam, resumeParam);
+  }
+
+  @Override
+  public Principal getUserPrincipal() {
+    return allowed.principal();
+  }
+
+  @Override
+  public String getRemoteUser() {
+    return allowed.principal().subject();
+  }
+
+  @Override
+  public String getAuthType() {
+    return authType;
+  }
+
+  @Override
+  public boolean isUserInRole(String role) {
+    return false; // sessions carry no roles; read attributes from the principal instead
+  }
+
+  /** The session's principal, typed. */
+  public SsePrincipal principal() {
+    return allowed.principal();
+  }
+
+  // ---- Last-Event-ID: the application's own previous id only ----
+
+  private String lastEventId() {
+    return allowed.previousId().isEmpty() ? null : allowed.previousId();
+  }
+
+  @Override
+  public String getHeader(String name) {
+    return LAST_EVENT_ID.equalsIgnoreCase(name) ? lastEventId() : super.getHeader(name);
+  }
+
+  @Override
+  public Enumeration<String> getHeaders(String name) {
+    if (!LAST_EVENT_ID.equalsIgnoreCase(name)) {
+      return super.getHeaders(name);
+    }
+    String v = lastEventId();
+    return Collections.enumeration(v == null ? List.of() : List.of(v));
+  }
+
+  @Override
+  public Enumeration<String> getHeaderNames() {
+    List<String> names = new ArrayList<>();
+    Enumeration<String> e = super.getHeaderNames();
+    while (e != null && e.hasMoreElements()) {
+      String n = e.nextElement();
+      if (!LAST_EVENT_ID.equalsIgnoreCase(n)) {
+        names.add(n);
+      }
+    }
+    if (lastEventId() != null) {
+      names.add(LAST_EVENT_ID);
+    }
+    return Collections.enumeration(names);
+  }
+
+  @Override
+  public int getIntHeader(String name) {
+    if (!LAST_EVENT_ID.equalsIgnoreCase(name)) {
+      return super.getIntHeader(name);
+    }
+    String v = lastEventId();
+    return v == null ? -1 : Integer.parseInt(v);
+  }
+
+  @Override
+  public long getDateHeader(String name) {
+    if (!LAST_EVENT_ID.equalsIgnoreCase(name)) {
+      return super.getDateHeader(name);
+    }
+    if (lastEventId() == null) {
+      return -1;
+    }
+    throw new IllegalArgumentException("Last-Event-ID is not a date");
+  }
+
+  // ---- query and parameters without the ticket and resume parameters ----
+
+  @Override
+  public String getQueryString() {
+    return allowed.appQuery();
+  }
+
+  @Override
+  public String getParameter(String name) {
+    return hiddenParams.contains(name) ? null : super.getParameter(name);
+  }
+
+  @Override
+  public String[] getParameterValues(String name) {
+    return hiddenParams.contains(name) ? null : super.getParameterValues(name);
+  }
+
+  @Override
+  public Map<String, String[]> getParameterMap() {
+    Map<String, String[]> m = new LinkedHashMap<>(super.getParameterMap());
+    m.keySet().removeAll(hiddenParams);
+    return Collections.unmodifiableMap(m);
+  }
+
+  @Override
+  public Enumeration<String> getParameterNames() {
+    return Collections.enumeration(getParameterMap().keySet());
+  }
+
+  // ---- async: keep the wrappers so every write is rewritten ----
+
+  @Override
+  public AsyncContext startAsync() {
+    return startAsync(this, response);
+  }
+
+  @Override
+  public AsyncContext startAsync(ServletRequest request, ServletResponse servletResponse) {
+    AsyncContext ac = super.startAsync(request, servletResponse);
+    response.asyncStarted(ac);
+    return ac;
+  }
+}
