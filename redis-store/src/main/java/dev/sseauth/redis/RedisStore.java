@@ -1,0 +1,155 @@
+package dev.sseauth.redis;
+
+import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.redis.internal.LettuceStore;
+import dev.sseauth.spi.SseAuthStore;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the Redis {@link SseAuthStore} for a cluster of sse-auth nodes sharing one Redis server
+ * (standalone, or a primary found through Sentinel with a {@code redis-sentinel://} URI; Redis
+ * Cluster is not supported). Requires Redis 6.2 or later for {@code GETDEL}; older servers get an
+ * equivalent Lua script.
+ *
+ * <pre>{@code
+ * SseAuthStore store = RedisStore.builder().uri("redis://127.0.0.1:6379").build();
+ * SseAuth auth = SseAuth.create(SseAuthConfig.builder().hmacSecret(secret).store(store).build());
+ * }</pre>
+ *
+ * <p>What it stores (keys under {@link Builder#keyPrefix(String) the prefix}, default
+ * {@code sseauth:}): {@code t:<ticketHash>} a ticket grant with a millisecond TTL, taken with
+ * {@code GETDEL}; {@code ts:<subject>} a sorted set of the subject's outstanding tickets for the
+ * per-subject cap; {@code rs:<sessionId>} and {@code ru:<subject>} revocations with a TTL until
+ * they can no longer matter. Revocations are published on the channel {@code <prefix>revocations}
+ * and reach every node's live streams at once. No ticket is ever stored, only its hash.
+ *
+ * <p>The store connects when built and fails at once if Redis does not answer. After that, an
+ * outage fails store calls fast (commands are rejected while disconnected) and the client
+ * reconnects by itself within about a second of Redis returning.
+ */
+public final class RedisStore {
+  private RedisStore() {}
+
+  /** A builder with the defaults: {@code redis://127.0.0.1:6379}, prefix {@code sseauth:}, 2s timeout. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a Redis store. Each setter validates its value. Not thread-safe. */
+  public static final class Builder {
+    private String uri = "redis://127.0.0.1:6379";
+    private RedisClient client;
+    private String keyPrefix = "sseauth:";
+    private Duration timeout = Duration.ofSeconds(2);
+    private Clock clock = Clock.systemUTC();
+    private boolean forceScriptTake;
+
+    private Builder() {}
+
+    /**
+     * {@code sseauth.redis.uri}: the server, such as {@code redis://127.0.0.1:6379} or
+     * {@code rediss://:password@host:6380/0}.
+     *
+     * @throws IllegalArgumentException if it is not a Redis URI (the message hides any password)
+     */
+    public Builder uri(String uri) {
+      try {
+        RedisURI.create(Objects.requireNonNull(uri, "uri"));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("sseauth.redis.uri must be a URI such as redis://127.0.0.1:6379, but was '"
+            + redact(uri) + "'");
+      }
+      this.uri = uri;
+      return this;
+    }
+
+    /**
+     * Uses the application's own client (its default URI names the server) instead of creating one;
+     * the store does not shut it down. Configure it to fail fast while disconnected
+     * ({@code DisconnectedBehavior.REJECT_COMMANDS}) and to reconnect promptly, as the store's own
+     * client does, or requests during an outage wait for the core's store timeout.
+     */
+    public Builder client(RedisClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * {@code sseauth.redis.key-prefix}: prepended to every key and the channel name; 0 to 64 of
+     * {@code A-Z a-z 0-9 : _ . - { }}. Nodes of one cluster use the same prefix.
+     */
+    public Builder keyPrefix(String prefix) {
+      if (prefix == null || !prefix.matches("[A-Za-z0-9:_.{}\\-]{0,64}")) {
+        throw new IllegalArgumentException(
+            "sseauth.redis.key-prefix must be 0 to 64 of A-Z a-z 0-9 : _ . - { }, but was '" + prefix + "'");
+      }
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * {@code sseauth.redis.timeout}: how long one command may take and how long connecting may take,
+     * 10ms to 1m. The core's {@code sseauth.store.timeout} still bounds every request.
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("sseauth.redis.timeout must be between 10ms and 1m, but was '" + ConfigReader.format(timeout) + "'");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The clock that decides expiry; the same as the {@code SseAuthConfig}'s. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Takes tickets with the Lua script even on servers with GETDEL; for tests of the fallback. */
+    Builder forceScriptTake(boolean force) {
+      this.forceScriptTake = force;
+      return this;
+    }
+
+    /**
+     * Connects and builds the store. Thread-safe; close it (or the {@code SseAuth} it was given to)
+     * to release its connections and threads.
+     *
+     * @throws IllegalStateException if Redis cannot be reached now
+     */
+    public SseAuthStore build() {
+      if (client != null) {
+        return new LettuceStore(client, null, false, keyPrefix, clock, forceScriptTake);
+      }
+      ClientResources resources = DefaultClientResources.builder()
+          .ioThreadPoolSize(2)
+          .computationThreadPoolSize(2)
+          .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
+          .build();
+      RedisClient owned = RedisClient.create(resources, RedisURI.create(uri));
+      owned.setOptions(ClientOptions.builder()
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .build());
+      return new LettuceStore(owned, resources, true, keyPrefix, clock, forceScriptTake);
+    }
+
+    static String redact(String uri) {
+      return uri == null ? null : uri.replaceAll("//[^@/]*@", "//***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+  }
+}

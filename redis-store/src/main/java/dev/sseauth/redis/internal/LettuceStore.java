@@ -1,0 +1,333 @@
+package dev.sseauth.redis.internal;
+
+import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.RevocationStatus;
+import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.TicketGrant;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The Redis store over Lettuce's asynchronous API: one multiplexed command connection and one
+ * pub/sub connection. No call blocks the caller; results complete on Lettuce's I/O threads, and
+ * revocation listeners run on a thread of the store. Thread-safe.
+ *
+ * <p>Layout under the prefix {@code p}: {@code p t:<hash>} ticket grant (PX until expiry);
+ * {@code p ts:<subject>} sorted set of the subject's outstanding ticket hashes scored by expiry (the
+ * per-subject cap); {@code p rs:<sessionId>} and {@code p ru:<subject>} revocations
+ * ({@code <revokedAtMillis>:<keepUntilMillis>}, PX until {@code keepUntil}); channel
+ * {@code p revocations} carries every revocation to every node.
+ */
+public final class LettuceStore implements SseAuthStore {
+  private static final Logger LOG = System.getLogger("dev.sseauth.redis");
+
+  /** Drops the subject's expired tickets, checks the cap, stores the grant and indexes it, atomically. */
+  static final String PUT = """
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+      if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[6])
+      redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+      if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[6]) then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end
+      return 1
+      """;
+
+  /** The atomic take for servers older than 6.2 (no GETDEL). */
+  static final String TAKE = """
+      local v = redis.call('GET', KEYS[1])
+      if v then redis.call('DEL', KEYS[1]) end
+      return v
+      """;
+
+  /**
+   * Records a revocation keeping the latest revokedAt and keepUntil (numbers kept as their strings,
+   * compared as numbers), then publishes it, atomically.
+   */
+  static final String REVOKE = """
+      local at, keep = ARGV[1], ARGV[2]
+      local cur = redis.call('GET', KEYS[1])
+      if cur then
+        local sep = string.find(cur, ':', 1, true)
+        if sep then
+          local a, k = string.sub(cur, 1, sep - 1), string.sub(cur, sep + 1)
+          if tonumber(a) > tonumber(at) then at = a end
+          if tonumber(k) > tonumber(keep) then keep = k end
+        end
+      end
+      local ttl = tonumber(ARGV[3])
+      local pttl = redis.call('PTTL', KEYS[1])
+      if pttl > ttl then ttl = pttl end
+      redis.call('SET', KEYS[1], at .. ':' .. keep, 'PX', ttl)
+      redis.call('PUBLISH', ARGV[4], ARGV[5])
+      return 1
+      """;
+
+  private final RedisClient client;
+  private final ClientResources ownedResources;
+  private final boolean ownsClient;
+  private final String prefix;
+  private final String channel;
+  private final Clock clock;
+  private final boolean getdel;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisAsyncCommands<String, String> redis;
+  private final StatefulRedisPubSubConnection<String, String> pubsub;
+  private final CopyOnWriteArrayList<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService events;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final String putSha;
+  private final String takeSha;
+  private final String revokeSha;
+
+  /**
+   * Connects (blocking, once, at startup) and subscribes to the revocation channel.
+   *
+   * @param client the client; its default URI is the server
+   * @param ownedResources resources to shut down on close, or null if the caller owns them
+   * @param ownsClient whether {@link #close()} shuts the client down
+   * @param prefix key prefix
+   * @param clock decides expiry
+   * @param forceScriptTake use the Lua take even if the server has GETDEL (tests of the fallback)
+   * @throws IllegalStateException if the server cannot be reached
+   */
+  public LettuceStore(RedisClient client, ClientResources ownedResources, boolean ownsClient, String prefix,
+      Clock clock, boolean forceScriptTake) {
+    this.client = client;
+    this.ownedResources = ownedResources;
+    this.ownsClient = ownsClient;
+    this.prefix = prefix;
+    this.channel = prefix + "revocations";
+    this.clock = clock;
+    StatefulRedisConnection<String, String> c = null;
+    StatefulRedisPubSubConnection<String, String> ps = null;
+    try {
+      c = client.connect();
+      RedisAsyncCommands<String, String> a = c.async();
+      String version = serverVersion(c.sync().info("server"));
+      this.getdel = !forceScriptTake && atLeast(version, 6, 2);
+      this.putSha = c.sync().scriptLoad(PUT);
+      this.takeSha = c.sync().scriptLoad(TAKE);
+      this.revokeSha = c.sync().scriptLoad(REVOKE);
+      this.events = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sse-auth-redis-revocations");
+        t.setDaemon(true);
+        return t;
+      });
+      ps = client.connectPubSub();
+      ps.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String ch, String message) {
+          if (channel.equals(ch)) {
+            deliver(message);
+          }
+        }
+      });
+      ps.sync().subscribe(channel);
+      this.connection = c;
+      this.redis = a;
+      this.pubsub = ps;
+    } catch (RuntimeException e) {
+      if (ps != null) {
+        ps.close();
+      }
+      if (c != null) {
+        c.close();
+      }
+      shutdownClient();
+      throw new IllegalStateException("sse-auth Redis store: cannot connect to Redis (" + e.getClass().getName()
+          + ": " + e.getMessage() + ")", e);
+    }
+  }
+
+  private static String serverVersion(String info) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("redis_version:")) {
+        return line.substring("redis_version:".length()).trim();
+      }
+    }
+    return "0";
+  }
+
+  static boolean atLeast(String version, int major, int minor) {
+    String[] p = version.split("\\.");
+    try {
+      int ma = Integer.parseInt(p[0]);
+      int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;
+      return ma > major || (ma == major && mi >= minor);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Whether takes use GETDEL (true) or the Lua fallback (false). */
+  public boolean usesGetdel() {
+    return getdel;
+  }
+
+  private void deliver(String message) {
+    Revocation r;
+    try {
+      r = Codec.revocation(message);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "sse-auth Redis store: ignored a malformed message on channel {0}", channel);
+      return;
+    }
+    try {
+      events.execute(() -> {
+        for (Consumer<Revocation> l : listeners) {
+          try {
+            l.accept(r);
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "sse-auth revocation listener failed: {0}", e.getClass().getName());
+          }
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  private String ticketKey(String hash) {
+    return prefix + "t:" + hash;
+  }
+
+  private String subjectKey(String subject) {
+    return prefix + "ts:" + Codec.enc(subject);
+  }
+
+  private String revocationKey(Revocation.Kind kind, String id) {
+    return prefix + (kind == Revocation.Kind.SESSION ? "rs:" : "ru:") + Codec.enc(id);
+  }
+
+  private long ttlMillis(Instant until) {
+    return Math.max(1, until.toEpochMilli() - clock.millis());
+  }
+
+  /** EVALSHA, and EVAL once if the server lost its script cache (restart, SCRIPT FLUSH). */
+  private <T> CompletionStage<T> script(String sha, String body, ScriptOutputType type, String[] keys, String... args) {
+    CompletionStage<T> first = redis.evalsha(sha, type, keys, args);
+    return first.exceptionallyCompose(e -> {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof RedisNoScriptException) {
+        return redis.<T>eval(body, type, keys, args);
+      }
+      return CompletableFuture.failedFuture(cause);
+    });
+  }
+
+  @Override
+  public CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject) {
+    String ttl = Long.toString(ttlMillis(grant.expiresAt()));
+    CompletionStage<Long> r = script(putSha, PUT, ScriptOutputType.INTEGER,
+        new String[] {ticketKey(ticketHash), subjectKey(grant.subject())},
+        Codec.grant(grant), Long.toString(grant.expiresAt().toEpochMilli()), Long.toString(clock.millis()),
+        Integer.toString(maxPerSubject), ticketHash, ttl);
+    return r.thenApply(n -> n != null && n == 1L);
+  }
+
+  @Override
+  public CompletionStage<Optional<TicketGrant>> takeTicket(String ticketHash) {
+    String key = ticketKey(ticketHash);
+    CompletionStage<String> taken = getdel
+        ? redis.getdel(key)
+        : script(takeSha, TAKE, ScriptOutputType.VALUE, new String[] {key});
+    return taken.thenCompose(v -> {
+      if (v == null) {
+        return CompletableFuture.completedFuture(Optional.<TicketGrant>empty());
+      }
+      TicketGrant g = Codec.grant(v);
+      Optional<TicketGrant> result = clock.instant().isBefore(g.expiresAt()) ? Optional.of(g) : Optional.empty();
+      // the grant is ours already; removing it from the subject's cap index is housekeeping
+      return redis.zrem(subjectKey(g.subject()), ticketHash).handle((n, e) -> result);
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> revoke(Revocation r) {
+    CompletionStage<Long> done = script(revokeSha, REVOKE, ScriptOutputType.INTEGER,
+        new String[] {revocationKey(r.kind(), r.id())},
+        Long.toString(r.revokedAt().toEpochMilli()), Long.toString(r.keepUntil().toEpochMilli()),
+        Long.toString(ttlMillis(r.keepUntil())), channel, Codec.revocation(r));
+    return done.thenApply(n -> null);
+  }
+
+  @Override
+  public CompletionStage<RevocationStatus> revocationStatus(String sessionId, String subject) {
+    return redis.mget(revocationKey(Revocation.Kind.SESSION, sessionId), revocationKey(Revocation.Kind.SUBJECT, subject))
+        .thenApply(this::status);
+  }
+
+  private RevocationStatus status(List<KeyValue<String, String>> values) {
+    long now = clock.millis();
+    long[] session = kept(values.get(0), now);
+    long[] subject = kept(values.get(1), now);
+    if (session == null && subject == null) {
+      return RevocationStatus.NONE;
+    }
+    return new RevocationStatus(session != null, subject == null ? null : Instant.ofEpochMilli(subject[0]));
+  }
+
+  /** {revokedAt, keepUntil} of a stored revocation still kept at {@code now}, or null. */
+  private static long[] kept(KeyValue<String, String> kv, long now) {
+    if (kv == null || !kv.hasValue()) {
+      return null;
+    }
+    String v = kv.getValue();
+    int sep = v.indexOf(':');
+    if (sep < 0) {
+      return null;
+    }
+    long at = Long.parseLong(v.substring(0, sep));
+    long keep = Long.parseLong(v.substring(sep + 1));
+    return keep > now ? new long[] {at, keep} : null;
+  }
+
+  @Override
+  public AutoCloseable subscribe(Consumer<Revocation> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    listeners.clear();
+    events.shutdownNow();
+    pubsub.close();
+    connection.close();
+    shutdownClient();
+  }
+
+  private void shutdownClient() {
+    if (ownsClient) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    if (ownedResources != null) {
+      ownedResources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+}
