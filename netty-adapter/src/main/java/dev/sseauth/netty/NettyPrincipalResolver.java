@@ -1,0 +1,43 @@
+package dev.sseauth.netty;
+
+import dev.sseauth.BearerTokenVerifier;
+import dev.sseauth.SsePrincipal;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Tells the ticket endpoint ({@link SseAuthTicketHandler}) who is asking: the application's own
+ * authentication (a session cookie, a bearer token, a client certificate) expressed for a Netty request.
+ * A ticket is issued only to the principal it returns.
+ *
+ * <p>Implementations must be thread-safe and must not block: {@link #resolve} is called on the channel's
+ * event loop; do slow work (a database lookup) on another executor and return its stage. The request is
+ * valid only until the returned stage completes and must not be retained or released.
+ */
+@FunctionalInterface
+public interface NettyPrincipalResolver {
+
+  /**
+   * Resolves the principal of a ticket request.
+   *
+   * @param request the request line and headers (the body is not read); never null
+   * @return completes with the principal, or with null if the request is not authenticated (the
+   *     endpoint then answers 401); completing exceptionally answers 500
+   */
+  CompletionStage<SsePrincipal> resolve(HttpRequest request);
+
+  /**
+   * A resolver that verifies {@code Authorization: Bearer <JWT>} with {@code verifier}; the
+   * verification is CPU-only and completes at once.
+   *
+   * @param verifier the verifier, usually {@code config.bearerVerifier()}; never null
+   */
+  static NettyPrincipalResolver bearer(BearerTokenVerifier verifier) {
+    Objects.requireNonNull(verifier, "verifier");
+    return request -> CompletableFuture.completedFuture(
+        verifier.verify(request.headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null));
+  }
+}

@@ -1,0 +1,46 @@
+package dev.sseauth.netty.internal;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A request URI split the way the adapters need it: an absolute-form prefix ({@code http://host}, kept
+ * when the URI is rebuilt), the raw path and the raw query. Nothing is decoded or normalised here: the
+ * core's path matcher does that, conservatively.
+ *
+ * @param prefix the scheme and authority of an absolute-form URI, else empty
+ * @param path the raw path, everything up to the first {@code ?}
+ * @param rawQuery everything after the first {@code ?}, or null if there is none
+ */
+public record RequestTarget(String prefix, String path, String rawQuery) {
+  private static final Pattern ABSOLUTE = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*://[^/?#]*");
+
+  /** Splits {@code uri}. */
+  public static RequestTarget parse(String uri) {
+    int q = uri.indexOf('?');
+    String beforeQuery = q < 0 ? uri : uri.substring(0, q);
+    String query = q < 0 ? null : uri.substring(q + 1);
+    String prefix = "";
+    if (!beforeQuery.startsWith("/")) {
+      Matcher m = ABSOLUTE.matcher(beforeQuery);
+      if (m.lookingAt()) {
+        prefix = m.group();
+      }
+    }
+    return new RequestTarget(prefix, beforeQuery.substring(prefix.length()), query);
+  }
+
+  /**
+   * The readings of the path a server might act on: the raw path, and, if it holds a {@code #}, the
+   * part before it (Netty's {@code QueryStringDecoder} stops there). A path is guarded if any is.
+   */
+  public String[] pathReadings() {
+    int hash = path.indexOf('#');
+    return hash < 0 ? new String[] {path} : new String[] {path, path.substring(0, hash)};
+  }
+
+  /** The URI with {@code query} (null for none) in place of the original query. */
+  public String withQuery(String query) {
+    return query == null ? prefix + path : prefix + path + '?' + query;
+  }
+}
