@@ -1,0 +1,91 @@
+package dev.sseauth.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.StoreContext;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code sseauth.store=redis}: found by name, keys validated at startup naming key and value. */
+class RedisStoreProviderTest {
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  private static StoreContext context(Map<String, String> p) {
+    return new StoreContext(p, Clock.systemUTC());
+  }
+
+  @Test
+  void providersWhenRedisModuleOnClassPathThenFoundByName() {
+    assertThat(ConfigReader.providers()).containsKey("redis");
+    assertThat(ConfigReader.providers().get("redis")).isInstanceOf(RedisStoreProvider.class);
+    assertThat(ConfigReader.allKeys()).contains("sseauth.redis.uri", "sseauth.redis.key-prefix", "sseauth.redis.timeout");
+  }
+
+  @Test
+  void fromMapWhenRedisKeysGivenThenPassedToTheStore() {
+    SseAuthConfig c = SseAuthConfig.fromMap(Map.of("sseauth.token.secret", SECRET, "sseauth.store", "redis",
+        "sseauth.redis.uri", "redis://127.0.0.1:6379", "sseauth.redis.key-prefix", "app1:"));
+    assertThat(c.storeName()).isEqualTo("redis");
+    assertThat(c.storeProperties()).containsEntry("sseauth.redis.key-prefix", "app1:");
+  }
+
+  @Test
+  void fromMapWhenUnknownRedisKeyThenFailsNamingIt() {
+    assertThatThrownBy(() -> SseAuthConfig.fromMap(Map.of("sseauth.token.secret", SECRET, "sseauth.store", "redis",
+        "sseauth.redis.url", "redis://x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sseauth.redis.url");
+  }
+
+  @Test
+  void createWhenUriMalformedThenFailsNamingKeyWithoutPassword() {
+    assertThatThrownBy(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.uri", "redis://:hunter2@[bad"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sseauth.redis.uri")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void createWhenPrefixHasSpacesThenFailsNamingKeyAndValue() {
+    assertThatThrownBy(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.key-prefix", "my app"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("sseauth.redis.key-prefix must be 0 to 64 of A-Z a-z 0-9 : _ . - { }, but was 'my app'");
+  }
+
+  @Test
+  void createWhenTimeoutOutOfRangeThenFailsNamingKeyAndValue() {
+    assertThatThrownBy(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.timeout", "5ms"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("sseauth.redis.timeout must be between 10ms and 1m, but was '5ms'");
+    assertThatThrownBy(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.timeout", "soon"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sseauth.redis.timeout")
+        .hasMessageContaining("'soon'");
+  }
+
+  @Test
+  void createWhenNothingListensThenFailsAtStartupWithoutPassword() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String uri = "redis://:hunter2@127.0.0.1:" + port;
+    assertThatThrownBy(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.uri", uri, "sseauth.redis.timeout", "500ms"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot connect to Redis")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void createWhenDefaultsThenConnectsToLocalRedis() {
+    try (SseAuthStore store = new RedisStoreProvider().create(context(Map.of()))) {
+      assertThat(store).isNotNull();
+    }
+  }
+}
