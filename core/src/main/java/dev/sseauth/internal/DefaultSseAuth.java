@@ -208,7 +208,7 @@ public final class DefaultSseAuth implements SseAuth {
     if (!Tickets.wellFormed(ticket)) {
       return deny(Reason.INVALID_TICKET);
     }
-    String sessionId = Tickets.randomId(16);
+    String sessionId = Tickets.randomId(12); // 96 bits: unique, and not a secret
     return guard.call(() -> store.takeTicket(Tickets.hash(ticket)))
         .handle((grant, e) -> e == null ? grant : null)
         .thenCompose(grant -> {

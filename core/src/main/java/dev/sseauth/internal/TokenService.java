@@ -125,7 +125,7 @@ public final class TokenService {
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
         .subject(principal.subject())
         .claim("sid", sessionId)
-        .jwtID(Tickets.randomId(9))
+        .jwtID(Tickets.randomId(6))
         .issueTime(Date.from(iat))
         .expirationTime(Date.from(exp))
         .claim(SESSION_START, sessionStart.toEpochMilli());
