@@ -331,7 +331,7 @@ public abstract class ExchangeSequencer {
 
   /** A plain-text response with {@code Cache-Control: no-store} and a content length. */
   public static FullHttpResponse plain(HttpVersion version, HttpResponseStatus status, String text) {
-    return full(version, status, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    return full(version, status, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** A response with {@code Cache-Control: no-store} and a content length. */
