@@ -1,0 +1,488 @@
+package dev.sseauth.jdbc.internal;
+
+import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.RevocationStatus;
+import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.TicketGrant;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The SQL store: plain JDBC, every blocking call on a bounded pool of the store's own threads (a
+ * full queue fails the call at once instead of piling requests up during an outage). Consumes with
+ * {@code DELETE ... RETURNING} on PostgreSQL and with select-then-delete checking the row count in
+ * one transaction elsewhere. Revocations reach other nodes by polling the events table. Thread-safe.
+ */
+public final class SqlStore implements SseAuthStore {
+  private static final Logger LOG = System.getLogger("dev.sseauth.jdbc");
+  /** How far below the highest seen event seq a poll looks again, for events committed out of order. */
+  static final int REREAD_WINDOW = 100;
+  /** How long revocation events are kept for polling nodes. */
+  static final Duration EVENT_RETENTION = Duration.ofMinutes(10);
+
+  /** Settings fixed at construction. */
+  public record Settings(String tablePrefix, boolean createSchema, Duration pollInterval, Duration cleanupInterval,
+      int threads, int queueSize, Duration timeout, boolean forcePortableTake) {}
+
+  private final ConnectionSource connections;
+  private final Clock clock;
+  private final Settings settings;
+  private final boolean returning;
+  private final int queryTimeoutSeconds;
+  private final ThreadPoolExecutor executor;
+  private final ScheduledExecutorService timer;
+  private final CopyOnWriteArrayList<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean polling = new AtomicBoolean();
+  private final String tickets;
+  private final String revocations;
+  private final String events;
+  // poll state, touched only by the one poll running at a time
+  private long floor;
+  private long maxSeen;
+  private final TreeSet<Long> seen = new TreeSet<>();
+
+  /**
+   * Creates the schema if asked, reads the current end of the event log and starts polling.
+   *
+   * @throws IllegalStateException if the database cannot be reached or the schema is missing
+   */
+  public SqlStore(ConnectionSource connections, Clock clock, Settings settings) {
+    this.connections = connections;
+    this.clock = clock;
+    this.settings = settings;
+    this.tickets = settings.tablePrefix() + "tickets";
+    this.revocations = settings.tablePrefix() + "revocations";
+    this.events = settings.tablePrefix() + "revocation_events";
+    this.queryTimeoutSeconds = (int) Math.max(1, (settings.timeout().toMillis() + 999) / 1000);
+    AtomicInteger n = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(settings.queueSize()), r -> {
+          Thread t = new Thread(r, "sse-auth-jdbc-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    boolean pg;
+    try {
+      pg = CompletableFuture.supplyAsync(this::initialise, executor).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      executor.shutdownNow();
+      connections.close();
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("sse-auth JDBC store: cannot use the database (" + cause.getClass().getName()
+          + ": " + cause.getMessage() + ")", cause);
+    }
+    this.returning = pg && !settings.forcePortableTake();
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sse-auth-jdbc-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    long poll = settings.pollInterval().toMillis();
+    timer.scheduleWithFixedDelay(this::schedulePoll, poll, poll, TimeUnit.MILLISECONDS);
+    long clean = settings.cleanupInterval().toMillis();
+    timer.scheduleWithFixedDelay(() -> cleanUp(), clean, clean, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether takes use {@code DELETE ... RETURNING} (PostgreSQL) rather than the portable transaction. */
+  public boolean usesReturning() {
+    return returning;
+  }
+
+  private boolean initialise() {
+    try {
+      Connection c = connections.acquire();
+      boolean ok = false;
+      try {
+        boolean pg = "PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+        if (settings.createSchema()) {
+          try (Statement s = c.createStatement()) {
+            for (String sql : schema(settings.tablePrefix())) {
+              s.execute(sql);
+            }
+          }
+        }
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM " + events)) {
+          rs.next();
+          floor = rs.getLong(1);
+          maxSeen = floor;
+        }
+        ok = true;
+        return pg;
+      } finally {
+        connections.release(c, !ok);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The statements of {@code schema.sql} for a table prefix. */
+  public static java.util.List<String> schema(String tablePrefix) {
+    String text;
+    try (InputStream in = SqlStore.class.getResourceAsStream("/dev/sseauth/jdbc/schema.sql")) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("schema.sql missing from the sse-auth-jdbc jar", e);
+    }
+    StringBuilder sql = new StringBuilder();
+    for (String line : text.split("\n")) {
+      int comment = line.indexOf("--");
+      sql.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String stmt : sql.toString().split(";")) {
+      String s = stmt.strip();
+      if (!s.isEmpty()) {
+        out.add(s.replace("sseauth_", tablePrefix));
+      }
+    }
+    return out;
+  }
+
+  // ---- plumbing ----
+
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> CompletableFuture<T> async(Work<T> work) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("store closed"));
+    }
+    try {
+      return CompletableFuture.supplyAsync(() -> {
+        Connection c;
+        try {
+          c = connections.acquire();
+        } catch (SQLException e) {
+          throw new StoreException(e);
+        }
+        boolean ok = false;
+        try {
+          T result = work.run(c);
+          ok = true;
+          return result;
+        } catch (SQLException e) {
+          throw new StoreException(e);
+        } finally {
+          connections.release(c, !ok);
+        }
+      }, executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** A failed database call; the message is the driver's (never holds a ticket: only hashes are sent). */
+  static final class StoreException extends RuntimeException {
+    StoreException(SQLException e) {
+      super(e.getClass().getName() + " (SQLState " + e.getSQLState() + ")", e);
+    }
+  }
+
+  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    ps.setQueryTimeout(queryTimeoutSeconds);
+    return ps;
+  }
+
+  // ---- tickets ----
+
+  @Override
+  public CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject) {
+    long now = clock.millis();
+    return async(c -> {
+      try (PreparedStatement count = prepare(c, "SELECT COUNT(*) FROM " + tickets + " WHERE subject = ? AND expires_at > ?")) {
+        count.setString(1, grant.subject());
+        count.setLong(2, now);
+        try (ResultSet rs = count.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) >= maxPerSubject) {
+            return false;
+          }
+        }
+      }
+      try (PreparedStatement insert = prepare(c, "INSERT INTO " + tickets
+          + " (ticket_hash, subject, attributes, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+        insert.setString(1, ticketHash);
+        insert.setString(2, grant.subject());
+        insert.setString(3, encode(grant.attributes()));
+        insert.setLong(4, grant.issuedAt().toEpochMilli());
+        insert.setLong(5, grant.expiresAt().toEpochMilli());
+        insert.executeUpdate();
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<TicketGrant>> takeTicket(String ticketHash) {
+    return async(c -> returning ? takeReturning(c, ticketHash) : takePortable(c, ticketHash))
+        .thenApply(g -> g.filter(grant -> clock.instant().isBefore(grant.expiresAt())));
+  }
+
+  private Optional<TicketGrant> takeReturning(Connection c, String hash) throws SQLException {
+    try (PreparedStatement ps = prepare(c, "DELETE FROM " + tickets
+        + " WHERE ticket_hash = ? RETURNING subject, attributes, issued_at, expires_at")) {
+      ps.setString(1, hash);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Select, then delete and check the row count, in one transaction: only one deleter sees 1. */
+  private Optional<TicketGrant> takePortable(Connection c, String hash) throws SQLException {
+    c.setAutoCommit(false);
+    boolean committed = false;
+    try {
+      TicketGrant g;
+      try (PreparedStatement ps = prepare(c, "SELECT subject, attributes, issued_at, expires_at FROM " + tickets
+          + " WHERE ticket_hash = ?")) {
+        ps.setString(1, hash);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          g = grant(rs);
+        }
+      }
+      try (PreparedStatement del = prepare(c, "DELETE FROM " + tickets + " WHERE ticket_hash = ?")) {
+        del.setString(1, hash);
+        if (del.executeUpdate() != 1) {
+          return Optional.empty();
+        }
+      }
+      c.commit();
+      committed = true;
+      return Optional.of(g);
+    } finally {
+      if (!committed) {
+        c.rollback();
+      }
+      c.setAutoCommit(true);
+    }
+  }
+
+  private static TicketGrant grant(ResultSet rs) throws SQLException {
+    return new TicketGrant(rs.getString(1), decode(rs.getString(2)),
+        Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)));
+  }
+
+  static String encode(Map<String, String> attributes) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : new TreeMap<>(attributes).entrySet()) {
+      if (sb.length() > 0) {
+        sb.append('&');
+      }
+      sb.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+    }
+    return sb.toString();
+  }
+
+  static Map<String, String> decode(String s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (s == null || s.isEmpty()) {
+      return out;
+    }
+    for (String pair : s.split("&")) {
+      int eq = pair.indexOf('=');
+      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  // ---- revocations ----
+
+  private static String kind(Revocation.Kind k) {
+    return k == Revocation.Kind.SESSION ? "S" : "U";
+  }
+
+  @Override
+  public CompletionStage<Void> revoke(Revocation r) {
+    long now = clock.millis();
+    return async(c -> {
+      if (updateRevocation(c, r) == 0) {
+        try (PreparedStatement ins = prepare(c, "INSERT INTO " + revocations
+            + " (kind, id, revoked_at, keep_until) VALUES (?, ?, ?, ?)")) {
+          ins.setString(1, kind(r.kind()));
+          ins.setString(2, r.id());
+          ins.setLong(3, r.revokedAt().toEpochMilli());
+          ins.setLong(4, r.keepUntil().toEpochMilli());
+          ins.executeUpdate();
+        } catch (SQLException e) {
+          if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+            throw e;
+          }
+          updateRevocation(c, r); // another node inserted it first: merge into its row
+        }
+      }
+      try (PreparedStatement ev = prepare(c, "INSERT INTO " + events
+          + " (kind, id, revoked_at, keep_until, created_at) VALUES (?, ?, ?, ?, ?)")) {
+        ev.setString(1, kind(r.kind()));
+        ev.setString(2, r.id());
+        ev.setLong(3, r.revokedAt().toEpochMilli());
+        ev.setLong(4, r.keepUntil().toEpochMilli());
+        ev.setLong(5, now);
+        ev.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Keeps the latest revokedAt and keepUntil of the row; returns the number of rows updated. */
+  private int updateRevocation(Connection c, Revocation r) throws SQLException {
+    try (PreparedStatement up = prepare(c, "UPDATE " + revocations
+        + " SET revoked_at = CASE WHEN revoked_at < ? THEN ? ELSE revoked_at END,"
+        + " keep_until = CASE WHEN keep_until < ? THEN ? ELSE keep_until END WHERE kind = ? AND id = ?")) {
+      long at = r.revokedAt().toEpochMilli();
+      long keep = r.keepUntil().toEpochMilli();
+      up.setLong(1, at);
+      up.setLong(2, at);
+      up.setLong(3, keep);
+      up.setLong(4, keep);
+      up.setString(5, kind(r.kind()));
+      up.setString(6, r.id());
+      return up.executeUpdate();
+    }
+  }
+
+  @Override
+  public CompletionStage<RevocationStatus> revocationStatus(String sessionId, String subject) {
+    long now = clock.millis();
+    return async(c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT kind, revoked_at FROM " + revocations
+          + " WHERE ((kind = 'S' AND id = ?) OR (kind = 'U' AND id = ?)) AND keep_until > ?")) {
+        ps.setString(1, sessionId);
+        ps.setString(2, subject);
+        ps.setLong(3, now);
+        boolean session = false;
+        Instant subjectAt = null;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if ("S".equals(rs.getString(1))) {
+              session = true;
+            } else {
+              subjectAt = Instant.ofEpochMilli(rs.getLong(2));
+            }
+          }
+        }
+        return !session && subjectAt == null ? RevocationStatus.NONE : new RevocationStatus(session, subjectAt);
+      }
+    });
+  }
+
+  @Override
+  public AutoCloseable subscribe(Consumer<Revocation> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void schedulePoll() {
+    if (!polling.compareAndSet(false, true)) {
+      return; // the previous poll is still running
+    }
+    async(this::poll).whenComplete((v, e) -> polling.set(false));
+  }
+
+  /** Reads events past the last seen seq (and a window below it, for late commits) and delivers new ones. */
+  private Void poll(Connection c) throws SQLException {
+    long from = Math.max(floor, maxSeen - REREAD_WINDOW);
+    try (PreparedStatement ps = prepare(c, "SELECT seq, kind, id, revoked_at, keep_until FROM " + events
+        + " WHERE seq > ? ORDER BY seq")) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long seq = rs.getLong(1);
+          if (!seen.add(seq)) {
+            continue;
+          }
+          maxSeen = Math.max(maxSeen, seq);
+          Revocation r = new Revocation("S".equals(rs.getString(2)) ? Revocation.Kind.SESSION : Revocation.Kind.SUBJECT,
+              rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)));
+          for (Consumer<Revocation> l : listeners) {
+            try {
+              l.accept(r);
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, "sse-auth revocation listener failed: {0}", e.getClass().getName());
+            }
+          }
+        }
+      }
+    }
+    seen.headSet(maxSeen - REREAD_WINDOW, true).clear();
+    return null;
+  }
+
+  /** Deletes expired tickets, revocations past keepUntil and old events; completes with the rows deleted. */
+  public CompletionStage<Integer> cleanUp() {
+    long now = clock.millis();
+    return async(c -> {
+      int n = 0;
+      try (PreparedStatement a = prepare(c, "DELETE FROM " + tickets + " WHERE expires_at <= ?")) {
+        a.setLong(1, now);
+        n += a.executeUpdate();
+      }
+      try (PreparedStatement b = prepare(c, "DELETE FROM " + revocations + " WHERE keep_until <= ?")) {
+        b.setLong(1, now);
+        n += b.executeUpdate();
+      }
+      try (PreparedStatement d = prepare(c, "DELETE FROM " + events + " WHERE created_at < ?")) {
+        d.setLong(1, now - EVENT_RETENTION.toMillis());
+        n += d.executeUpdate();
+      }
+      return n;
+    });
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    listeners.clear();
+    timer.shutdownNow();
+    executor.shutdown();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdownNow();
+    connections.close();
+  }
+}
