@@ -45,6 +45,7 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
   private final Executor executor;
   private final ReentrantLock lock = new ReentrantLock();
   private final AppStream appStream = new AppStream();
+  private final Thread requestThread = Thread.currentThread();
 
   private volatile Mode mode = Mode.UNDECIDED;
   private volatile AsyncContext async;
@@ -100,6 +101,11 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
     started = true;
     raw.setHeader("Cache-Control", "no-store");
     raw.setContentLengthLong(-1);
+    if (async == null && Thread.currentThread() == requestThread) {
+      // A synchronous stream that sse-auth ends (revocation, expiry) completes while the application's
+      // thread still holds the request; the client must not send its reconnect on this connection.
+      raw.setHeader("Connection", "close");
+    }
     rawOut = raw.getOutputStream();
     byte[] hs = allowed.handshake();
     if (hs.length > 0) {

@@ -1,0 +1,456 @@
+package dev.sseauth.servlet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sseauth.HandshakeMode;
+import dev.sseauth.SessionInfo;
+import dev.sseauth.SessionKey;
+import dev.sseauth.SseAuth;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.servlet.SseAuthFilter;
+import dev.sseauth.testing.Await;
+import dev.sseauth.testing.MutableClock;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The servlet adapter's scenarios on a real container, a sync and an async SSE servlet behind the
+ * filter, driven by real SSE clients. Subclasses choose the container.
+ */
+abstract class ServletAdapterScenarios {
+  static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static final Pattern TICKET = Pattern.compile("\\{\"ticket\":\"([A-Za-z0-9_-]+)\",\"expiresIn\":30,\"param\":\"slt\"}");
+
+  MutableClock clock;
+  CountingClock counting;
+  SseAuth auth;
+  TestApp app;
+  TestServer server;
+
+  abstract TestServer start(TestServer.Deployment d) throws Exception;
+
+  void boot() throws Exception {
+    boot(b -> b);
+  }
+
+  void boot(UnaryOperator<SseAuthConfig.Builder> tweak) throws Exception {
+    clock = MutableClock.atRealTime();
+    counting = new CountingClock(clock);
+    auth = SseAuth.create(tweak.apply(SseAuthConfig.builder().hmacSecret(SECRET).clock(counting)
+        .checkInterval(Duration.ofMillis(50)).retry(Duration.ofMillis(20))
+        .paths(List.of("/sync/**", "/async/**"))).build());
+    app = new TestApp();
+    server = start(new TestServer.Deployment()
+        .filter("recorder", app.recorder())
+        .filter("login", TestApp.login())
+        .filter("sse-auth", new SseAuthFilter(auth))
+        .servlet("/sync/*", app.syncServlet())
+        .servlet("/async/*", app.asyncServlet())
+        .servlet("/", TestApp.notFound()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (app != null) {
+      app.stop();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (auth != null) {
+      auth.close();
+    }
+  }
+
+  URI uri(String pathAndQuery) {
+    return server.base().resolve(pathAndQuery);
+  }
+
+  String ticket() throws Exception {
+    HttpResponse<String> r = SseLines.send("POST", uri("/sse/ticket"), Map.of("X-Test-User", "alice"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    Matcher m = TICKET.matcher(r.body());
+    assertThat(m.matches()).as(r.body()).isTrue();
+    return m.group(1);
+  }
+
+  /** Raw stream requests (not ticket requests): path, Last-Event-ID, query. */
+  List<String[]> rawStreams() {
+    return app.raw.stream().filter(r -> !r[0].equals("/sse/ticket")).toList();
+  }
+
+  static String tokenOf(String compositeId) {
+    return compositeId.substring(0, compositeId.lastIndexOf('_'));
+  }
+
+  // ---- full flow ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void streamWhenServerDropsThenClientReconnectsWithLastEventIdAndResumesWithoutLossOrRepeat(String kind)
+      throws Exception {
+    boot();
+    try (LdClient client = new LdClient(uri("/" + kind + "/events?count=3&then=close&topic=a&slt=" + ticket()))) {
+      Await.until(WAIT, "6 application events", () -> client.except("auth").size() >= 6);
+      client.close();
+      LdClient.Seen hello = client.events.get(0);
+      assertThat(hello.name()).isEqualTo("auth");
+      assertThat(hello.data()).isEqualTo("{\"session\":\"valid\"}");
+      assertThat(hello.id()).endsWith("_");
+      String token = tokenOf(hello.id());
+      assertThat(token.split("\\.")).hasSize(3); // a JWS
+      List<LdClient.Seen> appEvents = client.except("auth");
+      for (int i = 0; i < appEvents.size(); i++) {
+        LdClient.Seen e = appEvents.get(i);
+        assertThat(e.name()).isEqualTo("message");
+        assertThat(e.data()).isEqualTo("event " + (i + 1)); // no gap, no repeat
+        assertThat(e.id()).isEqualTo(token + "_" + (i + 1));
+      }
+      assertThat(client.named("auth")).hasSize(1);
+      // the app resumed after its own ids and never saw a token or the ticket
+      assertThat(app.seen.get(0).lastEventId()).isNull();
+      assertThat(app.seen.get(1).lastEventId()).isEqualTo("3");
+      assertThat(rawStreams().get(1)[1]).isEqualTo(token + "_3");
+      for (TestApp.Seen s : app.seen) {
+        assertThat(s.principal()).isEqualTo("alice");
+        assertThat(s.remoteUser()).isEqualTo("alice");
+        assertThat(s.authType()).isEqualTo(SseAuthFilter.AUTH_TYPE);
+        assertThat(s.query()).isEqualTo("count=3&then=close&topic=a");
+        assertThat(s.params()).containsKeys("count", "then", "topic").doesNotContainKey("slt");
+        assertThat(s.session()).isInstanceOf(SessionInfo.class);
+        assertThat(((SessionInfo) s.session()).principal().subject()).isEqualTo("alice");
+      }
+    }
+  }
+
+  // ---- reconnect mode ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void streamWhenReconnectModeThenHandshakeEndsResponseAndTheReconnectStreams(String kind) throws Exception {
+    boot(b -> b.handshakeMode(HandshakeMode.RECONNECT));
+    HttpResponse<String> first = SseLines.send("GET", uri("/" + kind + "/events?slt=" + ticket()), Map.of());
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+    assertThat(first.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(first.body()).startsWith("retry: 0\nevent: auth\nid: ").endsWith("_\ndata: {\"session\":\"valid\"}\n\n");
+    assertThat(app.runs()).isZero();
+
+    try (LdClient client = new LdClient(uri("/" + kind + "/events?count=2&then=close&slt=" + ticket()))) {
+      Await.until(WAIT, "4 application events", () -> client.except("auth").size() >= 4);
+      client.close();
+      String token = tokenOf(client.named("auth").get(0).id());
+      List<LdClient.Seen> appEvents = client.except("auth");
+      for (int i = 0; i < 4; i++) {
+        assertThat(appEvents.get(i).data()).isEqualTo("event " + (i + 1));
+        assertThat(appEvents.get(i).id()).isEqualTo(token + "_" + (i + 1));
+      }
+      // the ticket request never reached the app; the first one that did carried the token
+      assertThat(rawStreams().get(1)[1]).isNull(); // [0] was the plain java.net.http request above
+      assertThat(rawStreams().get(2)[1]).isEqualTo(token + "_");
+      assertThat(app.seen.get(0).lastEventId()).isNull();
+      assertThat(app.seen.get(1).lastEventId()).isEqualTo("2");
+    }
+  }
+
+  // ---- refusals ----
+
+  void assertRefused(HttpResponse<String> r, int status, String challenge) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+    assertThat(r.body()).doesNotContain("Exception").hasSizeLessThan(100);
+    if (challenge != null) {
+      assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue(challenge);
+    }
+    assertThat(app.runs()).isZero();
+  }
+
+  static final String INVALID = "Bearer error=\"invalid_token\"";
+
+  @Test
+  void streamWhenTicketReplayedThenUnauthorizedAndAppNeverRuns() throws Exception {
+    boot(b -> b.handshakeMode(HandshakeMode.RECONNECT)); // the first use does not run the app either
+    String t = ticket();
+    assertThat(SseLines.send("GET", uri("/sync/events?slt=" + t), Map.of()).statusCode()).isEqualTo(200);
+    assertRefused(SseLines.send("GET", uri("/sync/events?slt=" + t), Map.of()), 401, INVALID);
+  }
+
+  @Test
+  void streamWhenTicketExpiredThenUnauthorizedAndAppNeverRuns() throws Exception {
+    boot();
+    String t = ticket();
+    clock.advance(Duration.ofSeconds(31));
+    assertRefused(SseLines.send("GET", uri("/async/events?slt=" + t), Map.of()), 401, INVALID);
+  }
+
+  @Test
+  void streamWhenTicketForgedOrMalformedThenUnauthorizedAndAppNeverRuns() throws Exception {
+    boot();
+    ticket();
+    String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+    for (String t : List.of(forged, "abc", "%00", "a%20b", "x".repeat(5000))) {
+      assertRefused(SseLines.send("GET", uri("/sync/events?slt=" + t), Map.of()), 401, INVALID);
+    }
+    for (String t : List.of("%zz", "%", "%E0%80%80", "\u00fc")) { // malformed escapes and UTF-8, a raw non-ASCII byte
+      String r = RawHttp.exchange(server.base(), "GET /sync/events?slt=" + t + " HTTP/1.1");
+      assertThat(RawHttp.status(r)).as(t + ": " + r).isBetween(400, 499);
+    }
+    assertThat(app.runs()).isZero();
+  }
+
+  @Test
+  void streamWhenNoTicketAndNoTokenThenUnauthorizedWithBearerChallenge() throws Exception {
+    boot();
+    assertRefused(SseLines.send("GET", uri("/sync/events"), Map.of()), 401, "Bearer");
+    assertRefused(SseLines.send("GET", uri("/async/events?x=1"), Map.of()), 401, "Bearer");
+  }
+
+  @Test
+  void streamWhenTokenForgedMalformedOrExpiredThenUnauthorizedAndAppNeverRuns() throws Exception {
+    boot(b -> b.handshakeMode(HandshakeMode.RECONNECT));
+    HttpResponse<String> first = SseLines.send("GET", uri("/sync/events?slt=" + ticket()), Map.of());
+    Matcher m = Pattern.compile("id: (\\S+)_\n").matcher(first.body());
+    assertThat(m.find()).isTrue();
+    String token = m.group(1);
+    // another key, same everything else
+    SseAuth other = SseAuth.create(SseAuthConfig.builder()
+        .signingKey(SessionKey.hmac("k1", "another secret of at least 32 bytes!".getBytes(StandardCharsets.US_ASCII)))
+        .clock(clock).build());
+    String foreign;
+    try {
+      String ft = ((dev.sseauth.IssuedTicket) other.issueTicket(dev.sseauth.SsePrincipal.of("alice"))
+          .toCompletableFuture().join()).ticket();
+      dev.sseauth.Allowed a = (dev.sseauth.Allowed) other.decide(dev.sseauth.StreamRequest.get("slt=" + ft, null, null))
+          .toCompletableFuture().join();
+      Matcher fm = Pattern.compile("id: (\\S+)_\n").matcher(new String(a.handshake(), StandardCharsets.UTF_8));
+      assertThat(fm.find()).isTrue();
+      foreign = fm.group(1);
+    } finally {
+      other.close();
+    }
+    String[] parts = token.split("\\.");
+    String tampered = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+    for (String bad : List.of(foreign + "_1", tampered + "_1", "garbage_1", "_1", "1", token, "a.b.c_1",
+        "x".repeat(3000) + "_1")) {
+      assertRefused(SseLines.send("GET", uri("/sync/events"), Map.of("Last-Event-ID", bad)), 401, null);
+    }
+    // still valid: the app runs
+    clock.advance(Duration.ofMinutes(61));
+    assertRefused(SseLines.send("GET", uri("/sync/events"), Map.of("Last-Event-ID", token + "_1")), 401, INVALID);
+  }
+
+  @Test
+  void streamWhenClientInputIsOddThenAClear4xxNeverA5xxAndAppNeverRuns() throws Exception {
+    boot();
+    String t = ticket();
+    List<HttpResponse<String>> rs = new ArrayList<>();
+    rs.add(SseLines.send("POST", uri("/sync/events?slt=" + t), Map.of()));
+    rs.add(SseLines.send("DELETE", uri("/async/events"), Map.of()));
+    rs.add(SseLines.send("GET", uri("/sync/events?slt=" + t + "&slt=" + t), Map.of()));
+    rs.add(SseLines.send("GET", uri("/sync/events?slt=" + t + "&lastEventId=a&lastEventId=b"), Map.of()));
+    rs.add(SseLines.send("GET", uri("/sync/events?slt=" + t + "&lastEventId=%0Aid:%20x"), Map.of()));
+    rs.add(SseLines.send("GET", uri("/sync/events"), Map.of("Last-Event-ID", "%%%_\t")));
+    rs.add(SseLines.send("GET", uri("/sync/./events?slt="), Map.of()));
+    rs.add(SseLines.send("GET", uri("/SYNC/events"), Map.of()));
+    rs.add(SseLines.send("GET", uri("/sync/events?slt=" + URLEncoder.encode("ü", StandardCharsets.UTF_8)), Map.of()));
+    for (HttpResponse<String> r : rs) {
+      assertThat(r.statusCode()).as(r.uri() + " " + r.body()).isBetween(400, 499);
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+    assertThat(rs.get(0).statusCode()).isEqualTo(405);
+    assertThat(rs.get(0).headers().firstValue("Allow")).hasValue("GET");
+    assertThat(rs.get(2).statusCode()).isEqualTo(400);
+    assertThat(rs.get(3).statusCode()).isEqualTo(400);
+    assertThat(rs.get(4).statusCode()).isEqualTo(400);
+    for (String lastEventId : List.of("\u00e9t\u00e9_1", "a.b.c_\u00e9", "\u00ff\u00fe_")) { // raw UTF-8 bytes
+      String r = RawHttp.exchange(server.base(), "GET /async/events HTTP/1.1", "Last-Event-ID: " + lastEventId);
+      assertThat(RawHttp.status(r)).as(r).isEqualTo(401);
+    }
+    assertThat(app.runs()).isZero();
+  }
+
+  // ---- what the application writes ----
+
+  @ParameterizedTest(name = "{0} style={1} split={2} crlf={3} big={4}")
+  @CsvSource({
+      "sync, stream, 0, 0, 0",
+      "sync, writer, 0, 0, 0",
+      "sync, stream, 1, 0, 0",
+      "sync, writer, 1, 1, 0",
+      "sync, stream, 0, 1, 0",
+      "sync, stream, 0, 0, 300000",
+      "async, stream, 0, 0, 0",
+      "async, writer, 0, 0, 0",
+      "async, stream, 1, 1, 0",
+      "async, writer, 1, 0, 0",
+      "async, writer, 0, 1, 300000"})
+  void streamWhenAppWritesInAnyShapeThenOnlyItsIdsAreRewritten(String kind, String style, int split, int crlf,
+      int big) throws Exception {
+    boot();
+    HttpResponse<String> r = SseLines.send("GET", uri("/" + kind + "/events?count=3&then=close&style=" + style
+        + "&split=" + split + "&crlf=" + crlf + "&big=" + big + "&slt=" + ticket()), Map.of());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Length")).isEmpty();
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    String body = r.body();
+    Matcher m = Pattern.compile("\\Aretry: 20\nevent: auth\nid: (\\S+)_\ndata: \\{\"session\":\"valid\"}\n\n").matcher(body);
+    assertThat(m.lookingAt()).as(body.substring(0, Math.min(300, body.length()))).isTrue();
+    String token = m.group(1);
+    String appBytes = new String(TestApp.events(crlf == 1 ? "\r\n" : "\n", big, 1, 3), StandardCharsets.UTF_8);
+    String expected = m.group() + appBytes.replace("id: ", "id: " + token + "_");
+    assertThat(body.length()).isEqualTo(expected.length());
+    assertThat(body).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void responseWhenNotAnEventStreamThenPassesUntouched(String kind) throws Exception {
+    boot();
+    HttpResponse<String> r = SseLines.send("GET", uri("/" + kind + "/events?type=json&slt=" + ticket()), Map.of());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("{\"id\": 7}\nid: 8\n");
+    assertThat(r.headers().firstValue("Content-Length")).hasValue("16");
+    assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+  }
+
+  // ---- rotation ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void streamWhenIdleAndTokenDueThenRotationUpdatesIdSilentlyAndTheReconnectUsesTheNewToken(String kind)
+      throws Exception {
+    boot(b -> b.rotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)));
+    try (LdClient client = new LdClient(uri("/" + kind + "/events?count=1&slt=" + ticket()))) {
+      Await.until(WAIT, "event 1", () -> client.except("auth").size() == 1);
+      String oldToken = tokenOf(client.events.get(1).id());
+      clock.advance(Duration.ofMinutes(11));
+      Await.until(WAIT, "a rotation event", () -> !client.named("sseauth-rotate").isEmpty());
+      LdClient.Seen rotation = client.named("sseauth-rotate").get(0);
+      String newToken = tokenOf(rotation.id());
+      assertThat(newToken).isNotEqualTo(oldToken);
+      assertThat(rotation.id()).isEqualTo(newToken + "_1");
+      assertThat(rotation.data()).isEmpty();
+      assertThat(client.named("message")).hasSize(1); // no message event from the rotation
+      Await.until(WAIT, "the client's last event id", () -> rotation.id().equals(client.lastEventId()));
+
+      app.dropAll();
+      Await.until(WAIT, "event 2 after the reconnect", () -> client.named("message").size() >= 2);
+      assertThat(rawStreams().get(rawStreams().size() - 1)[1]).isEqualTo(newToken + "_1");
+      assertThat(app.seen.get(1).lastEventId()).isEqualTo("1");
+      assertThat(client.named("message").get(1).id()).isEqualTo(newToken + "_2");
+      assertThat(client.named("message").get(1).data()).isEqualTo("event 2");
+    }
+  }
+
+  // ---- revocation and expiry ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void streamWhenSubjectRevokedThenLiveStreamEndsWithinOneSecondAndTheTokenIsRefused(String kind) throws Exception {
+    boot();
+    try (SseLines s = SseLines.open(uri("/" + kind + "/events?count=2&hb=100&slt=" + ticket()), Map.of())) {
+      assertThat(s.status()).isEqualTo(200);
+      String token = tokenOf(s.next(WAIT).id());
+      assertThat(s.next(WAIT).data()).isEqualTo("event 1");
+      assertThat(s.next(WAIT).data()).isEqualTo("event 2");
+      assertThat(s.ended()).isFalse();
+      auth.revokeSubject("alice").toCompletableFuture().join();
+      Await.until(Duration.ofSeconds(1), "the revoked stream to end", s::ended);
+      Await.until(WAIT, "the application's next write to fail", () -> app.writeFailures.get() == 1);
+      assertRefused401AfterApp(token + "_2");
+    }
+  }
+
+  void assertRefused401AfterApp(String lastEventId) throws Exception {
+    int runs = app.runs();
+    HttpResponse<String> r = SseLines.send("GET", uri("/sync/events"), Map.of("Last-Event-ID", lastEventId));
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue(INVALID);
+    assertThat(app.runs()).isEqualTo(runs);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void streamWhenSessionReachesItsDeadlineThenItEndsThereAndNotBefore(String kind) throws Exception {
+    boot(b -> b.sessionMaxLifetime(Duration.ofMinutes(5)).rotateAfter(Duration.ofMinutes(10)));
+    // heartbeats: a synchronous servlet learns that its stream ended at its next write
+    try (SseLines s = SseLines.open(uri("/" + kind + "/events?count=1&hb=100&slt=" + ticket()), Map.of())) {
+      String token = tokenOf(s.next(WAIT).id());
+      assertThat(s.next(WAIT).data()).isEqualTo("event 1");
+      clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+      long reads = counting.reads();
+      Await.until(WAIT, "the stream checker to run at the new time", () -> counting.reads() >= reads + 3);
+      assertThat(s.ended()).isFalse();
+      clock.advance(Duration.ofSeconds(1));
+      Await.until(WAIT, "the expired stream to end", s::ended);
+      Await.until(WAIT, "the application's next write to fail", () -> app.writeFailures.get() == 1);
+      clock.advance(Duration.ofMinutes(1)); // past the clock skew tolerated on reconnect
+      assertRefused401AfterApp(token + "_1");
+    }
+  }
+
+  // ---- the ticket endpoint ----
+
+  @Test
+  void ticketWhenPostWithPrincipalThenTicketJsonNotCached() throws Exception {
+    boot();
+    HttpResponse<String> r = SseLines.send("POST", uri("/sse/ticket"), Map.of("X-Test-User", "alice"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TICKET.matcher(r.body()).matches()).isTrue();
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+  }
+
+  @Test
+  void ticketWhenNoPrincipalThenUnauthorized() throws Exception {
+    boot();
+    HttpResponse<String> r = SseLines.send("POST", uri("/sse/ticket"), Map.of());
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(r.body()).doesNotContain("ticket\"");
+  }
+
+  @Test
+  void ticketWhenGetThenMethodNotAllowed() throws Exception {
+    boot();
+    HttpResponse<String> r = SseLines.send("GET", uri("/sse/ticket"), Map.of("X-Test-User", "alice"));
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+    assertThat(r.body()).doesNotContain("ticket\"");
+  }
+
+  @Test
+  void ticketWhenTooManyOutstandingThenTooManyRequests() throws Exception {
+    boot(b -> b.maxTicketsPerSubject(2));
+    ticket();
+    ticket();
+    HttpResponse<String> r = SseLines.send("POST", uri("/sse/ticket"), Map.of("X-Test-User", "alice"));
+    assertThat(r.statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void pathWhenNotGuardedThenPassesThroughUntouched() throws Exception {
+    boot();
+    HttpResponse<String> r = SseLines.send("GET", uri("/other"), Map.of());
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(app.raw).hasSize(1);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.sseauth.servlet.it;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** An embedded servlet container on a random port: filters in order on {@code /*}, servlets by path. */
+public interface TestServer extends AutoCloseable {
+
+  /** What to deploy. */
+  final class Deployment {
+    final Map<String, Filter> filters = new LinkedHashMap<>();
+    final Map<String, Map<String, String>> filterParams = new LinkedHashMap<>();
+    final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+
+    public Deployment filter(String name, Filter f) {
+      filters.put(name, f);
+      return this;
+    }
+
+    public Deployment filter(String name, Filter f, Map<String, String> initParams) {
+      filters.put(name, f);
+      filterParams.put(name, initParams);
+      return this;
+    }
+
+    public Deployment servlet(String path, HttpServlet s) {
+      servlets.put(path, s);
+      return this;
+    }
+  }
+
+  /** The base URI, such as {@code http://127.0.0.1:41234}. */
+  URI base();
+
+  @Override
+  void close() throws Exception;
+}
