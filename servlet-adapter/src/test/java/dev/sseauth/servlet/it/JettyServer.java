@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class JettyServer implements TestServer {
   private final Server server;
   private final URI base;
+  private final jakarta.servlet.ServletContext servletContext;
 
   public JettyServer(Deployment d) throws Exception {
     server = new Server();
@@ -30,7 +31,7 @@ public final class JettyServer implements TestServer {
       for (Map.Entry<String, String> p : d.filterParams.getOrDefault(e.getKey(), Map.of()).entrySet()) {
         fh.setInitParameter(p.getKey(), p.getValue());
       }
-      ctx.addFilter(fh, "/*", EnumSet.of(DispatcherType.REQUEST));
+      ctx.addFilter(fh, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
     }
     for (var e : d.servlets.entrySet()) {
       ServletHolder sh = new ServletHolder(e.getValue());
@@ -44,12 +45,18 @@ public final class JettyServer implements TestServer {
       server.stop();
       throw e;
     }
+    servletContext = ctx.getServletContext();
     base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
   }
 
   @Override
   public URI base() {
     return base;
+  }
+
+  @Override
+  public Object contextAttribute(String name) {
+    return servletContext.getAttribute(name);
   }
 
   @Override

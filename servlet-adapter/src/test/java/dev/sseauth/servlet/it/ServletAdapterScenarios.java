@@ -330,6 +330,20 @@ abstract class ServletAdapterScenarios {
     assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
   }
 
+  @Test
+  void streamWhenAsyncContextDispatchesBackThenTheDispatchIsNotJudgedAgainAndItsIdsAreRewritten() throws Exception {
+    boot();
+    HttpResponse<String> r = SseLines.send("GET", uri("/async/events?count=2&then=dispatch&slt=" + ticket()), Map.of());
+    assertThat(r.statusCode()).isEqualTo(200);
+    Matcher m = Pattern.compile("id: (\\S+)_\n").matcher(r.body());
+    assertThat(m.find()).isTrue();
+    String token = m.group(1);
+    assertThat(r.body()).endsWith("id: " + token + "_1\ndata: event 1\n\nid: " + token + "_2\ndata: event 2\n\n"
+        + "id: " + token + "_done\ndata: dispatched\n\n");
+    assertThat(app.asyncDispatches).containsExactly("null|count=2&then=dispatch");
+    assertThat(app.runs()).isEqualTo(1);
+  }
+
   // ---- rotation ----
 
   @ParameterizedTest
@@ -357,6 +371,51 @@ abstract class ServletAdapterScenarios {
       assertThat(client.named("message").get(1).id()).isEqualTo(newToken + "_2");
       assertThat(client.named("message").get(1).data()).isEqualTo("event 2");
     }
+  }
+
+  @Test
+  void streamWhenAppWritesFromSeveralThreadsDuringRotationsThenEveryEventArrivesWhole() throws Exception {
+    boot(b -> b.rotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)));
+    List<SseLines.Event> events = new ArrayList<>();
+    try (SseLines s = SseLines.open(uri("/async/events?count=0&then=burst&threads=3&slt=" + ticket()), Map.of())) {
+      events.add(s.next(WAIT));
+      int rotations = 0;
+      while (rotations < 3) {
+        clock.advance(Duration.ofMinutes(11));
+        SseLines.Event e;
+        do {
+          e = s.next(WAIT);
+          events.add(e);
+        } while (!e.event().equals("sseauth-rotate"));
+        rotations++;
+      }
+      app.stopBursts = true;
+      Await.until(WAIT, "the stream to end", s::ended);
+      for (SseLines.Event e = s.poll(); e != null; e = s.poll()) {
+        events.add(e);
+      }
+      assertThat(app.writeFailures.get()).isZero();
+    }
+    assertThat(events.get(0).event()).isEqualTo("auth");
+    java.util.Set<String> tokens = new java.util.LinkedHashSet<>();
+    java.util.Map<String, Integer> nextPerWriter = new java.util.HashMap<>();
+    for (SseLines.Event e : events.subList(1, events.size())) {
+      String token = tokenOf(e.id());
+      String appId = e.id().substring(token.length() + 1);
+      tokens.add(token);
+      if (e.event().equals("sseauth-rotate")) {
+        assertThat(e.data()).isEmpty();
+        continue;
+      }
+      assertThat(e.event()).isEqualTo("message");
+      assertThat(e.data()).isEqualTo(appId); // the event arrived whole: its id and data belong together
+      String writer = appId.substring(0, appId.indexOf('-'));
+      int n = Integer.parseInt(appId.substring(appId.indexOf('-') + 1));
+      assertThat(n).isEqualTo(nextPerWriter.getOrDefault(writer, 0)); // none lost, none repeated
+      nextPerWriter.put(writer, n + 1);
+    }
+    assertThat(nextPerWriter).hasSize(3);
+    assertThat(tokens).hasSizeGreaterThanOrEqualTo(4); // the first token and three rotated ones
   }
 
   // ---- revocation and expiry ----

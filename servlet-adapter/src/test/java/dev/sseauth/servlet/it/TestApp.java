@@ -41,6 +41,8 @@ public final class TestApp {
   /** Raw requests as they reached the container, before sse-auth: {@code Last-Event-ID} and query. */
   public final List<String[]> raw = new CopyOnWriteArrayList<>();
   public final AtomicInteger writeFailures = new AtomicInteger();
+  /** Async dispatches back to the servlet: the Last-Event-ID and query they saw. */
+  public final List<String> asyncDispatches = new CopyOnWriteArrayList<>();
   private final Set<AsyncContext> held = ConcurrentHashMap.newKeySet();
   private final Object monitor = new Object();
   private volatile int generation;
@@ -197,6 +199,11 @@ public final class TestApp {
     return new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (req.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) { // the dispatch back, as Spring MVC does
+          asyncDispatches.add(req.getHeader("Last-Event-ID") + "|" + req.getQueryString());
+          write(req, resp, "id: done\ndata: dispatched\n\n".getBytes(StandardCharsets.US_ASCII));
+          return;
+        }
         record(req);
         if (json(req, resp)) {
           return;
@@ -215,6 +222,14 @@ public final class TestApp {
               ac.complete();
               return;
             }
+            if ("burst".equals(areq.getParameter("then"))) {
+              burst(ac, areq, Integer.parseInt(areq.getParameter("threads")));
+              return;
+            }
+            if ("dispatch".equals(areq.getParameter("then"))) {
+              ac.dispatch();
+              return;
+            }
             held.add(ac);
             if (hb > 0) {
               heartbeat(ac, areq, hb);
@@ -225,6 +240,34 @@ public final class TestApp {
         });
       }
     };
+  }
+
+  /** Set to end every burst. */
+  public volatile boolean stopBursts;
+
+  /** {@code threads} threads write events {@code t-i} concurrently until {@link #stopBursts}; then completes. */
+  private void burst(AsyncContext ac, HttpServletRequest areq, int threads) {
+    AtomicInteger running = new AtomicInteger(threads);
+    for (int t = 0; t < threads; t++) {
+      String name = "w" + t;
+      Thread th = new Thread(() -> {
+        try {
+          for (int i = 0; !stopBursts; i++) {
+            write(areq, ac.getResponse(), ("id: " + name + "-" + i + "\ndata: " + name + "-" + i + "\n\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(1);
+          }
+        } catch (IOException | InterruptedException e) {
+          writeFailures.incrementAndGet();
+        } finally {
+          if (running.decrementAndGet() == 0) {
+            ac.complete();
+          }
+        }
+      }, "burst-" + name);
+      th.setDaemon(true);
+      th.start();
+    }
   }
 
   private void heartbeat(AsyncContext ac, HttpServletRequest areq, long hb) {

@@ -35,6 +35,9 @@ public interface TestServer extends AutoCloseable {
   /** The base URI, such as {@code http://127.0.0.1:41234}. */
   URI base();
 
+  /** A servlet context attribute. */
+  Object contextAttribute(String name);
+
   @Override
   void close() throws Exception;
 }

@@ -15,6 +15,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 public final class TomcatServer implements TestServer {
   private final Tomcat tomcat;
   private final URI base;
+  private final jakarta.servlet.ServletContext servletContext;
 
   public TomcatServer(Deployment d) throws Exception {
     tomcat = new Tomcat();
@@ -36,6 +37,8 @@ public final class TomcatServer implements TestServer {
       FilterMap fm = new FilterMap();
       fm.setFilterName(e.getKey());
       fm.addURLPattern("/*");
+      fm.setDispatcher("REQUEST");
+      fm.setDispatcher("ASYNC");
       ctx.addFilterMap(fm);
     }
     int i = 0;
@@ -51,12 +54,18 @@ public final class TomcatServer implements TestServer {
       tomcat.destroy();
       throw new IllegalStateException("the Tomcat context failed to start");
     }
+    servletContext = ctx.getServletContext();
     base = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort());
   }
 
   @Override
   public URI base() {
     return base;
+  }
+
+  @Override
+  public Object contextAttribute(String name) {
+    return servletContext.getAttribute(name);
   }
 
   @Override
