@@ -49,8 +49,8 @@ public interface ConnectionSource extends AutoCloseable {
   /**
    * Over {@link DriverManager}: each store thread keeps one connection of its own (so a store with
    * {@code n} threads holds at most {@code n} connections). A connection is dropped after a failed
-   * statement and re-checked with {@link Connection#isValid} after a second idle, so service
-   * resumes by itself after an outage.
+   * statement, and re-checked with {@link Connection#isValid} before use after a second idle or
+   * after a statement on another thread failed, so service resumes by itself after an outage.
    */
   static ConnectionSource perThread(String url, Properties info, int validationTimeoutSeconds) {
     return new PerThread(url, info, validationTimeoutSeconds);
@@ -65,9 +65,10 @@ public interface ConnectionSource extends AutoCloseable {
     private final int validationTimeoutSeconds;
     private final ThreadLocal<Held> held = new ThreadLocal<>();
     private final Set<Connection> all = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
-    private record Held(Connection connection, long lastUsed) {}
+    private record Held(Connection connection, long lastUsed, long failuresSeen) {}
 
     private PerThread(String url, Properties info, int validationTimeoutSeconds) {
       this.url = url;
@@ -82,24 +83,25 @@ public interface ConnectionSource extends AutoCloseable {
       }
       Held h = held.get();
       if (h != null) {
-        boolean idle = System.nanoTime() - h.lastUsed() > IDLE_CHECK_NANOS;
-        if (!idle || h.connection().isValid(validationTimeoutSeconds)) {
+        boolean suspect = System.nanoTime() - h.lastUsed() > IDLE_CHECK_NANOS || failures.get() != h.failuresSeen();
+        if (!suspect || h.connection().isValid(validationTimeoutSeconds)) {
           return h.connection();
         }
         discard(h.connection());
       }
       Connection c = DriverManager.getConnection(url, info);
       all.add(c);
-      held.set(new Held(c, System.nanoTime()));
+      held.set(new Held(c, System.nanoTime(), failures.get()));
       return c;
     }
 
     @Override
     public void release(Connection c, boolean broken) {
       if (broken) {
+        failures.incrementAndGet();
         discard(c);
       } else {
-        held.set(new Held(c, System.nanoTime()));
+        held.set(new Held(c, System.nanoTime(), failures.get()));
       }
     }
 
