@@ -1,0 +1,305 @@
+package dev.sseauth.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.launchdarkly.eventsource.ErrorStrategy;
+import com.launchdarkly.eventsource.EventSource;
+import com.launchdarkly.eventsource.MessageEvent;
+import com.launchdarkly.eventsource.RetryDelayStrategy;
+import com.launchdarkly.eventsource.StreamEvent;
+import dev.sseauth.HandshakeMode;
+import dev.sseauth.SsePrincipal;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.testing.Await;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The handlers on a real Netty server with real clients ({@code java.net.http} and LaunchDarkly's
+ * okhttp-eventsource): the scenarios of the servlet adapter's tests.
+ */
+@Timeout(30)
+class NettyServerIntegrationTest {
+  private static final Pattern TICKET = Pattern.compile("\"ticket\":\"([^\"]+)\"");
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private Fixture fx;
+  private TestServer server;
+
+  private void start(UnaryOperator<SseAuthConfig.Builder> custom) {
+    fx = new Fixture(b -> custom.apply(b.retry(Duration.ofMillis(20))));
+    server = new TestServer(fx.auth, 2);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  private String postTicket(String subject) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
+        .header("Authorization", fx.bearer(subject)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    Matcher m = TICKET.matcher(r.body());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  private EventSource eventSource(String pathAndQuery) {
+    EventSource es = new EventSource.Builder(server.uri(pathAndQuery))
+        .retryDelay(20, TimeUnit.MILLISECONDS)
+        .retryDelayStrategy(RetryDelayStrategy.defaultStrategy().backoffMultiplier(1).jitterMultiplier(0))
+        .errorStrategy(ErrorStrategy.alwaysContinue())
+        .build();
+    closeables.add(es);
+    return es;
+  }
+
+  /** The next message event, skipping connection and fault events. */
+  private static MessageEvent nextMessage(EventSource es) throws Exception {
+    while (true) {
+      StreamEvent e = es.readAnyEvent();
+      if (e instanceof MessageEvent m) {
+        return m;
+      }
+    }
+  }
+
+  private static String tokenOf(MessageEvent m) {
+    String id = m.getLastEventId();
+    return id.substring(0, id.lastIndexOf('_'));
+  }
+
+  private HttpResponse<String> get(String pathAndQuery, String lastEventId) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(pathAndQuery)).timeout(Duration.ofSeconds(10));
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A raw stream read line by line on its own thread; {@link #ended} counts down at end of stream. */
+  private final class RawStream implements AutoCloseable {
+    final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch ended = new CountDownLatch(1);
+    final HttpResponse<InputStream> response;
+
+    RawStream(String pathAndQuery) throws Exception {
+      response = http.send(HttpRequest.newBuilder(server.uri(pathAndQuery)).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            lines.add(line);
+          }
+        } catch (IOException e) {
+          // the stream broke: it ended too
+        } finally {
+          ended.countDown();
+        }
+      }, "raw-stream-reader");
+      t.setDaemon(true);
+      t.start();
+      closeables.add(this);
+    }
+
+    String token() {
+      Await.until(Duration.ofSeconds(5), "the auth event", () -> lines.stream().anyMatch(l -> l.startsWith("id: ")));
+      String id = lines.stream().filter(l -> l.startsWith("id: ")).findFirst().orElseThrow().substring(4);
+      return id.substring(0, id.length() - 1);
+    }
+
+    void awaitLine(String line) {
+      Await.until(Duration.ofSeconds(5), "line " + line, () -> lines.contains(line));
+    }
+
+    @Override
+    public void close() {
+      try {
+        response.body().close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Test
+  void streamWhenTicketThenEventsWithCompositeIdsAndReconnectResumesWithToken() throws Exception {
+    start(b -> b);
+    EventSource es = eventSource("/events?slt=" + postTicket("alice") + "&x=1");
+
+    MessageEvent auth = nextMessage(es);
+    assertThat(auth.getEventName()).isEqualTo("auth");
+    assertThat(auth.getData()).isEqualTo("{\"session\":\"valid\"}");
+    String token = tokenOf(auth);
+    assertThat(auth.getLastEventId()).isEqualTo(token + "_");
+    MessageEvent e1 = nextMessage(es);
+    assertThat(e1.getData()).isEqualTo("e1");
+    assertThat(e1.getLastEventId()).isEqualTo(token + "_1");
+    assertThat(nextMessage(es).getLastEventId()).isEqualTo(token + "_2");
+
+    server.dropStreams(); // the network fails; the client reconnects with Last-Event-ID
+    MessageEvent e3 = nextMessage(es);
+    assertThat(e3.getData()).isEqualTo("e3");
+    assertThat(e3.getLastEventId()).isEqualTo(token + "_3");
+
+    assertThat(server.seen).hasSize(2);
+    assertThat(server.seen.get(0).uri()).isEqualTo("/events?x=1");
+    assertThat(server.seen.get(0).lastEventId()).isNull();
+    assertThat(server.seen.get(0).principal()).isEqualTo(new SsePrincipal("alice", Map.of("tenant", "acme")));
+    assertThat(server.seen.get(1).uri()).isEqualTo("/events?x=1");
+    assertThat(server.seen.get(1).lastEventId()).isEqualTo("2");
+    assertThat(server.seen.get(1).session().sessionId()).isEqualTo(server.seen.get(0).session().sessionId());
+  }
+
+  @Test
+  void streamWhenReconnectModeThenHandshakeEndsAndAppRunsOnlyOnTokenReconnect() throws Exception {
+    start(b -> b.handshakeMode(HandshakeMode.RECONNECT));
+    EventSource es = eventSource("/events?slt=" + postTicket("alice"));
+
+    MessageEvent auth = nextMessage(es);
+    assertThat(auth.getEventName()).isEqualTo("auth");
+    String token = tokenOf(auth);
+    MessageEvent e1 = nextMessage(es);
+    assertThat(e1.getData()).isEqualTo("e1");
+    assertThat(e1.getLastEventId()).isEqualTo(token + "_1");
+
+    assertThat(server.seen).hasSize(1);
+    assertThat(server.seen.get(0).uri()).isEqualTo("/events");
+    assertThat(server.seen.get(0).lastEventId()).isNull();
+  }
+
+  @Test
+  void requestWhenRejectedThenRefusedAndAppNeverReached() throws Exception {
+    start(b -> b);
+    String spent = postTicket("alice");
+    HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(server.uri("/events?slt=" + spent)).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(first.statusCode()).isEqualTo(200);
+    first.body().close();
+    server.seen.clear();
+
+    Map<String, String> unauthorized = Map.of(
+        "/events", "",
+        "/events?slt=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "",
+        "/events?slt=" + spent, "",
+        "/events?slt=a%20b", "",
+        "/feeds/x", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln_1",
+        "/events/../events", "not-a-token",
+        "/%65vents", "");
+    for (Map.Entry<String, String> e : unauthorized.entrySet()) {
+      HttpResponse<String> r = get(e.getKey(), e.getValue().isEmpty() ? null : e.getValue());
+      assertThat(r.statusCode()).as(e.getKey()).isEqualTo(401);
+      assertThat(r.headers().firstValue("WWW-Authenticate")).as(e.getKey()).isPresent();
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(server.uri("/events"))
+        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(10_000))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(get("/events?slt=a&slt=b", null).statusCode()).isEqualTo(400);
+    HttpResponse<String> noBearer = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(noBearer.statusCode()).isEqualTo(401);
+
+    assertThat(server.seen).as("the application never ran").isEmpty();
+    assertThat(get("/open", null).statusCode()).as("unguarded paths still served on the same server").isEqualTo(200);
+  }
+
+  @Test
+  void streamWhenIdSplitAcrossWritesThenRewrittenWhole() throws Exception {
+    start(b -> b);
+    EventSource es = eventSource("/feeds/split?slt=" + postTicket("alice"));
+    String token = tokenOf(nextMessage(es));
+    MessageEvent m = nextMessage(es);
+    assertThat(m.getData()).isEqualTo("split");
+    assertThat(m.getLastEventId()).isEqualTo(token + "_12");
+  }
+
+  @Test
+  void streamWhenRotationDueThenNewTokenInPlaceAndReconnectUsesIt() throws Exception {
+    start(b -> b);
+    EventSource es = eventSource("/events?slt=" + postTicket("alice"));
+    String token = tokenOf(nextMessage(es));
+    nextMessage(es);
+    assertThat(nextMessage(es).getLastEventId()).isEqualTo(token + "_2");
+
+    fx.clock.advance(fx.auth.config().rotateAfter().plusSeconds(1));
+    MessageEvent rotation = nextMessage(es);
+    assertThat(rotation.getEventName()).isEqualTo("sseauth-rotate");
+    String rotated = tokenOf(rotation);
+    assertThat(rotated).isNotEqualTo(token);
+    assertThat(rotation.getLastEventId()).isEqualTo(rotated + "_2");
+
+    server.dropStreams();
+    MessageEvent e3 = nextMessage(es);
+    assertThat(e3.getLastEventId()).isEqualTo(rotated + "_3");
+    assertThat(server.seen.get(1).lastEventId()).isEqualTo("2");
+    assertThat(server.seen.get(1).session().sessionId()).isEqualTo(server.seen.get(0).session().sessionId());
+  }
+
+  @Test
+  void streamWhenSessionRevokedThenEndsWithinOneSecondAndTokenRefused() throws Exception {
+    start(b -> b);
+    RawStream s = new RawStream("/events?slt=" + postTicket("alice"));
+    String token = s.token();
+    s.awaitLine("data: e2");
+
+    fx.auth.revokeSession(server.seen.get(0).session().sessionId()).toCompletableFuture().join();
+    assertThat(s.ended.await(1, TimeUnit.SECONDS)).as("the stream ended within 1 s").isTrue();
+
+    HttpResponse<String> again = get("/events", token + "_2");
+    assertThat(again.statusCode()).isEqualTo(401);
+    assertThat(again.body()).isEqualTo("session revoked\n");
+    assertThat(server.seen).hasSize(1);
+  }
+
+  @Test
+  void streamWhenTokenExpiresThenEndsAndTokenRefused() throws Exception {
+    start(b -> b);
+    RawStream s = new RawStream("/events?slt=" + postTicket("alice"));
+    String token = s.token();
+    s.awaitLine("data: e2");
+
+    fx.clock.advance(fx.auth.config().tokenTtl()); // the live stream ends when its token expires
+    assertThat(s.ended.await(5, TimeUnit.SECONDS)).as("the stream ended").isTrue();
+    fx.clock.advance(fx.auth.config().clockSkew().plusSeconds(1)); // past the skew verification tolerates
+    assertThat(s.lines).doesNotContain("data: e3");
+
+    HttpResponse<String> again = get("/events", token + "_2");
+    assertThat(again.statusCode()).isEqualTo(401);
+    assertThat(again.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
+    assertThat(server.seen).hasSize(1);
+  }
+}
