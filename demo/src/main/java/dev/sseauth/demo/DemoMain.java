@@ -1,0 +1,98 @@
+package dev.sseauth.demo;
+
+import java.util.Map;
+
+/**
+ * Runs the demo: {@code java -jar sse-auth-demo.jar [--port N]} (or {@code PORT=N}); Jetty with the
+ * servlet adapter on N (8080 by default), Netty on N + 1. Any {@code sseauth.*} key can be set with
+ * {@code -Dsseauth.token.ttl=5m} or {@code SSEAUTH_TOKEN_TTL=5m}.
+ */
+public final class DemoMain {
+  private DemoMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("slf4j.provider") == null) { // Jetty logs through SLF4J; the demo ships no backend
+      System.setProperty("slf4j.provider", "org.slf4j.helpers.NOPServiceProvider");
+    }
+    int port;
+    String host = "127.0.0.1";
+    try {
+      port = port(args, System.getenv());
+      for (int i = 0; i < args.length; i++) {
+        if (args[i].equals("--host") && i + 1 < args.length) {
+          host = args[++i];
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("sse-auth demo: " + e.getMessage());
+      System.err.println("usage: java -jar sse-auth-demo.jar [--port N] [--host ADDRESS]   (or PORT=N)");
+      System.exit(2);
+      return;
+    }
+    DemoServer demo;
+    try {
+      demo = DemoServer.builder().host(host).port(port).start();
+    } catch (IllegalArgumentException e) {
+      System.err.println("sse-auth demo: bad configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (Exception e) { // a port in use (Jetty and Netty throw java.net.BindException)
+      System.err.println("sse-auth demo: cannot listen on port " + port + " or " + (port + 1) + ": " + e
+          + " (try --port N)");
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        demo.close();
+      } catch (Exception e) {
+        // exiting anyway
+      }
+    }, "demo-shutdown"));
+    System.out.println();
+    System.out.println("  sse-auth demo is running (users alice/alice and bob/bob)");
+    System.out.println();
+    System.out.println("    Jetty 12 + servlet adapter:  " + demo.servletUri());
+    System.out.println("    Netty 4.2 + Netty adapter:   " + demo.nettyUri());
+    System.out.println();
+    System.out.println("  Open either URL in a browser. Ctrl-C stops.");
+    System.out.println();
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  /** The servlet port from {@code --port N}, else {@code PORT}, else 8080. */
+  static int port(String[] args, Map<String, String> env) {
+    String value = null;
+    String source = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--port")) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("--port needs a number");
+        }
+        value = args[i + 1];
+        source = "--port";
+      } else if (args[i].startsWith("--port=")) {
+        value = args[i].substring(7);
+        source = "--port";
+      }
+    }
+    if (value == null && env.get("PORT") != null && !env.get("PORT").isBlank()) {
+      value = env.get("PORT").trim();
+      source = "PORT";
+    }
+    if (value == null) {
+      return 8080;
+    }
+    try {
+      int p = Integer.parseInt(value);
+      if (p >= 0 && p <= 65534) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(source + " must be a port number from 0 to 65534 (Netty uses port + 1), but was '"
+        + value + "'");
+  }
+}
