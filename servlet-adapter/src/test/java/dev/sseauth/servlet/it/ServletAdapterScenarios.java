@@ -125,7 +125,9 @@ abstract class ServletAdapterScenarios {
       assertThat(client.named("auth")).hasSize(1);
       // the app resumed after its own ids and never saw a token or the ticket
       assertThat(app.seen.get(0).lastEventId()).isNull();
+      assertThat(app.seen.get(0).headerNames()).doesNotContain("last-event-id");
       assertThat(app.seen.get(1).lastEventId()).isEqualTo("3");
+      assertThat(app.seen.get(1).headerNames()).containsOnlyOnce("last-event-id");
       assertThat(rawStreams().get(1)[1]).isEqualTo(token + "_3");
       for (TestApp.Seen s : app.seen) {
         assertThat(s.principal()).isEqualTo("alice");
@@ -133,6 +135,7 @@ abstract class ServletAdapterScenarios {
         assertThat(s.authType()).isEqualTo(SseAuthFilter.AUTH_TYPE);
         assertThat(s.query()).isEqualTo("count=3&then=close&topic=a");
         assertThat(s.params()).containsKeys("count", "then", "topic").doesNotContainKey("slt");
+        assertThat(s.ticketParam()).isNull();
         assertThat(s.session()).isInstanceOf(SessionInfo.class);
         assertThat(((SessionInfo) s.session()).principal().subject()).isEqualTo("alice");
       }
@@ -284,6 +287,18 @@ abstract class ServletAdapterScenarios {
       assertThat(RawHttp.status(r)).as(r).isEqualTo(401);
     }
     assertThat(app.runs()).isZero();
+  }
+
+  @Test
+  void streamWhenOriginIsNotAllowedThenForbiddenAndAppNeverRuns() throws Exception {
+    boot(b -> b.allowedOrigins(java.util.Set.of("https://app.example")));
+    String t = ticket();
+    HttpResponse<String> r = SseLines.send("GET", uri("/sync/events?slt=" + t), Map.of("Origin", "https://evil.example"));
+    assertRefused(r, 403, null);
+    HttpResponse<String> ok = SseLines.send("GET", uri("/sync/events?count=1&then=close&slt=" + t),
+        Map.of("Origin", "https://app.example"));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(app.runs()).isEqualTo(1);
   }
 
   // ---- what the application writes ----

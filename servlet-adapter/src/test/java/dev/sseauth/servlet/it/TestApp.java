@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestApp {
   /** What the application saw of one request. */
   public record Seen(String path, String lastEventId, String principal, String remoteUser, String authType,
-      String query, Map<String, String[]> params, Object session) {}
+      String query, Map<String, String[]> params, Object session, String ticketParam, List<String> headerNames) {}
 
   public final List<Seen> seen = new CopyOnWriteArrayList<>();
   /** Raw requests as they reached the container, before sse-auth: {@code Last-Event-ID} and query. */
@@ -81,7 +81,8 @@ public final class TestApp {
     Principal p = r.getUserPrincipal();
     Seen s = new Seen(r.getRequestURI(), r.getHeader("Last-Event-ID"), p == null ? null : p.getName(),
         r.getRemoteUser(), r.getAuthType(), r.getQueryString(), Map.copyOf(r.getParameterMap()),
-        r.getAttribute("dev.sseauth.session"));
+        r.getAttribute("dev.sseauth.session"), r.getParameter("slt"),
+        java.util.Collections.list(r.getHeaderNames()).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
     seen.add(s);
     return s;
   }
