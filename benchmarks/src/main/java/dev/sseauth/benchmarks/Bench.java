@@ -1,0 +1,77 @@
+package dev.sseauth.benchmarks;
+
+import dev.sseauth.benchmarks.browser.BrowserRun;
+import dev.sseauth.benchmarks.jmh.JmhRun;
+import dev.sseauth.benchmarks.load.LoadRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The benchmark harness: {@code Bench --out <dir> [--smoke] [--only jmh,load,browser]} runs the JMH
+ * core benchmarks, the loopback load runs and the browser timing, then writes {@code results.md}
+ * (the markdown table), {@code results.json} and the raw results ({@code jmh.json},
+ * {@code load-raw.jsonl}, {@code browser.json}) to the output directory.
+ */
+public final class Bench {
+  /** The parts of a run. */
+  public static final List<String> PARTS = List.of("jmh", "load", "browser");
+  /** The README command of a full run. */
+  public static final String COMMAND = "bash scripts/bench.sh";
+
+  private Bench() {}
+
+  /** Runs {@code parts} with {@code settings}, writing everything under {@code out}; the results. */
+  public static Results run(Settings settings, Path out, Set<String> parts, boolean smoke) throws Exception {
+    Files.createDirectories(out);
+    Results results = new Results();
+    if (parts.contains("jmh")) {
+      System.out.println("[bench] JMH core benchmarks");
+      JmhRun.run(settings, out, results);
+    }
+    if (parts.contains("load")) {
+      System.out.println("[bench] loopback load");
+      LoadRun.run(settings, out, results);
+    }
+    if (parts.contains("browser")) {
+      System.out.println("[bench] Chromium timing");
+      BrowserRun.run(settings, out, results);
+    }
+    Files.writeString(out.resolve("results.json"), results.toJson());
+    String md = Report.markdown(results, settings, smoke, smoke ? COMMAND + " --smoke" : COMMAND);
+    Files.writeString(out.resolve("results.md"), md);
+    return results;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of("target");
+    boolean smoke = false;
+    Set<String> parts = new LinkedHashSet<>(PARTS);
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--out" -> out = Path.of(args[++i]);
+        case "--smoke" -> smoke = true;
+        case "--only" -> {
+          parts.clear();
+          for (String p : args[++i].split(",")) {
+            if (!PARTS.contains(p.trim())) {
+              throw new IllegalArgumentException("--only takes " + PARTS + ", but was '" + p + "'");
+            }
+            parts.add(p.trim());
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (use --out DIR, --smoke, --only jmh,load,browser)");
+      }
+    }
+    Results r = run(smoke ? Settings.smoke() : Settings.full(), out, parts, smoke);
+    System.out.println();
+    System.out.println(Files.readString(out.resolve("results.md")));
+    System.out.println("[bench] wrote " + out.resolve("results.md") + " and the raw results in " + out);
+    if (r.all().isEmpty()) {
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+}
