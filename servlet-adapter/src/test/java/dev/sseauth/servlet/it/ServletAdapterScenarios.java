@@ -301,6 +301,22 @@ abstract class ServletAdapterScenarios {
     assertThat(app.runs()).isEqualTo(1);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void streamWhenLastEventIdCarriesANonAsciiAppIdThenTheAppSeesItDecoded(String kind) throws Exception {
+    boot();
+    HttpResponse<String> first = SseLines.send("GET", uri("/" + kind + "/events?count=0&then=close&slt=" + ticket()),
+        Map.of());
+    Matcher m = Pattern.compile("id: (\\S+)_\n").matcher(first.body());
+    assertThat(m.find()).isTrue();
+    String appId = "\u00e9v\u00e9nement-\u4e2d";
+    String r = RawHttp.exchange(server.base(), "GET /" + kind + "/events?count=1&then=close HTTP/1.1",
+        "Last-Event-ID: " + m.group(1) + "_" + appId); // raw UTF-8 bytes, as browsers send them
+    assertThat(RawHttp.status(r)).as(r).isEqualTo(200);
+    assertThat(app.seen.get(1).lastEventId()).isEqualTo(appId);
+    assertThat(r).contains("id: " + m.group(1) + "_100\ndata: event 100\n");
+  }
+
   // ---- what the application writes ----
 
   @ParameterizedTest(name = "{0} style={1} split={2} crlf={3} big={4}")

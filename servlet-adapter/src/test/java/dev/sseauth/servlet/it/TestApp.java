@@ -109,7 +109,11 @@ public final class TestApp {
 
   static int next(HttpServletRequest r) {
     String last = r.getHeader("Last-Event-ID");
-    return last == null ? 1 : Integer.parseInt(last) + 1;
+    if (last == null) {
+      return 1;
+    }
+    return last.matches("\\d{1,9}") ? Integer.parseInt(last) + 1 : 100; // not one of ours: start at 100
+
   }
 
   static int count(HttpServletRequest r) {
