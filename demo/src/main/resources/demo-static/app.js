@@ -136,7 +136,7 @@
         user = u;
         $('who').innerHTML = 'Logged in as <b></b>. The app\'s access token: <code></code>';
         $('who').children[0].textContent = u;
-        $('who').children[1].textContent = SseAuth.maskId(accessToken, '_');
+        $('who').children[1].textContent = accessToken.slice(0, 4) + '\u2026(' + accessToken.length + ' chars)\u2026' + accessToken.slice(-4);
         $('text').disabled = $('send').disabled = $('logout').disabled = false;
         setState(stream && !stream.closed ? $('state').textContent : 'closed');
         note('ok', 'Logged in to the app as ' + u, 'POST /api/login gave a bearer access token for the app\'s own API.');
