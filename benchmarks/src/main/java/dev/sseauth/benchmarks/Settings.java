@@ -29,6 +29,6 @@ public record Settings(int jmhForks, int jmhWarmups, int jmhIterations, int jmhI
 
   /** The smoke run: every benchmark once, tiny counts. */
   public static Settings smoke() {
-    return new Settings(0, 1, 1, 100, 1, 2, 200, 500, 10, 50, 50, 2, 1);
+    return new Settings(0, 1, 1, 100, 1, 2, 100, 300, 10, 50, 50, 2, 1);
   }
 }

@@ -203,6 +203,7 @@ public final class BrowserRun {
           let url = '/' + v + '/events';
           if (v !== 'u') {
             const r = await fetch('/' + v + '/sse/ticket', {method: 'POST'});
+            if (!r.ok) throw v + ': ticket request answered ' + r.status + ' ' + (await r.text()).substring(0, 300);
             const j = await r.json();
             url += '?' + j.param + '=' + encodeURIComponent(j.ticket);
           }

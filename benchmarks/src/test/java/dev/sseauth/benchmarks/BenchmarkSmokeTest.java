@@ -1,0 +1,59 @@
+package dev.sseauth.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CI smoke run of the whole harness (JMH, loopback load on Jetty and Netty with server and client
+ * in their own JVMs, Chromium timing) with tiny counts. It asserts no thresholds, only that every
+ * benchmark produced a number and that the table was written, so the harness never rots.
+ */
+class BenchmarkSmokeTest {
+
+  @Test
+  void runWhenSmokeSettingsThenEveryBenchmarkProducesANumberAndTheTableIsWritten() throws Exception {
+    Path out = Path.of("target", "smoke");
+    Files.deleteIfExists(out.resolve("results.md"));
+
+    Results r = Bench.run(Settings.smoke(), out, new LinkedHashSet<>(Bench.PARTS), true);
+
+    List<String> expected = new ArrayList<>(List.of(
+        "jmh.issueTicket", "jmh.redeemTicket", "jmh.baselineMapPutRemove", "jmh.mintSessionToken",
+        "jmh.baselineNimbusHs256Sign", "jmh.judgeReconnect", "jmh.baselineNimbusHs256Verify",
+        "jmh.rewriteStream", "jmh.baselineLineEndScan",
+        "heap.netty.UNGUARDED", "heap.netty.SSEAUTH",
+        "browser.u", "browser.c", "browser.r"));
+    for (String server : List.of("jetty", "netty")) {
+      for (String variant : List.of("UNGUARDED", "SSEAUTH", "JWT_QUERY")) {
+        for (String scenario : List.of("reconnect", "first", "events")) {
+          expected.add("load." + server + "." + variant + "." + scenario);
+        }
+      }
+    }
+    for (String key : expected) {
+      assertThat(r.get(key)).as(key).isNotNull();
+      assertThat(r.get(key).value()).as(key).isFinite();
+      if (!key.startsWith("heap.")) { // a heap difference over a few streams may be negative
+        assertThat(r.get(key).value()).as(key).isPositive();
+      }
+    }
+    assertThat(r.get("heap.netty.SSEAUTH.streams").value()).isEqualTo(Settings.smoke().heapStreams());
+    assertThat(r.get("heap.netty.UNGUARDED.streams").value()).isEqualTo(Settings.smoke().heapStreams());
+
+    String md = Files.readString(out.resolve("results.md"));
+    assertThat(md).contains("| measurement | sse-auth | baseline (same run) | ratio | target | result |");
+    assertThat(md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| measurement")))
+        .hasSize(Report.rows(r).size())
+        .hasSize(20);
+    assertThat(out.resolve("jmh.json")).isNotEmptyFile();
+    assertThat(out.resolve("load-raw.jsonl")).isNotEmptyFile();
+    assertThat(out.resolve("browser.json")).isNotEmptyFile();
+    assertThat(out.resolve("results.json")).isNotEmptyFile();
+  }
+}

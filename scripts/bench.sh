@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the sse-auth benchmarks on a fresh clone: JMH core benchmarks, loopback load (Jetty and Netty,
+# server and client in separate JVMs) and the Chromium timing. Prints the markdown table and writes it
+# to benchmarks/target/results.md, with the raw results (jmh.json, load-raw.jsonl, browser.json,
+# results.json) next to it. Takes about 20 minutes. Extra arguments go to the harness:
+#   --smoke                      tiny counts (what CI runs as a test)
+#   --only jmh,load,browser      a subset
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/services.sh
+command -v chromium >/dev/null || apt_install chromium
+# 10,000 held streams need as many sockets in the server and in the client process
+need=16384
+soft=$(ulimit -Sn)
+if [ "$soft" != unlimited ] && [ "$soft" -lt "$need" ]; then
+  ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+fi
+log "open files per process: $(ulimit -n)"
+mvn -B -ntp -q install -DskipTests -pl benchmarks -am
+exec mvn -B -ntp -q -pl benchmarks exec:exec -Dbench.args="$*"
