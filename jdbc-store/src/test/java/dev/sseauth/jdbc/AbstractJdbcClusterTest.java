@@ -144,6 +144,7 @@ abstract class AbstractJdbcClusterTest {
   void revokeSubjectOnOneNodeThenLiveStreamOnOtherNodeEndsWithinOneSecond() throws Exception {
     Allowed allowed = (Allowed) get(nodeB.decide(withTicket(ticket(nodeA, "bob"))));
     try (RecordingOutput out = new RecordingOutput(); LiveStream stream = allowed.open(out)) {
+      assertThat(stream.session().principal().subject()).isEqualTo("bob");
       get(nodeA.revokeSubject("bob"));
       Await.until(Duration.ofSeconds(1), "the stream on node B ends", out.ended::isDone);
       assertThat(out.ended.get()).isEqualTo(Reason.SESSION_REVOKED);
@@ -156,7 +157,8 @@ abstract class AbstractJdbcClusterTest {
     Allowed second = (Allowed) get(nodeB.decide(withTicket(ticket(nodeB, "carol"))));
     try (RecordingOutput out1 = new RecordingOutput(); RecordingOutput out2 = new RecordingOutput();
         LiveStream s1 = first.open(out1); LiveStream s2 = second.open(out2)) {
-      get(nodeA.revokeSession(first.session().sessionId()));
+      assertThat(s1.session().sessionId()).isNotEqualTo(s2.session().sessionId());
+      get(nodeA.revokeSession(s1.session().sessionId()));
       Await.until(Duration.ofSeconds(1), "the revoked stream on node B ends", out1.ended::isDone);
       assertThat(out1.ended.get()).isEqualTo(Reason.SESSION_REVOKED);
       // the other session of the same subject keeps streaming; its token still verifies on node A

@@ -140,6 +140,7 @@ class PostgresOutageTest {
     Await.until(Duration.ofSeconds(10), "the node serves again",
         () -> join(node.issueTicket(SsePrincipal.of("frank"))) instanceof IssuedTicket);
     try (RecordingOutput out = new RecordingOutput(); LiveStream stream = allowed.open(out)) {
+      assertThat(stream.session().principal().subject()).isEqualTo("frank");
       // polling resumed by itself: a revocation made elsewhere still arrives
       for (int attempt = 0; attempt < 20 && !out.ended.isDone(); attempt++) {
         get(direct.revokeSubject("frank"));

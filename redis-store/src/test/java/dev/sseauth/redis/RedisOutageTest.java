@@ -140,6 +140,7 @@ class RedisOutageTest {
     Await.until(Duration.ofSeconds(10), "the node serves again",
         () -> join(node.issueTicket(SsePrincipal.of("frank"))) instanceof IssuedTicket);
     try (RecordingOutput out = new RecordingOutput(); LiveStream stream = allowed.open(out)) {
+      assertThat(stream.session().principal().subject()).isEqualTo("frank");
       // the pub/sub connection re-subscribes by itself: a revocation made elsewhere still arrives
       // (retried, because re-subscribing may finish a moment after the command connection is back)
       for (int attempt = 0; attempt < 20 && !out.ended.isDone(); attempt++) {

@@ -83,6 +83,25 @@ class RedisStoreProviderTest {
   }
 
   @Test
+  void buildWhenApplicationClientGivenThenUsesItAndLeavesItOpen() throws Exception {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(TestRedis.URI);
+    String prefix = TestRedis.uniquePrefix("shared-client");
+    try {
+      java.time.Instant now = java.time.Instant.now();
+      try (SseAuthStore store = RedisStore.builder().client(client).keyPrefix(prefix).build()) {
+        assertThat(store.putTicket("h", new dev.sseauth.spi.TicketGrant("s", Map.of(), now, now.plusSeconds(30)), 1)
+            .toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      }
+      try (var c = client.connect()) {
+        assertThat(c.sync().exists(prefix + "t:h")).as("the client still works after the store closed").isEqualTo(1L);
+      }
+    } finally {
+      TestRedis.deleteKeys(prefix);
+      client.shutdown();
+    }
+  }
+
+  @Test
   void createWhenDefaultsThenConnectsToLocalRedis() {
     try (SseAuthStore store = new RedisStoreProvider().create(context(Map.of()))) {
       assertThat(store).isNotNull();

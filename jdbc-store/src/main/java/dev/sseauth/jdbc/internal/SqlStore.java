@@ -328,6 +328,15 @@ public final class SqlStore implements SseAuthStore {
 
   // ---- revocations ----
 
+  /**
+   * Revocation times are stored in whole milliseconds, rounded up: a session that started earlier in
+   * the same millisecond as its revocation is still revoked (rounding down would let it escape).
+   */
+  static long ceilMillis(Instant t) {
+    long ms = t.toEpochMilli();
+    return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
+  }
+
   private static String kind(Revocation.Kind k) {
     return k == Revocation.Kind.SESSION ? "S" : "U";
   }
@@ -341,8 +350,8 @@ public final class SqlStore implements SseAuthStore {
             + " (kind, id, revoked_at, keep_until) VALUES (?, ?, ?, ?)")) {
           ins.setString(1, kind(r.kind()));
           ins.setString(2, r.id());
-          ins.setLong(3, r.revokedAt().toEpochMilli());
-          ins.setLong(4, r.keepUntil().toEpochMilli());
+          ins.setLong(3, ceilMillis(r.revokedAt()));
+          ins.setLong(4, ceilMillis(r.keepUntil()));
           ins.executeUpdate();
         } catch (SQLException e) {
           if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
@@ -355,8 +364,8 @@ public final class SqlStore implements SseAuthStore {
           + " (kind, id, revoked_at, keep_until, created_at) VALUES (?, ?, ?, ?, ?)")) {
         ev.setString(1, kind(r.kind()));
         ev.setString(2, r.id());
-        ev.setLong(3, r.revokedAt().toEpochMilli());
-        ev.setLong(4, r.keepUntil().toEpochMilli());
+        ev.setLong(3, ceilMillis(r.revokedAt()));
+        ev.setLong(4, ceilMillis(r.keepUntil()));
         ev.setLong(5, now);
         ev.executeUpdate();
       }
@@ -369,8 +378,8 @@ public final class SqlStore implements SseAuthStore {
     try (PreparedStatement up = prepare(c, "UPDATE " + revocations
         + " SET revoked_at = CASE WHEN revoked_at < ? THEN ? ELSE revoked_at END,"
         + " keep_until = CASE WHEN keep_until < ? THEN ? ELSE keep_until END WHERE kind = ? AND id = ?")) {
-      long at = r.revokedAt().toEpochMilli();
-      long keep = r.keepUntil().toEpochMilli();
+      long at = ceilMillis(r.revokedAt());
+      long keep = ceilMillis(r.keepUntil());
       up.setLong(1, at);
       up.setLong(2, at);
       up.setLong(3, keep);

@@ -61,7 +61,16 @@ final class Codec {
 
   static String revocation(Revocation r) {
     return "1\n" + (r.kind() == Revocation.Kind.SESSION ? 'S' : 'U')
-        + '\n' + r.revokedAt().toEpochMilli() + '\n' + r.keepUntil().toEpochMilli() + '\n' + enc(r.id());
+        + '\n' + ceilMillis(r.revokedAt()) + '\n' + ceilMillis(r.keepUntil()) + '\n' + enc(r.id());
+  }
+
+  /**
+   * Revocation times are kept in whole milliseconds, rounded up: a session that started earlier in
+   * the same millisecond as its revocation is still revoked (rounding down would let it escape).
+   */
+  static long ceilMillis(Instant t) {
+    long ms = t.toEpochMilli();
+    return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
   }
 
   /** @throws IllegalArgumentException if {@code s} is not a revocation this codec wrote */

@@ -268,7 +268,7 @@ public final class LettuceStore implements SseAuthStore {
   public CompletionStage<Void> revoke(Revocation r) {
     CompletionStage<Long> done = script(revokeSha, REVOKE, ScriptOutputType.INTEGER,
         new String[] {revocationKey(r.kind(), r.id())},
-        Long.toString(r.revokedAt().toEpochMilli()), Long.toString(r.keepUntil().toEpochMilli()),
+        Long.toString(Codec.ceilMillis(r.revokedAt())), Long.toString(Codec.ceilMillis(r.keepUntil())),
         Long.toString(ttlMillis(r.keepUntil())), channel, Codec.revocation(r));
     return done.thenApply(n -> null);
   }
