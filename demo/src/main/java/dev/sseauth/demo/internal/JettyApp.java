@@ -49,7 +49,7 @@ public final class JettyApp implements AutoCloseable {
     ctx.addServlet(new ServletHolder(new ApiServlet(new Api(tokens, auth, feed, "Jetty 12 (servlet adapter)"))), "/api/*");
     ctx.addServlet(new ServletHolder(new FilesServlet(files)), "/");
     server.setHandler(ctx);
-    server.setStopTimeout(500);
+    server.setStopTimeout(0); // streams never end by themselves: no graceful wait
     try {
       server.start();
     } catch (Exception e) {
