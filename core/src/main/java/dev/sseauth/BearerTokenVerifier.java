@@ -33,9 +33,15 @@ public final class BearerTokenVerifier {
   private static final int MAX_LENGTH = 8192;
 
   private final DefaultJWTProcessor<SecurityContext> processor;
+  private final JWKSet keys;
+  private final String issuer;
+  private final String audience;
   private final List<String> attributeClaims;
 
   private BearerTokenVerifier(JWKSet keys, String issuer, String audience, List<String> attributeClaims, Clock clock) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.audience = audience;
     Set<JWSAlgorithm> algs = new HashSet<>();
     for (JWK k : keys.getKeys()) {
       algs.add(k.getAlgorithm() != null ? JWSAlgorithm.parse(k.getAlgorithm().getName())
@@ -85,6 +91,11 @@ public final class BearerTokenVerifier {
     } catch (ParseException e) {
       throw new IllegalArgumentException("sseauth.bearer.jwks-file is not a JWK set: " + e.getMessage(), e);
     }
+  }
+
+  /** The same verifier deciding expiry by {@code clock}; {@link SseAuthConfig} applies its own clock. */
+  public BearerTokenVerifier withClock(Clock clock) {
+    return new BearerTokenVerifier(keys, issuer, audience, attributeClaims, clock);
   }
 
   /**

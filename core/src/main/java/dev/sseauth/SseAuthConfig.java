@@ -81,7 +81,7 @@ public final class SseAuthConfig {
     storeTimeout = b.storeTimeout;
     checkInterval = b.checkInterval;
     clock = b.clock;
-    bearerVerifier = b.bearerVerifier;
+    bearerVerifier = b.bearerVerifier == null ? null : b.bearerVerifier.withClock(b.clock);
     pathMatcher = new PathMatcher(paths);
   }
 

@@ -66,6 +66,16 @@ class BearerTokenVerifierTest {
   }
 
   @Test
+  void configFromPropertiesThenBearerExpiryFollowsConfiguredClock() throws Exception {
+    SseAuthConfig c = SseAuthConfig.fromMap(Map.of("sseauth.token.secret", new String(TestKeys.SECRET),
+        "sseauth.bearer.secret", new String(TestKeys.SECRET))).toBuilder().clock(clock).build();
+    String token = hs(claims().build(), TestKeys.SECRET);
+    assertThat(c.bearerVerifier().verify(token)).isPresent();
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(c.bearerVerifier().verify(token)).isEmpty();
+  }
+
+  @Test
   void hmacWhenSecretShortThenFails() {
     assertThatThrownBy(() -> BearerTokenVerifier.hmac(new byte[16], null, null, List.of(), clock))
         .hasMessageContaining("sseauth.bearer.secret");
