@@ -241,6 +241,16 @@ class SseAuthTest {
   }
 
   @Test
+  void revokeSubjectWhenSessionStartedInSameMillisecondThenRevoked() throws Exception {
+    clock.set(clock.instant().plusNanos(123_456));
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    assertThat(a.session().sessionStart().getNano() % 1_000_000).isZero();
+    clock.advance(Duration.ofNanos(500_000)); // same millisecond
+    get(auth.revokeSubject("alice"));
+    assertThat(reason(decide(null, handshakeId(a)))).isEqualTo(Reason.SESSION_REVOKED);
+  }
+
+  @Test
   void decideWhenTokenExpiredThenTokenExpired() throws Exception {
     Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
     clock.advance(Duration.ofHours(1).plusSeconds(31));

@@ -24,6 +24,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +236,8 @@ public final class DefaultSseAuth implements SseAuth {
 
   /** A ticket was redeemed: a new session. */
   private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery) {
-    Instant now = clock.instant();
+    // the token carries the session start in milliseconds: keep the in-memory session identical to it
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     TokenService.Minted m = tokens.mint(new SsePrincipal(g.subject(), g.attributes()), sessionId, now, now);
     String wire = CompositeIds.toWire(m.jws());
     boolean reconnect = config.handshakeMode() == HandshakeMode.RECONNECT;
@@ -339,7 +341,8 @@ public final class DefaultSseAuth implements SseAuth {
 
   private CompletionStage<Void> revoke(Revocation.Kind kind, String id) {
     Objects.requireNonNull(id, "id");
-    Instant now = clock.instant();
+    // millisecond precision, like session starts: a session started in the same millisecond is revoked
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     // a token minted before now expires by now + TTL; rotation of a revoked session mints none
     Revocation r = new Revocation(kind, id, now, now.plus(config.tokenTtl()).plus(config.clockSkew()));
     return guard.call(() -> store.revoke(r)).thenRun(() ->
