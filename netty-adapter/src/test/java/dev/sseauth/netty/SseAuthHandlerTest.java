@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.HandshakeMode;
-import dev.sseauth.SseAuthConfig;
 import dev.sseauth.spi.Revocation;
 import dev.sseauth.spi.RevocationStatus;
 import dev.sseauth.spi.SseAuthStore;
@@ -32,7 +31,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCounted;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -666,15 +664,5 @@ class SseAuthHandlerTest {
       leaks = LeakDetectionExtension.collectLeaks();
     }
     assertThat(leaks).as("the leak detector sees a dropped buffer").isNotEmpty();
-  }
-
-  @SuppressWarnings("unused")
-  private static byte[] bytes(ByteArrayOutputStream o) {
-    return o.toByteArray();
-  }
-
-  @SuppressWarnings("unused")
-  private static SseAuthConfig.Builder noop(SseAuthConfig.Builder b) {
-    return b;
   }
 }

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -180,10 +179,5 @@ class SseAuthTicketHandlerTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("sseauth.bearer.secret");
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static List<String> none() {
-    return List.of();
   }
 }

@@ -72,7 +72,7 @@ public final class StreamGuard extends ExchangeSequencer {
     }
     HttpVersion version = request.protocolVersion();
     StreamRequest facts = new StreamRequest(request.method().name(), target.rawQuery(),
-        request.headers().get(LAST_EVENT_ID), request.headers().get(HttpHeaderNames.ORIGIN));
+        StreamRequest.utf8Header(request.headers().get(LAST_EVENT_ID)), request.headers().get(HttpHeaderNames.ORIGIN));
     return auth.decide(facts).thenApply(decision -> {
       if (decision instanceof Denied denied) {
         return new Answer(refusal(version, denied));
