@@ -4,7 +4,7 @@
 # to benchmarks/target/results.md, with the raw results (jmh.json, load-raw.jsonl, browser.json,
 # results.json) next to it. Takes about 20 minutes. Extra arguments go to the harness:
 #   --smoke                      tiny counts (what CI runs as a test)
-#   --only jmh,load,browser      a subset
+#   --only jmh,load,heap,browser a subset
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh

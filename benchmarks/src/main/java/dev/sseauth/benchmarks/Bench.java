@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The benchmark harness: {@code Bench --out <dir> [--smoke] [--only jmh,load,browser]} runs the JMH
+ * The benchmark harness: {@code Bench --out <dir> [--smoke] [--only jmh,load,heap,browser]} runs the JMH
  * core benchmarks, the loopback load runs and the browser timing, then writes {@code results.md}
  * (the markdown table), {@code results.json} and the raw results ({@code jmh.json},
- * {@code load-raw.jsonl}, {@code browser.json}) to the output directory.
+ * {@code load-raw.jsonl}, {@code browser.json}) to the output directory. {@code --profile <regex>}
+ * instead profiles the matching JMH benchmarks (stack sampling, allocation) into
+ * {@code profile-<regex>.txt}.
  */
 public final class Bench {
   /** The parts of a run. */
-  public static final List<String> PARTS = List.of("jmh", "load", "browser");
+  public static final List<String> PARTS = List.of("jmh", "load", "heap", "browser");
   /** The README command of a full run. */
   public static final String COMMAND = "bash scripts/bench.sh";
 
@@ -34,6 +36,10 @@ public final class Bench {
     if (parts.contains("load")) {
       System.out.println("[bench] loopback load");
       LoadRun.run(settings, out, results);
+    }
+    if (parts.contains("heap")) {
+      System.out.println("[bench] heap per held stream (Netty)");
+      LoadRun.heap(settings, out, results);
     }
     if (parts.contains("browser")) {
       System.out.println("[bench] Chromium timing");
@@ -53,6 +59,12 @@ public final class Bench {
       switch (args[i]) {
         case "--out" -> out = Path.of(args[++i]);
         case "--smoke" -> smoke = true;
+        case "--profile" -> {
+          Files.createDirectories(out);
+          JmhRun.profile(args[++i], out);
+          System.out.println("[bench] wrote the profile under " + out);
+          System.exit(0);
+        }
         case "--only" -> {
           parts.clear();
           for (String p : args[++i].split(",")) {
@@ -62,7 +74,7 @@ public final class Bench {
             parts.add(p.trim());
           }
         }
-        default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (use --out DIR, --smoke, --only jmh,load,browser)");
+        default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (use --out DIR, --smoke, --only jmh,load,heap,browser)");
       }
     }
     Results r = run(smoke ? Settings.smoke() : Settings.full(), out, parts, smoke);

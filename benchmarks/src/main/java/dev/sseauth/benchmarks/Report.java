@@ -49,6 +49,9 @@ public final class Report {
     String[][] servers = {{"jetty", "Jetty"}, {"netty", "Netty"}};
     ratio(rows, r, "judge a reconnect (parse Last-Event-ID, verify token, check revocation)", "jmh.judgeReconnect",
         "nimbus HS256 verify alone", "jmh.baselineNimbusHs256Verify", Kind.TIME_NS, atMost(1.3));
+    ratio(rows, r, "judge a reconnect", "jmh.judgeReconnect",
+        "nimbus HS256 parse + verify + claims (sub, exp): what a JWT filter does", "jmh.baselineNimbusHs256VerifyAndClaims",
+        Kind.TIME_NS, null);
     ratio(rows, r, "rewrite a typical stream (100-byte events with ids)", "jmh.rewriteStream",
         "scan of the same stream for line ends", "jmh.baselineLineEndScan", Kind.MBPS, atLeast(0.5));
     ratio(rows, r, "issue a ticket", "jmh.issueTicket",

@@ -26,6 +26,7 @@ class BenchmarkSmokeTest {
     List<String> expected = new ArrayList<>(List.of(
         "jmh.issueTicket", "jmh.redeemTicket", "jmh.baselineMapPutRemove", "jmh.mintSessionToken",
         "jmh.baselineNimbusHs256Sign", "jmh.judgeReconnect", "jmh.baselineNimbusHs256Verify",
+        "jmh.baselineNimbusHs256VerifyAndClaims",
         "jmh.rewriteStream", "jmh.baselineLineEndScan",
         "heap.netty.UNGUARDED", "heap.netty.SSEAUTH",
         "browser.u", "browser.c", "browser.r"));
@@ -50,9 +51,10 @@ class BenchmarkSmokeTest {
     assertThat(md).contains("| measurement | sse-auth | baseline (same run) | ratio | target | result |");
     assertThat(md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| measurement")))
         .hasSize(Report.rows(r).size())
-        .hasSize(20);
+        .hasSize(21);
     assertThat(out.resolve("jmh.json")).isNotEmptyFile();
     assertThat(out.resolve("load-raw.jsonl")).isNotEmptyFile();
+    assertThat(out.resolve("heap-raw.jsonl")).isNotEmptyFile();
     assertThat(out.resolve("browser.json")).isNotEmptyFile();
     assertThat(out.resolve("results.json")).isNotEmptyFile();
   }

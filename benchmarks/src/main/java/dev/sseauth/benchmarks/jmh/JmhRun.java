@@ -15,6 +15,26 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class JmhRun {
   private JmhRun() {}
 
+  /**
+   * Profiles the benchmarks matching {@code regex} (one fork, JMH's stack sampler and GC profiler);
+   * the report goes to {@code profile-<regex>.txt}.
+   */
+  public static void profile(String regex, Path out) throws RunnerException {
+    String name = regex.replaceAll("[^A-Za-z0-9]", "_");
+    new Runner(new OptionsBuilder()
+        .include(CoreBenchmarks.class.getName() + "\\." + regex)
+        .forks(1)
+        .warmupIterations(3)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(5)
+        .measurementTime(TimeValue.seconds(1))
+        .jvmArgs("-Xms1g", "-Xmx1g")
+        .addProfiler("stack", "lines=12;top=25;detailLine=true")
+        .addProfiler("gc")
+        .output(out.resolve("profile-" + name + ".txt").toString())
+        .build()).run();
+  }
+
   /** Runs every core benchmark and records {@code jmh.<method>} in ns/op. */
   public static void run(Settings s, Path out, Results results) throws RunnerException {
     Collection<RunResult> runs = new Runner(new OptionsBuilder()

@@ -23,7 +23,8 @@ import java.util.Map;
  * with the same flags for every variant. Raw client lines go to {@code load-raw.jsonl}.
  *
  * <p>Keys: {@code load.<server>.<VARIANT>.<reconnect|first|events>} (per second, the median over
- * rounds, error = half the spread), {@code heap.netty.<VARIANT>} (bytes per held stream).
+ * rounds, error = half the spread), {@code heap.netty.<VARIANT>} (bytes per held stream; the
+ * servers' live-object class histograms go to {@code heap-histogram-<variant>.txt}).
  */
 public final class LoadRun {
   /** JVM flags of every server process. */
@@ -43,7 +44,7 @@ public final class LoadRun {
       for (String server : List.of("jetty", "netty")) {
         for (int k = 0; k < variants.length; k++) {
           Variant v = variants[(k + round) % variants.length];
-          for (Map<String, Object> line : session(server, v, raw, "throughput",
+          for (Map<String, Object> line : session(server, v, null, raw, "throughput",
               String.valueOf(s.loadConcurrency()), String.valueOf(s.loadWarmupMs()), String.valueOf(s.loadMeasureMs()),
               String.valueOf(s.eventStreams()), String.valueOf(s.eventsPerStream()))) {
             String key = "load." + server + "." + v.name() + "." + line.get("scenario");
@@ -66,8 +67,15 @@ public final class LoadRun {
         results.note(key, n + " failed operations (excluded from the rate)");
       }
     });
+  }
+
+  /** Holds {@link Settings#heapStreams()} streams on Netty, unguarded and guarded; {@code heap.netty.<VARIANT>}. */
+  public static void heap(Settings s, Path out, Results results) throws Exception {
+    Path raw = out.resolve("heap-raw.jsonl");
+    Files.deleteIfExists(raw);
     for (Variant v : List.of(Variant.UNGUARDED, Variant.SSEAUTH)) {
-      for (Map<String, Object> line : session("netty", v, raw, "heap", String.valueOf(s.heapStreams()), "120000")) {
+      String histogram = out.resolve("heap-histogram-" + v.name().toLowerCase(Locale.ROOT) + ".txt").toAbsolutePath().toString();
+      for (Map<String, Object> line : session("netty", v, histogram, raw, "heap", String.valueOf(s.heapStreams()), "120000")) {
         long held = ((Number) line.get("streams")).longValue();
         results.put("heap.netty." + v.name(), ((Number) line.get("bytesPerStream")).doubleValue(), 0, "B/stream");
         results.put("heap.netty." + v.name() + ".streams", held, 0, "streams");
@@ -79,10 +87,12 @@ public final class LoadRun {
   }
 
   /** Starts a server JVM, runs one client JVM against it, stops the server; the client's result lines. */
-  private static List<Map<String, Object>> session(String server, Variant v, Path raw, String mode, String... args)
+  private static List<Map<String, Object>> session(String server, Variant v, String histogram, Path raw, String mode,
+      String... args)
       throws IOException, InterruptedException, ParseException {
     System.out.printf(Locale.ROOT, "[load] %s %s %s%n", server, v.label(), mode);
-    try (ChildJvm srv = ChildJvm.start(SERVER_FLAGS, LoadServer.class, server, v.name())) {
+    String[] serverArgs = histogram == null ? new String[] {server, v.name()} : new String[] {server, v.name(), histogram};
+    try (ChildJvm srv = ChildJvm.start(SERVER_FLAGS, LoadServer.class, serverArgs)) {
       String ready = srv.awaitLine("READY ", 60_000);
       String port = ready.substring("READY ".length()).trim();
       List<String> clientArgs = new ArrayList<>(List.of(mode, port, v.name()));

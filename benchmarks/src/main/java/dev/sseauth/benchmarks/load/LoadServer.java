@@ -29,7 +29,13 @@ public final class LoadServer {
     return SseAuth.create(SseAuthConfig.fromProperties(p));
   }
 
-  /** Used heap in bytes after full GCs (the least of five), and held streams: {@code {"used":..,"held":..}}. */
+  /** Where {@code /admin/heap} writes a class histogram while streams are held; null for nowhere. */
+  static volatile String histogramFile;
+
+  /**
+   * Used heap in bytes after full GCs (the least of five), and held streams: {@code {"used":..,"held":..}}.
+   * With streams held and a {@link #histogramFile}, also writes the live-object class histogram there.
+   */
   static String heapJson(int held) {
     MemoryMXBean m = ManagementFactory.getMemoryMXBean();
     long least = Long.MAX_VALUE;
@@ -43,15 +49,26 @@ public final class LoadServer {
       }
       least = Math.min(least, m.getHeapMemoryUsage().getUsed());
     }
+    if (held > 0 && histogramFile != null) {
+      try {
+        Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
+            new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+            new Object[] {null}, new String[] {String[].class.getName()});
+        java.nio.file.Files.writeString(java.nio.file.Path.of(histogramFile), String.valueOf(histogram));
+      } catch (Exception e) {
+        System.err.println("class histogram failed: " + e);
+      }
+    }
     return "{\"used\":" + least + ",\"held\":" + held + "}";
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: LoadServer <jetty|netty> <unguarded|sseauth|jwt_query>");
+    if (args.length < 2 || args.length > 3) {
+      System.err.println("usage: LoadServer <jetty|netty> <unguarded|sseauth|jwt_query> [class-histogram-file]");
       System.exit(2);
     }
     Variant variant = Variant.valueOf(args[1].toUpperCase(Locale.ROOT));
+    histogramFile = args.length == 3 ? args[2] : null;
     AutoCloseable server;
     int port;
     if (args[0].equals("jetty")) {
