@@ -1,6 +1,8 @@
 package dev.sseauth.demo;
 
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Runs the demo: {@code java -jar sse-auth-demo.jar [--port N]} (or {@code PORT=N}); Jetty with the
@@ -8,12 +10,12 @@ import java.util.Map;
  * {@code -Dsseauth.token.ttl=5m} or {@code SSEAUTH_TOKEN_TTL=5m}.
  */
 public final class DemoMain {
+  private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty"); // held: JUL keeps weak references
+
   private DemoMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (System.getProperty("slf4j.provider") == null) { // Jetty logs through SLF4J; the demo ships no backend
-      System.setProperty("slf4j.provider", "org.slf4j.helpers.NOPServiceProvider");
-    }
+    JETTY_LOG.setLevel(Level.WARNING); // Jetty's start-up lines would bury the URLs
     int port;
     String host = "127.0.0.1";
     try {
@@ -36,9 +38,13 @@ public final class DemoMain {
       System.err.println("sse-auth demo: bad configuration: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (Exception e) { // a port in use (Jetty and Netty throw java.net.BindException)
-      System.err.println("sse-auth demo: cannot listen on port " + port + " or " + (port + 1) + ": " + e
-          + " (try --port N)");
+    } catch (Exception e) {
+      if (bindFailure(e)) { // Jetty and Netty both throw java.net.BindException for a port in use
+        System.err.println("sse-auth demo: cannot listen on port " + port + " or " + (port + 1) + " (" + e.getMessage()
+            + "): try --port N");
+      } else {
+        System.err.println("sse-auth demo: cannot start: " + e);
+      }
       System.exit(1);
       return;
     }
@@ -59,6 +65,15 @@ public final class DemoMain {
     System.out.println();
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  private static boolean bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The servlet port from {@code --port N}, else {@code PORT}, else 8080. */

@@ -270,6 +270,35 @@ class DemoHttpTest {
   }
 
   @Test
+  void storeWhenRedisIsConfiguredThenATicketFromOneServerStreamsOnTheOther() throws Exception {
+    try (DemoServer d = DemoServer.builder().port(0).readEnvironment(false).tickInterval(Duration.ofMillis(50))
+        .setting("sseauth.store", "redis").setting("sseauth.redis.uri", "redis://127.0.0.1:6379")
+        .setting("sseauth.redis.key-prefix", "sseauth-demo-test-" + System.nanoTime() + ":").start()) {
+      String servlet = "http://127.0.0.1:" + d.servletUri().getPort();
+      String netty = "http://127.0.0.1:" + d.nettyUri().getPort();
+      String token = (String) MiniJson.object(HTTP.send(HttpRequest.newBuilder(URI.create(servlet + "/api/login"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"alice\"}")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).get("accessToken");
+      String ticket = (String) MiniJson.object(HTTP.send(HttpRequest.newBuilder(URI.create(servlet + "/sse/ticket"))
+          .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).get("ticket");
+      HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(netty + "/events?slt=" + ticket)).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).isEqualTo(200);
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        List<String> lines = new ArrayList<>();
+        for (String line; lines.size() < 12 && (line = in.readLine()) != null; ) {
+          lines.add(line);
+        }
+        assertThat(lines).contains("event: auth").anyMatch(l -> l.startsWith("data: {\"type\":\"tick\""));
+      }
+      // spent in Redis: the same ticket is refused on the servlet server
+      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(servlet + "/events?slt=" + ticket)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
   void helperWhenPackagedThenItIsInTheServletAdaptersJar() {
     // containers serve META-INF/resources/ of a jar in WEB-INF/lib with no code
     var url = dev.sseauth.servlet.SseAuthFilter.class.getClassLoader().getResource("META-INF/resources/sse-auth.js");
