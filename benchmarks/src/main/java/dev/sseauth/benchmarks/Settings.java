@@ -24,7 +24,7 @@ public record Settings(int jmhForks, int jmhWarmups, int jmhIterations, int jmhI
 
   /** The full run: a stable ratio on a busy 2-core machine in about a quarter of an hour. */
   public static Settings full() {
-    return new Settings(2, 4, 5, 1000, 3, 8, 2000, 4000, 100, 5000, 10_000, 30, 5);
+    return new Settings(2, 4, 5, 1000, 3, 8, 5000, 4000, 100, 5000, 10_000, 30, 5);
   }
 
   /** The smoke run: every benchmark once, tiny counts. */
