@@ -1,5 +1,9 @@
 package dev.sseauth;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -14,6 +18,43 @@ public record StreamRequest(String method, String rawQuery, String lastEventId, 
   /** @throws NullPointerException if method is null */
   public StreamRequest {
     Objects.requireNonNull(method, "method");
+  }
+
+  /**
+   * Re-reads a header value as UTF-8, the way browsers send {@code Last-Event-ID}. Servers such as
+   * Netty, Jetty and Tomcat decode header bytes one byte per char (ISO-8859-1): a value whose chars are
+   * all below U+0100 is taken as those bytes and decoded as UTF-8. A value holding a char above U+00FF
+   * was decoded by the server already and is returned unchanged.
+   *
+   * @param value the header as the server decoded it; null if absent
+   * @return the decoded value; null if {@code value} is null; a value that never validates (a single
+   *     U+0000) if the bytes are not well-formed UTF-8, so the request is refused rather than shown to
+   *     the application with a garbled id
+   */
+  public static String utf8Header(String value) {
+    if (value == null) {
+      return null;
+    }
+    boolean high = false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c > 0xFF) {
+        return value;
+      }
+      high |= c >= 0x80;
+    }
+    if (!high) {
+      return value;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return "\0";
+    }
   }
 
   /** A GET request. */

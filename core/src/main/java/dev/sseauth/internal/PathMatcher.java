@@ -11,7 +11,8 @@ import java.util.Locale;
  * <p>Matching errs towards guarding: the raw path is normalised the way the most lenient server would
  * read it (path parameters after {@code ;} dropped, percent-decoded, {@code .} and {@code ..} resolved,
  * repeated and trailing slashes ignored, case ignored), and a path that cannot be read unambiguously
- * (bad percent-encoding, an encoded slash or backslash, {@code ..} above the root) is guarded.
+ * (bad percent-encoding, an encoded slash or backslash, an encoded control character such as NUL,
+ * {@code ..} above the root) is guarded.
  * Immutable and thread-safe.
  */
 public final class PathMatcher {
@@ -74,7 +75,8 @@ public final class PathMatcher {
         seg = seg.substring(0, semi);
       }
       String decoded = decode(seg);
-      if (decoded == null || decoded.indexOf('/') >= 0 || decoded.indexOf('\\') >= 0 || decoded.indexOf(';') >= 0) {
+      if (decoded == null || decoded.indexOf('/') >= 0 || decoded.indexOf('\\') >= 0 || decoded.indexOf(';') >= 0
+          || hasControl(decoded)) {
         return null;
       }
       if (decoded.isEmpty() || decoded.equals(".")) {
@@ -90,6 +92,17 @@ public final class PathMatcher {
       out.add(decoded.toLowerCase(Locale.ROOT));
     }
     return out;
+  }
+
+  /** A control char (an encoded NUL, CR, LF...) in a segment: some servers cut or split the path there. */
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String decode(String s) {
