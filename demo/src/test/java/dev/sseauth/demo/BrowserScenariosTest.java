@@ -171,7 +171,7 @@ class BrowserScenariosTest {
 
   @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("browsersAndServers")
-  void plainEventSourceWhenReconnectHandshakeModeThenEventsArriveWithTheAppsIds(Browser browser, String server)
+  void plainEventSourceAndHelperWhenReconnectHandshakeModeThenEventsArriveAndRefusalsStopTheHelper(Browser browser, String server)
       throws Exception {
     reconnectClock.advance(Duration.ofSeconds(1));
     Map<String, Object> r = runPage(browser, base(reconnectDemo, server), "test/snippet.html",
@@ -186,6 +186,9 @@ class BrowserScenariosTest {
     // reconnect mode: the handshake ends the first response, the browser reconnects with the token
     assertThat(types(list(helper.get("statuses")), 0, list(helper.get("statuses")).size()))
         .containsSubsequence("ticket", "open", "handshake", "reconnected").containsOnlyOnce("ticket");
+    // refused for good every time: the helper re-tickets, then stops after maxRefusals and says why
+    assertThat(strings(r.get("refusals"))).containsExactly("ticket-requested", "ticket", "connecting", "refused",
+        "ticket-requested", "ticket", "connecting", "refused", "closed:too-many-refusals");
   }
 
   @ParameterizedTest(name = "{0} on {1}")

@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  * Pipeline: codec, {@link SseAuthTicketHandler}, {@link SseAuthHandler}, aggregator, the app.
  */
 public final class NettyApp implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(NettyApp.class.getName());
   private static final int MAX_BODY = 16 * 1024;
 
   private final EventLoopGroup group;
@@ -158,6 +159,9 @@ public final class NettyApp implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!(cause instanceof java.io.IOException)) { // a reset connection is routine
+        LOG.log(System.Logger.Level.WARNING, "closing a connection after an error: " + cause.getClass().getName(), cause);
+      }
       ctx.close();
     }
   }
