@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** One server (two event-loop threads) holds and serves 1,000 authenticated streams at once. */
-@Timeout(90)
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConcurrentStreamsTest {
   private static final int STREAMS = 1_000;
 

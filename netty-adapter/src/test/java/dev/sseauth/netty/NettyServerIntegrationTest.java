@@ -2,6 +2,7 @@ package dev.sseauth.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.launchdarkly.eventsource.ConnectStrategy;
 import com.launchdarkly.eventsource.ErrorStrategy;
 import com.launchdarkly.eventsource.EventSource;
 import com.launchdarkly.eventsource.MessageEvent;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * The handlers on a real Netty server with real clients ({@code java.net.http} and LaunchDarkly's
  * okhttp-eventsource): the scenarios of the servlet adapter's tests.
  */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NettyServerIntegrationTest {
   private static final Pattern TICKET = Pattern.compile("\"ticket\":\"([^\"]+)\"");
 
@@ -77,7 +78,8 @@ class NettyServerIntegrationTest {
   }
 
   private EventSource eventSource(String pathAndQuery) {
-    EventSource es = new EventSource.Builder(server.uri(pathAndQuery))
+    EventSource es = new EventSource.Builder(ConnectStrategy.http(server.uri(pathAndQuery))
+            .connectTimeout(5, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
         .retryDelay(20, TimeUnit.MILLISECONDS)
         .retryDelayStrategy(RetryDelayStrategy.defaultStrategy().backoffMultiplier(1).jitterMultiplier(0))
         .errorStrategy(ErrorStrategy.alwaysContinue())

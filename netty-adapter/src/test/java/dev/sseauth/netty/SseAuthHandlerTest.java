@@ -125,7 +125,7 @@ class SseAuthHandlerTest {
     assertThat(app.requests.get(0).uri()).isEqualTo("/other?slt=abc");
     assertThat(app.requests.get(0).headers().get("Last-Event-ID")).isEqualTo("7");
     assertThat(app.requests.get(0).principal()).isNull();
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
   }
 
   @Test
@@ -254,7 +254,7 @@ class SseAuthHandlerTest {
     assertThat(seen.headers().get("Last-Event-ID")).isEqualTo("41");
     assertThat(seen.principal().subject()).isEqualTo("alice");
     assertThat(seen.session().principal().subject()).isEqualTo("alice");
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
   }
 
   @Test
@@ -425,7 +425,7 @@ class SseAuthHandlerTest {
     assertThat(out).isSameAs(json);
     assertThat(json.refCnt()).isEqualTo(1);
     json.release();
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
   }
 
   @Test
@@ -434,8 +434,8 @@ class SseAuthHandlerTest {
     HttpResponse head = sseHead();
     head.setStatus(HttpResponseStatus.NO_CONTENT);
     app.ctx.writeAndFlush(head);
-    assertThat((Object) ch.readOutbound()).isSameAs(head);
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isSameAs(head);
+    assertThat(ch.<Object>readOutbound()).isNull();
   }
 
   @Test
@@ -446,8 +446,8 @@ class SseAuthHandlerTest {
     HttpContent c = new DefaultHttpContent(b);
     app.ctx.write(head);
     app.ctx.writeAndFlush(c);
-    assertThat((Object) ch.readOutbound()).isSameAs(head);
-    assertThat((Object) ch.readOutbound()).isSameAs(c);
+    assertThat(ch.<Object>readOutbound()).isSameAs(head);
+    assertThat(ch.<Object>readOutbound()).isSameAs(c);
     c.release();
   }
 
@@ -459,7 +459,7 @@ class SseAuthHandlerTest {
         get("/b"), LastHttpContent.EMPTY_LAST_CONTENT);
     ch.runPendingTasks();
     assertThat(app.uris()).containsExactly("/a", "/b");
-    assertThat((Object) ch.readOutbound()).as("the 401 waits for the response to /a").isNull();
+    assertThat(ch.<Object>readOutbound()).as("the 401 waits for the response to /a").isNull();
 
     app.ctx.writeAndFlush(text("A"));
     app.ctx.writeAndFlush(text("B"));
@@ -486,8 +486,8 @@ class SseAuthHandlerTest {
     app.ctx.write(plainSse);
     HttpContent untouched = new DefaultLastHttpContent(Unpooled.copiedBuffer("id: 2\n\n", UTF_8));
     app.ctx.writeAndFlush(untouched);
-    assertThat((Object) ch.readOutbound()).isSameAs(plainSse);
-    assertThat((Object) ch.readOutbound()).isSameAs(untouched);
+    assertThat(ch.<Object>readOutbound()).isSameAs(plainSse);
+    assertThat(ch.<Object>readOutbound()).isSameAs(untouched);
     untouched.release();
 
     send(get("/events?slt=" + fx.ticket("bob")));

@@ -155,6 +155,17 @@ class SseAuthTicketHandlerTest {
   }
 
   @Test
+  void postWhenResolverThrowsThen500AndRequestReleased() {
+    EmbeddedChannel c = new EmbeddedChannel(new SseAuthTicketHandler(fx.auth, r -> {
+      throw new IllegalStateException("bug");
+    }));
+    FullHttpResponse r = exchange(c, request(HttpMethod.POST, "/sse/ticket", null));
+    assertThat(r.status().code()).isEqualTo(500);
+    assertThat(body(r)).isEqualTo("internal error\n");
+    c.finishAndReleaseAll();
+  }
+
+  @Test
   void postWhenCustomResolverThenTicketForItsPrincipal() {
     EmbeddedChannel c = new EmbeddedChannel(new SseAuthTicketHandler(fx.auth,
         r -> CompletableFuture.supplyAsync(() -> SsePrincipal.of(r.headers().get("X-User")))));

@@ -122,7 +122,7 @@ public abstract class ExchangeSequencer {
       CompletionStage<Outcome> stage;
       try {
         stage = judge(ctx, request);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) { // answered 500: never a request left hanging
         stage = CompletableFuture.failedFuture(e);
       }
       if (stage == null) {
