@@ -14,6 +14,10 @@ public final class DemoMain {
 
   private DemoMain() {}
 
+  /**
+   * Starts both servers and waits until the JVM is stopped (Ctrl-C). Exits with 2 for a bad argument or
+   * setting (the message names it) and 1 when a port is taken.
+   */
   public static void main(String[] args) throws Exception {
     JETTY_LOG.setLevel(Level.WARNING); // Jetty's start-up lines would bury the URLs
     int port;
