@@ -31,9 +31,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -62,6 +65,17 @@ public final class StreamGuard extends ExchangeSequencer {
 
   @Override
   protected CompletionStage<Outcome> judge(ChannelHandlerContext ctx, HttpRequest request) {
+    if (request.decoderResult().isFailure()) {
+      // Netty could not parse the request (a malformed line, a header past its limit): its path and
+      // headers are not what the client sent, so nothing judged on them can stand. Refuse it, on any
+      // path, and close: the decoder discards the rest of the connection.
+      Throwable cause = request.decoderResult().cause();
+      HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
+          ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+          : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.BAD_REQUEST;
+      HttpUtil.setKeepAlive(request, false);
+      return CompletableFuture.completedFuture(new Answer(plain(request.protocolVersion(), status, "malformed request")));
+    }
     RequestTarget target = RequestTarget.parse(request.uri());
     boolean guarded = false;
     for (String path : target.pathReadings()) {
