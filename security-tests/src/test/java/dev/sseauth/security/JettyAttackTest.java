@@ -1,0 +1,9 @@
+package dev.sseauth.security;
+
+/** The attack suite against sse-auth on embedded Jetty. */
+class JettyAttackTest extends AttackSuite {
+  @Override
+  TargetServer.Kind kind() {
+    return TargetServer.Kind.JETTY;
+  }
+}

@@ -1,0 +1,9 @@
+package dev.sseauth.security;
+
+/** Log hygiene of sse-auth on embedded Jetty. */
+class JettyLogHygieneTest extends LogHygieneSuite {
+  @Override
+  TargetServer.Kind kind() {
+    return TargetServer.Kind.JETTY;
+  }
+}

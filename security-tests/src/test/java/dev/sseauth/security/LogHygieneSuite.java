@@ -1,0 +1,184 @@
+package dev.sseauth.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.util.Base64URL;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Full flows and failures on a running server with every logger at its most verbose level: sse-auth's
+ * ({@code System.Logger}, backed by java.util.logging), the server's own (Jetty through SLF4J into
+ * java.util.logging, Tomcat's JULI, Netty's internal logger set to java.util.logging). Then no ticket,
+ * token (wire or JWS form, or its payload or signature alone) or secret may appear in any captured line,
+ * with one documented exception: the servlet containers' own DEBUG tracing prints received requests
+ * verbatim (Jetty's {@code org.eclipse.jetty} request lines and every parsed header, Tomcat's
+ * {@code org.apache.coyote} request dump), so a ticket and a {@code Last-Event-ID}; sse-auth cannot change
+ * that, and SECURITY.md says never to run them at DEBUG in production. Key material appears in no line.
+ */
+abstract class LogHygieneSuite {
+  private static final Pattern ID = Pattern.compile("id: ([A-Za-z0-9.~-]+)_");
+  private static final List<String> LOGGERS = List.of("", "dev.sseauth", "org.eclipse.jetty", "org.apache", "io.netty");
+
+  abstract TargetServer.Kind kind();
+
+  /** The server's own logger namespace whose DEBUG tracing prints requests verbatim, or null. */
+  String tracingNamespace() {
+    return switch (kind()) {
+      case JETTY -> "org.eclipse.jetty";
+      case TOMCAT -> "org.apache.coyote"; // Http11InputBuffer dumps the received request at FINE
+      case NETTY -> null; // Netty's own logging never prints requests: no exception at all
+    };
+  }
+
+  /** One captured record: its logger and its formatted text (message, parameters, stack trace). */
+  private record Line(String logger, String text) {}
+
+  @Test
+  void logsWhenEveryLoggerAtMostVerboseDuringFlowsAndFailuresThenNoTicketTokenOrSecret() throws Exception {
+    InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    Set<String> secrets = new LinkedHashSet<>();
+    List<Level> previous = new ArrayList<>();
+    for (String name : LOGGERS) {
+      previous.add(Logger.getLogger(name).getLevel());
+    }
+    List<Line> lines = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      private final SimpleFormatter f = new SimpleFormatter();
+
+      @Override
+      public void publish(LogRecord r) {
+        lines.add(new Line(String.valueOf(r.getLoggerName()), f.format(r)));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    handler.setLevel(Level.ALL);
+    Logger.getLogger("").addHandler(handler);
+    for (String name : LOGGERS) {
+      Logger.getLogger(name).setLevel(Level.ALL);
+    }
+    try {
+      try (Rig rig = new Rig(kind(), b -> b.maxTicketsPerSubject(4).tokenTtl(Duration.ofMinutes(30))
+          .rotateAfter(Duration.ofMinutes(5)))) {
+        // the happy path: ticket, redemption, reconnect, rotation at reconnect
+        String ticket = rig.ticket();
+        secrets.add(ticket);
+        Http.Response first = rig.get("/events?slt=" + ticket + "&topic=a");
+        assertThat(first.status()).isEqualTo(200);
+        String wire = firstId(first.text());
+        addToken(secrets, wire);
+        Http.Response again = rig.get("/events?topic=a", "Last-Event-ID: " + wire + "_1");
+        assertThat(again.status()).isEqualTo(200);
+        rig.clock.advance(Duration.ofMinutes(6));
+        Http.Response rotated = rig.get("/events", "Last-Event-ID: " + wire + "_1");
+        assertThat(rotated.status()).isEqualTo(200);
+        String fresh = firstId(rotated.text());
+        assertThat(fresh).isNotEqualTo(wire);
+        addToken(secrets, fresh);
+        // failures: replay, expiry, forged and foreign tokens, origin, method, flood, malformed input
+        assertThat(rig.get("/events?slt=" + ticket).status()).isEqualTo(401);
+        String expiring = rig.ticket();
+        secrets.add(expiring);
+        rig.clock.advance(Duration.ofSeconds(31));
+        assertThat(rig.get("/events?slt=" + expiring).status()).isEqualTo(401);
+        String forged = Rig.sign(Rig.header(JWSAlgorithm.HS256, Rig.RS_KID).build(), rig.validClaims("alice").build(),
+            new MACSigner(Rig.RSA.toPublicKey().getEncoded()));
+        addToken(secrets, forged.replace('_', '~'));
+        assertThat(rig.get("/events", "Last-Event-ID: " + Rig.lastEventId(forged, "1")).status()).isEqualTo(401);
+        String badKid = Rig.signWithServerKey(Rig.header(JWSAlgorithm.RS256, "../../x").build(), rig.validClaims("a").build());
+        addToken(secrets, badKid.replace('_', '~'));
+        assertThat(rig.get("/events", "Last-Event-ID: " + Rig.lastEventId(badKid, "")).status()).isEqualTo(401);
+        String foreignTicket = rig.ticket("bob");
+        secrets.add(foreignTicket);
+        assertThat(rig.get("/events?slt=" + foreignTicket, "Origin: https://evil.example").status()).isEqualTo(403);
+        assertThat(rig.send(Http.request("HEAD", "/events?slt=" + foreignTicket)).status()).isEqualTo(405);
+        assertThat(rig.get("/events?slt=" + foreignTicket + "&slt=" + foreignTicket).status()).isEqualTo(400);
+        for (int i = 0; i < 6; i++) {
+          Http.Response r = rig.send(Http.request("POST", "/sse/ticket", "X-Test-User: mallory"));
+          if (r.status() == 200) {
+            Matcher m = Pattern.compile("\"ticket\":\"([^\"]+)\"").matcher(r.text());
+            assertThat(m.find()).isTrue();
+            secrets.add(m.group(1));
+          } else {
+            assertThat(r.status()).isEqualTo(429);
+          }
+        }
+        assertThat(rig.get("/events", "Last-Event-ID: " + fresh + "_1\u00C3\u0028").status()).isBetween(400, 499);
+        assertThat(rig.get("/events", "Last-Event-ID: " + fresh + "_" + "9".repeat(20_000)).status()).isBetween(400, 499);
+        // revocation ends the session
+        rig.auth.revokeSession(Rig.claims(fresh).getStringClaim("sid")).toCompletableFuture().join();
+        assertThat(rig.get("/events", "Last-Event-ID: " + fresh + "_1").status()).isEqualTo(401);
+        rig.auth.revokeSubject("alice").toCompletableFuture().join();
+      }
+    } finally {
+      Logger.getLogger("").removeHandler(handler);
+      for (int i = 0; i < LOGGERS.size(); i++) {
+        Logger.getLogger(LOGGERS.get(i)).setLevel(previous.get(i));
+      }
+    }
+    Set<String> keys = new LinkedHashSet<>();
+    keys.add(new String(Rig.HS_SECRET, StandardCharsets.US_ASCII));
+    keys.add(Base64.getEncoder().encodeToString(Rig.HS_SECRET));
+    keys.add(Base64URL.encode(Rig.HS_SECRET).toString());
+    keys.add(Rig.RSA.getPrivateExponent().toString());
+    keys.add(Rig.RSA.getFirstPrimeFactor().toString());
+    keys.add(Rig.RSA.getSecondPrimeFactor().toString());
+    assertThat(lines).as("captured log lines: the capture must see the server's own logging").hasSizeGreaterThan(20);
+    assertThat(lines).as("sse-auth's own DEBUG lines are captured").anyMatch(l -> l.logger().startsWith("dev.sseauth"));
+    String tracing = tracingNamespace();
+    for (Line line : lines) {
+      for (String key : keys) {
+        assertThat(line.text()).as("key material in the logs of %s (%s)", kind(), line.logger()).doesNotContain(key);
+      }
+      if (tracing != null && line.logger().startsWith(tracing)) {
+        continue;
+      }
+      for (String secret : secrets) {
+        assertThat(line.text()).as("a ticket or token in the logs of %s (%s)", kind(), line.logger()).doesNotContain(secret);
+      }
+    }
+  }
+
+  private static String firstId(String body) {
+    Matcher m = ID.matcher(body);
+    assertThat(m.find()).as(body).isTrue();
+    return m.group(1);
+  }
+
+  /** The token in wire and JWS form, and its payload and signature alone (both alphabets). */
+  private static void addToken(Set<String> secrets, String wire) {
+    String jws = wire.replace('~', '_');
+    secrets.add(wire);
+    secrets.add(jws);
+    String[] parts = jws.split("\\.");
+    for (int i = 1; i < parts.length; i++) {
+      if (parts[i].length() > 16) {
+        secrets.add(parts[i]);
+        secrets.add(parts[i].replace('_', '~'));
+      }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package dev.sseauth.security;
+
+/** Log hygiene of sse-auth on embedded Netty. */
+class NettyLogHygieneTest extends LogHygieneSuite {
+  @Override
+  TargetServer.Kind kind() {
+    return TargetServer.Kind.NETTY;
+  }
+}

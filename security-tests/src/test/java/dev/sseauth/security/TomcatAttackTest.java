@@ -1,0 +1,9 @@
+package dev.sseauth.security;
+
+/** The attack suite against sse-auth on embedded Tomcat. */
+class TomcatAttackTest extends AttackSuite {
+  @Override
+  TargetServer.Kind kind() {
+    return TargetServer.Kind.TOMCAT;
+  }
+}
