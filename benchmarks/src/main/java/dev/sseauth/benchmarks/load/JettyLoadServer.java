@@ -78,10 +78,15 @@ final class JettyLoadServer implements AutoCloseable {
       resp.setStatus(200);
       resp.setContentType("text/event-stream");
       resp.setHeader("Cache-Control", "no-cache");
+      // async=1: the same writes inside an AsyncContext (the adapter then keeps the connection alive)
+      jakarta.servlet.AsyncContext async = "1".equals(Wire.param(req.getQueryString(), "async")) ? req.startAsync() : null;
       ServletOutputStream out = resp.getOutputStream();
       for (int i = 0; i < n; i++) {
         out.write(Wire.event(i));
         out.flush();
+      }
+      if (async != null) {
+        async.complete();
       }
     }
   }

@@ -129,7 +129,7 @@ public final class LoadClient {
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       require(t.statusCode() == 200, "ticket request answered " + t.statusCode());
       String ticket = json(t.body()).get("ticket").toString();
-      return stream("/events?n=1&slt=" + ticket, null);
+      return stream("/events?n=1" + ASYNC + "&slt=" + ticket, null);
     }
   }
 
@@ -144,8 +144,11 @@ public final class LoadClient {
     return r.body();
   }
 
+  /** {@code -Dbench.async=true}: ask the Jetty application to stream inside an AsyncContext. */
+  private static final String ASYNC = Boolean.getBoolean("bench.async") ? "&async=1" : "";
+
   private String streamPath(Worker w, int events) {
-    return "/events?n=" + events + (variant == Variant.JWT_QUERY ? "&access_token=" + w.accessToken : "");
+    return "/events?n=" + events + ASYNC + (variant == Variant.JWT_QUERY ? "&access_token=" + w.accessToken : "");
   }
 
   private void reconnect(Worker w) throws Exception {
