@@ -40,6 +40,11 @@ public final class MemoryStore implements SseAuthStore {
         .ticker(() -> nanos(clock.instant()))
         .maximumSize(maxTickets)
         .expireAfter(Expiry.<String, TicketGrant>creating((k, g) -> until(g.expiresAt())))
+        .evictionListener((String k, TicketGrant g, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
+          if (k != null && g != null) {
+            unindex(g.subject(), k);
+          }
+        })
         .build();
     this.revokedSessions = revocationCache(clock);
     this.revokedSubjects = revocationCache(clock);
@@ -103,10 +108,27 @@ public final class MemoryStore implements SseAuthStore {
   @Override
   public CompletionStage<Optional<TicketGrant>> takeTicket(String ticketHash) {
     TicketGrant g = tickets.asMap().remove(ticketHash);
+    if (g != null) {
+      unindex(g.subject(), ticketHash);
+    }
     if (g == null || !clock.instant().isBefore(g.expiresAt())) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return CompletableFuture.completedFuture(Optional.of(g));
+  }
+
+  /** Forgets a taken, expired or evicted ticket in its subject's count, and the subject when none is left. */
+  private void unindex(String subject, String ticketHash) {
+    ticketsBySubject.computeIfPresent(subject, (k, hashes) -> {
+      hashes.remove(ticketHash);
+      return hashes.isEmpty() ? null : hashes;
+    });
+  }
+
+  /** How many subjects have outstanding tickets; for tests. */
+  int subjectsTracked() {
+    tickets.cleanUp();
+    return ticketsBySubject.size();
   }
 
   @Override
