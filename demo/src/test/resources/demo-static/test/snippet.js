@@ -2,7 +2,7 @@
 async function plainSnippet(accessToken, count) {
   var seen = [];
   function show(appId, data, raw) { seen.push({ appId: appId, type: data.type, raw: raw.length, hasToken: raw.indexOf('_') > 20 }); }
-  // ---- the snippet, as in demo/README.md ----
+  // ---- the snippet, as in README.md ("Without the helper: plain EventSource") ----
   const res = await fetch('/sse/ticket', { method: 'POST', headers: { Authorization: 'Bearer ' + accessToken } });
   const { ticket, param } = await res.json();
   const events = new EventSource('/events?' + param + '=' + encodeURIComponent(ticket));
