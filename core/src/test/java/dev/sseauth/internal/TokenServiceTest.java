@@ -191,12 +191,18 @@ class TokenServiceTest {
   }
 
   @Test
-  void verifyWhenWrongIssuerOrAudienceThenInvalid() throws Exception {
+  void verifyWhenWrongOrMissingIssuerThenInvalid() throws Exception {
     assertThat(refusal(sign(header(JWSAlgorithm.HS256).build(), validClaims().issuer("https://other").build(), TestKeys.SECRET)))
         .isEqualTo(Reason.INVALID_TOKEN);
+    assertThat(refusal(sign(header(JWSAlgorithm.HS256).build(), validClaims().issuer(null).build(), TestKeys.SECRET)))
+        .isEqualTo(Reason.INVALID_TOKEN);
+  }
+
+  @Test
+  void verifyWhenWrongOrMissingAudienceThenInvalid() throws Exception {
     assertThat(refusal(sign(header(JWSAlgorithm.HS256).build(), validClaims().audience("other").build(), TestKeys.SECRET)))
         .isEqualTo(Reason.INVALID_TOKEN);
-    assertThat(refusal(sign(header(JWSAlgorithm.HS256).build(), validClaims().issuer(null).build(), TestKeys.SECRET)))
+    assertThat(refusal(sign(header(JWSAlgorithm.HS256).build(), validClaims().audience(List.of()).build(), TestKeys.SECRET)))
         .isEqualTo(Reason.INVALID_TOKEN);
   }
 

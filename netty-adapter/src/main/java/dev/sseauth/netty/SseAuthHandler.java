@@ -25,7 +25,10 @@ import java.util.Objects;
  * configuration is judged by {@link SseAuth#decide}, asynchronously: meanwhile auto-read is off and later
  * messages wait, so the event loop never blocks and the application sees requests in order. A refused
  * request is answered here (the status of its {@link dev.sseauth.Reason}, {@code WWW-Authenticate} for a
- * 401, {@code Cache-Control: no-store}) and never reaches the application; its content is released. An
+ * 401, {@code Cache-Control: no-store}) and never reaches the application; its content is released. A
+ * request Netty could not decode (a malformed request line, a header over the decoder's limits) is
+ * refused on every path with 400, 414 or 431 and the connection closed, since its headers cannot be
+ * trusted to have been read in full. An
  * allowed request reaches the application with the ticket and resume parameters removed from its URI,
  * {@code Last-Event-ID} holding only the application's previous id (absent when there is none), and the
  * channel attributes {@link #PRINCIPAL} and {@link #SESSION} set. Other requests pass untouched, with
