@@ -186,7 +186,10 @@ class SseAuthTest {
     Allowed a = (Allowed) decide("slt=" + ticket("alice") + "&lastEventId=41%20%C3%A9", null);
     assertThat(a.previousId()).isEqualTo("41 é");
     assertThat(handshakeId(a)).endsWith("_41 é");
-    assertThat(reason(decide("slt=" + ticket("alice") + "&lastEventId=4%0A1", null))).isEqualTo(Reason.BAD_RESUME_ID);
+    for (String bad : new String[] {"4%0A1", "4%0D1", "4%001", "%7F", "%01", "%1B[31m"}) {
+      assertThat(reason(decide("slt=" + ticket("alice") + "&lastEventId=" + bad, null))).as(bad).isEqualTo(Reason.BAD_RESUME_ID);
+    }
+    assertThat(((Allowed) decide("slt=" + ticket("alice") + "&lastEventId=a%09b", null)).previousId()).isEqualTo("a\tb");
   }
 
   @Test
@@ -307,6 +310,16 @@ class SseAuthTest {
     clock.advance(Duration.ofMinutes(5)); // 30 minutes: the absolute cap
     Await.until(Duration.ofSeconds(5), "stream ended", () -> out.ended() != null);
     assertThat(out.ended()).isEqualTo(Reason.SESSION_EXPIRED);
+  }
+
+  @Test
+  void openWhenSessionRevokedAfterDecisionThenStreamEndsAtOnce() throws Exception {
+    Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
+    get(auth.revokeSession(a.session().sessionId())); // before the adapter opens the stream
+    RecordingOutput out = new RecordingOutput();
+    a.open(out);
+    Await.until(Duration.ofSeconds(5), "the stream ends", () -> out.ended() != null);
+    assertThat(out.ended()).isEqualTo(Reason.SESSION_REVOKED);
   }
 
   @Test

@@ -202,7 +202,7 @@ public final class DefaultSseAuth implements SseAuth {
     }
     List<String> resume = QueryParams.values(r.rawQuery(), config.resumeParam());
     String previousId = resume.isEmpty() ? "" : resume.get(0);
-    if (resume.size() > 1 || previousId.indexOf('\r') >= 0 || previousId.indexOf('\n') >= 0 || previousId.indexOf('\0') >= 0) {
+    if (resume.size() > 1 || !validResumeId(previousId)) {
       return deny(Reason.BAD_RESUME_ID);
     }
     String ticket = tickets.get(0);
@@ -234,6 +234,20 @@ public final class DefaultSseAuth implements SseAuth {
         });
   }
 
+  /**
+   * Whether a resume parameter can become the application's {@code Last-Event-ID}: no control
+   * character but tab (servers refuse them in header values, and an SSE id cannot hold CR, LF or NUL).
+   */
+  private static boolean validResumeId(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A ticket was redeemed: a new session. */
   private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery) {
     // the token carries the session start in milliseconds: keep the in-memory session identical to it
@@ -258,6 +272,14 @@ public final class DefaultSseAuth implements SseAuth {
           new SseIdRewriter(wire, config.separator(), previousId, config.rotationEvent(), afterHandshake),
           session, issuedAt.plus(config.rotateAfter()));
       streams.add(s);
+      // A revocation made between the decision and now was broadcast before this stream was listed:
+      // look again. Listed first, then checked, so either the broadcast or this check sees it.
+      guard.call(() -> store.revocationStatus(session.sessionId(), session.principal().subject()))
+          .thenAccept(status -> {
+            if (status.revokes(session.sessionStart())) {
+              s.end(Reason.SESSION_REVOKED);
+            }
+          });
       return s;
     };
     return new Allowed(session, previousId, appQuery, handshake, end, grant);
@@ -343,8 +365,12 @@ public final class DefaultSseAuth implements SseAuth {
     Objects.requireNonNull(id, "id");
     // millisecond precision, like session starts: a session started in the same millisecond is revoked
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    // a token minted before now expires by now + TTL; rotation of a revoked session mints none
-    Revocation r = new Revocation(kind, id, now, now.plus(config.tokenTtl()).plus(config.clockSkew()));
+    // A token minted before now expires by now + TTL (+ skew tolerated). A rotation or reconnect that read
+    // the store just before this revocation may still mint one, at most a store timeout and a stream
+    // check later: keep the record that much longer too.
+    Instant keepUntil = now.plus(config.tokenTtl()).plus(config.clockSkew()).plus(config.storeTimeout())
+        .plus(config.checkInterval());
+    Revocation r = new Revocation(kind, id, now, keepUntil);
     return guard.call(() -> store.revoke(r)).thenRun(() ->
         LOG.log(Level.INFO, "revoked {0} {1}", kind == Revocation.Kind.SESSION ? "session" : "subject", id));
   }

@@ -176,11 +176,15 @@ public final class SseAuthFilter implements Filter {
     SseAuth a = auth;
     SseAuthConfig config = a.config();
     String path = path(request);
-    if (path.equals(config.ticketPath())) {
+    if (path != null && path.equals(config.ticketPath())) {
       tickets.handle(request, response);
       return;
     }
-    if (!config.guards(path)) {
+    // Guarded if either reading says so: the raw path (the core normalises it conservatively) or the
+    // container's own decoded path, which decides what the application serves. A raw URI that does not
+    // literally start with the context path (/%61pp/events, //app/events, /./app/events) cannot be
+    // read without guessing: it is guarded.
+    if (path != null && !config.guards(path) && !config.guards(containerPath(request))) {
       chain.doFilter(req, res);
       return;
     }
@@ -213,17 +217,32 @@ public final class SseAuthFilter implements Filter {
     }
   }
 
-  /** The raw request path without the context path, as the core's path matcher expects it. */
+  /**
+   * The raw request path without the context path, as the core's path matcher expects it; null if the
+   * raw URI does not start with the context path as the container reports it (an encoded or
+   * non-normalised context segment).
+   */
   private static String path(HttpServletRequest request) {
     String uri = request.getRequestURI();
     String ctx = request.getContextPath();
     if (uri == null) {
-      return "/";
+      return null;
     }
-    if (ctx != null && !ctx.isEmpty() && uri.startsWith(ctx)) {
+    if (ctx != null && !ctx.isEmpty()) {
+      if (!uri.startsWith(ctx) || (uri.length() > ctx.length() && uri.charAt(ctx.length()) != '/')) {
+        return null;
+      }
       uri = uri.substring(ctx.length());
     }
     return uri.isEmpty() ? "/" : uri;
+  }
+
+  /** The path within the context as the container decoded and normalised it. */
+  private static String containerPath(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    String p = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    return p.isEmpty() ? "/" : p;
   }
 
   /** Stops the filter's threads and closes the core if the filter created it. Idempotent. */

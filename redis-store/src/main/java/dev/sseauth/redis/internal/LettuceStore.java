@@ -296,8 +296,8 @@ public final class LettuceStore implements SseAuthStore {
     }
     String v = kv.getValue();
     int sep = v.indexOf(':');
-    if (sep < 0) {
-      return null;
+    if (sep < 0) { // not written by this store: fail closed (the caller reports the store unavailable)
+      throw new IllegalStateException("unreadable revocation record");
     }
     long at = Long.parseLong(v.substring(0, sep));
     long keep = Long.parseLong(v.substring(sep + 1));

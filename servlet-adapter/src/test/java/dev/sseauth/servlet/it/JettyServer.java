@@ -23,7 +23,7 @@ public final class JettyServer implements TestServer {
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
-    ctx.setContextPath("/");
+    ctx.setContextPath(d.contextPath.isEmpty() ? "/" : d.contextPath);
     for (var e : d.filters.entrySet()) {
       FilterHolder fh = new FilterHolder(e.getValue());
       fh.setName(e.getKey());

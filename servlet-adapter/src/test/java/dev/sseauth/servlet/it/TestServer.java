@@ -14,6 +14,13 @@ public interface TestServer extends AutoCloseable {
     final Map<String, Filter> filters = new LinkedHashMap<>();
     final Map<String, Map<String, String>> filterParams = new LinkedHashMap<>();
     final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+    String contextPath = "";
+
+    /** Deploys under a context path such as {@code /app} (default: the root). */
+    public Deployment contextPath(String path) {
+      contextPath = path;
+      return this;
+    }
 
     public Deployment filter(String name, Filter f) {
       filters.put(name, f);

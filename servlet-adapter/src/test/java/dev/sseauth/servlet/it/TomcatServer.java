@@ -24,7 +24,7 @@ public final class TomcatServer implements TestServer {
     tomcat.setHostname("127.0.0.1");
     tomcat.setPort(0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
-    Context ctx = tomcat.addContext("", dir.getAbsolutePath());
+    Context ctx = tomcat.addContext(d.contextPath, dir.getAbsolutePath());
     for (var e : d.filters.entrySet()) {
       FilterDef fd = new FilterDef();
       fd.setFilterName(e.getKey());

@@ -1,0 +1,62 @@
+package dev.sseauth.servlet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sseauth.SseAuth;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.servlet.SseAuthFilter;
+import dev.sseauth.testing.TestKeys;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Under a context path, spellings of the guarded path that the container routes to the application
+ * but whose raw form does not start with the context path are still guarded (a bypass found in review).
+ */
+class ContextPathTest {
+  private static final List<String> TRICKS = List.of("/app/events", "/%61pp/events", "/./app/events", "//app/events",
+      "/x/../app/events", "/app/./events", "/app//events", "/app/ev%65nts", "/APP/events", "/app;x=1/events");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jetty", "tomcat"})
+  void guardedPathWhenContextSegmentSpelledOddlyThenRefusedAndApplicationNeverRuns(String container) throws Exception {
+    AtomicInteger ran = new AtomicInteger();
+    HttpServlet app = new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        ran.incrementAndGet();
+        res.setContentType("text/plain");
+        res.getWriter().write("app ran");
+      }
+    };
+    try (SseAuth auth = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).paths(List.of("/events")).build())) {
+      TestServer.Deployment d = new TestServer.Deployment().contextPath("/app")
+          .filter("sse-auth", new SseAuthFilter(auth)).servlet("/events", app).servlet("/open", app);
+      Function<TestServer.Deployment, TestServer> start = dep -> {
+        try {
+          return container.equals("jetty") ? new JettyServer(dep) : new TomcatServer(dep);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      try (TestServer server = start.apply(d)) {
+        for (String path : TRICKS) {
+          String r = RawHttp.exchange(server.base(), "GET " + path + " HTTP/1.1");
+          int status = RawHttp.status(r);
+          assertThat(status).as(container + " " + path + ": " + r).isBetween(400, 499);
+          assertThat(ran.get()).as(container + " " + path + " reached the application").isZero();
+        }
+        // an unguarded path of the same context still reaches the application
+        assertThat(RawHttp.status(RawHttp.exchange(server.base(), "GET /app/open HTTP/1.1"))).isEqualTo(200);
+        assertThat(ran.get()).isEqualTo(1);
+      }
+    }
+  }
+}
