@@ -1,5 +1,7 @@
 package dev.sseauth.demo;
 
+import dev.sseauth.testing.Await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,13 +66,13 @@ enum Browser {
         throw new UnsupportedOperationException("screenshots are taken in Chromium");
       }
       Path portFile = profile.resolve("DevToolsActivePort");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!Files.exists(portFile) || Files.readAllLines(portFile).isEmpty()) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("Chromium wrote no DevToolsActivePort");
+      Await.until(Duration.ofSeconds(10), "Chromium writes DevToolsActivePort", () -> {
+        try {
+          return Files.exists(portFile) && !Files.readAllLines(portFile).isEmpty();
+        } catch (IOException e) {
+          return false; // being written
         }
-        Thread.sleep(20);
-      }
+      });
       String port = Files.readAllLines(portFile).get(0).trim();
       HttpClient http = HttpClient.newHttpClient();
       String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),

@@ -260,7 +260,7 @@ public final class TestApp {
           for (int i = 0; !stopBursts; i++) {
             write(areq, ac.getResponse(), ("id: " + name + "-" + i + "\ndata: " + name + "-" + i + "\n\n")
                 .getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(1);
+            Thread.sleep(1); // paces the writers (not a wait for anything): keeps the burst test short
           }
         } catch (IOException | InterruptedException e) {
           writeFailures.incrementAndGet();

@@ -1,4 +1,4 @@
-package dev.sseauth.redis;
+package dev.sseauth.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection and closes new ones at once; {@link #up()} forwards again. Lets a test cut a store off
  * without stopping the machine's shared server.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean down;
   private volatile boolean closed;
 
-  TcpProxy(int targetPort) throws IOException {
+  public TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::acceptLoop, "tcp-proxy-accept");
@@ -29,11 +29,11 @@ final class TcpProxy implements AutoCloseable {
     t.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  void down() {
+  public void down() {
     down = true;
     for (Socket s : open) {
       closeQuietly(s);
@@ -41,7 +41,7 @@ final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
-  void up() {
+  public void up() {
     down = false;
   }
 
