@@ -19,6 +19,11 @@ public record Denied(Reason reason) implements Decision, TicketOutcome {
     return reason.status();
   }
 
+  /** The {@code Allow} header value for a 405 ({@code GET}: streams are only read), or null otherwise. */
+  public String allow() {
+    return reason == Reason.METHOD_NOT_ALLOWED ? "GET" : null;
+  }
+
   /**
    * The {@code WWW-Authenticate} header value for a 401 (RFC 6750 §3), or null for other statuses.
    */

@@ -198,6 +198,7 @@ class SseAuthTest {
     for (String m : new String[] {"HEAD", "OPTIONS", "POST"}) {
       Denied d = (Denied) get(auth.decide(new StreamRequest(m, "slt=" + t, null, null)));
       assertThat(d.status()).isEqualTo(405);
+      assertThat(d.allow()).isEqualTo("GET");
     }
     assertThat(decide("slt=" + t, null)).isInstanceOf(Allowed.class);
   }

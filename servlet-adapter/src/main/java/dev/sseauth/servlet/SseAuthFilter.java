@@ -192,7 +192,7 @@ public final class SseAuthFilter implements Filter {
         Headers.utf8(request.getHeader("Last-Event-ID")), request.getHeader("Origin"));
     Decision decision = Responses.await(a.decide(facts), bound, Responses.unavailable());
     if (decision instanceof Denied denied) {
-      Responses.deny(response, denied, "GET");
+      Responses.deny(response, denied);
       return;
     }
     Allowed allowed = (Allowed) decision;

@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -105,8 +104,8 @@ public final class StreamGuard extends ExchangeSequencer {
     if (denied.wwwAuthenticate() != null) {
       r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, denied.wwwAuthenticate());
     }
-    if (denied.reason() == Reason.METHOD_NOT_ALLOWED) {
-      r.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
+    if (denied.allow() != null) {
+      r.headers().set(HttpHeaderNames.ALLOW, denied.allow());
     }
     return r;
   }

@@ -46,15 +46,15 @@ public final class Responses {
 
   /**
    * Sends a refusal: its status, {@code WWW-Authenticate} for a 401, {@code Cache-Control: no-store}
-   * and the reason's safe message as plain text. {@code allow} is sent as {@code Allow} on a 405.
+   * and the reason's safe message as plain text; {@code Allow} on a 405.
    */
-  public static void deny(HttpServletResponse response, Denied denied, String allow) throws IOException {
+  public static void deny(HttpServletResponse response, Denied denied) throws IOException {
     response.setStatus(denied.status());
     if (denied.wwwAuthenticate() != null) {
       response.setHeader("WWW-Authenticate", denied.wwwAuthenticate());
     }
-    if (denied.status() == 405) {
-      response.setHeader("Allow", allow);
+    if (denied.allow() != null) {
+      response.setHeader("Allow", denied.allow());
     }
     text(response, denied.reason().message());
   }

@@ -50,14 +50,14 @@ public final class TicketEndpoint {
     }
     SsePrincipal principal = resolver.resolve(request);
     if (principal == null) {
-      Responses.deny(response, new Denied(Reason.NOT_AUTHENTICATED), "POST");
+      Responses.deny(response, new Denied(Reason.NOT_AUTHENTICATED));
       return;
     }
     TicketOutcome outcome = Responses.await(auth.issueTicket(principal), bound, new Denied(Reason.STORE_UNAVAILABLE));
     if (outcome instanceof IssuedTicket ticket) {
       Responses.json(response, ticket.toJson());
     } else {
-      Responses.deny(response, (Denied) outcome, "POST");
+      Responses.deny(response, (Denied) outcome);
     }
   }
 }
