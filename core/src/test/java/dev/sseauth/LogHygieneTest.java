@@ -87,7 +87,7 @@ class LogHygieneTest {
     @Override public CompletionStage<Optional<TicketGrant>> takeTicket(String h) { return fail(); }
     @Override public CompletionStage<Void> revoke(Revocation r) { return fail(); }
     @Override public CompletionStage<RevocationStatus> revocationStatus(String s, String u) { return fail(); }
-    @Override public AutoCloseable subscribe(Consumer<Revocation> l) { return () -> { }; }
+    @Override public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener l) { return () -> { }; }
     @Override public void close() {}
   }
 }

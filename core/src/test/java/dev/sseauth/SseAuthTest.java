@@ -407,7 +407,7 @@ class SseAuthTest {
     }
 
     @Override
-    public AutoCloseable subscribe(Consumer<Revocation> l) {
+    public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener l) {
       return () -> { };
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tracked live stream. The sweeper thread calls {@link #check}; rotation results arrive on store
@@ -18,17 +19,28 @@ final class DefaultLiveStream implements LiveStream {
   private final DefaultSseAuth owner;
   private final StreamOutput output;
   private final SseIdRewriter rewriter;
+  private final Instant knownRevocation;
   private final AtomicBoolean rotating = new AtomicBoolean();
+  private final AtomicBoolean rechecking = new AtomicBoolean();
+  private final AtomicLong recheckWanted = new AtomicLong();
+  private volatile long recheckDone;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile SessionInfo session;
   private volatile Instant rotateAt;
 
-  DefaultLiveStream(DefaultSseAuth owner, StreamOutput output, SseIdRewriter rewriter, SessionInfo session, Instant rotateAt) {
+  DefaultLiveStream(DefaultSseAuth owner, StreamOutput output, SseIdRewriter rewriter, SessionInfo session,
+      Instant knownRevocation, Instant rotateAt) {
     this.owner = owner;
     this.output = DefaultSseAuth.checked(output);
     this.rewriter = rewriter;
     this.session = session;
+    this.knownRevocation = knownRevocation;
     this.rotateAt = rotateAt;
+  }
+
+  /** The subject's latest revocation known when the session's ticket was issued; null if none. */
+  Instant knownRevocation() {
+    return knownRevocation;
   }
 
   @Override
@@ -50,7 +62,29 @@ final class DefaultLiveStream implements LiveStream {
       end(now.isBefore(owner.sessionCap(s)) ? Reason.TOKEN_EXPIRED : Reason.SESSION_EXPIRED);
     } else if (!now.isBefore(rotateAt) && rotating.compareAndSet(false, true)) {
       owner.rotate(this);
+    } else if (recheckWanted.get() != recheckDone && rechecking.compareAndSet(false, true)) {
+      long wanted = recheckWanted.get();
+      owner.recheck(this, wanted);
     }
+  }
+
+  /**
+   * Asks for the session's revocation status to be looked up again, at once and then at every check
+   * until a lookup that started after this call succeeds.
+   */
+  void recheck() {
+    long wanted = recheckWanted.incrementAndGet();
+    if (rechecking.compareAndSet(false, true)) {
+      owner.recheck(this, wanted);
+    }
+  }
+
+  /** A lookup asked for as {@code wanted} ended; {@code ok} if the store answered. */
+  void rechecked(long wanted, boolean ok) {
+    if (ok && wanted > recheckDone) {
+      recheckDone = wanted;
+    }
+    rechecking.set(false);
   }
 
   void rotated(String wireToken, SessionInfo newSession, Instant nextRotation) {

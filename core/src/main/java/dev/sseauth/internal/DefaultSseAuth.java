@@ -14,6 +14,7 @@ import dev.sseauth.StreamOutput;
 import dev.sseauth.StreamRequest;
 import dev.sseauth.TicketOutcome;
 import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContext;
 import dev.sseauth.spi.StoreProvider;
@@ -23,6 +24,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
@@ -57,6 +59,9 @@ public final class DefaultSseAuth implements SseAuth {
   private final ScheduledExecutorService sweeper;
   private final AutoCloseable subscription;
 
+  /** The session id of no session: looks up only a subject's revocation. */
+  private static final String NO_SESSION = "";
+
   private DefaultSseAuth(SseAuthConfig config, SseAuthStore store) {
     this.config = config;
     this.store = store;
@@ -64,7 +69,19 @@ public final class DefaultSseAuth implements SseAuth {
     this.tokens = new TokenService(config);
     this.guard = new StoreGuard(config.store() != null ? store.getClass().getSimpleName() : config.storeName(),
         config.storeTimeout());
-    this.subscription = store.subscribe(this::onRevocation);
+    this.subscription = store.subscribe(new RevocationListener() {
+      @Override
+      public void revoked(Revocation r) {
+        onRevocation(r);
+      }
+
+      @Override
+      public void resync() {
+        for (DefaultLiveStream s : streams) {
+          s.recheck();
+        }
+      }
+    });
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sse-auth-streams");
       t.setDaemon(true);
@@ -100,9 +117,15 @@ public final class DefaultSseAuth implements SseAuth {
   public CompletionStage<TicketOutcome> issueTicket(SsePrincipal principal) {
     Objects.requireNonNull(principal, "principal");
     String ticket = Tickets.newTicket();
-    Instant now = clock.instant();
-    TicketGrant grant = new TicketGrant(principal.subject(), principal.attributes(), now, now.plus(config.ticketTtl()));
-    return guard.call(() -> store.putTicket(Tickets.hash(ticket), grant, config.maxTicketsPerSubject()))
+    // The grant carries the subject's latest revocation as read before it is stored: any revocation the
+    // store records later voids the session (see Revocation). Read, then store; never the other way.
+    return guard.call(() -> store.revocationStatus(NO_SESSION, principal.subject()))
+        .thenCompose(status -> {
+          Instant now = clock.instant();
+          TicketGrant grant = new TicketGrant(principal.subject(), principal.attributes(), now,
+              now.plus(config.ticketTtl()), status.subjectRevokedAt());
+          return guard.call(() -> store.putTicket(Tickets.hash(ticket), grant, config.maxTicketsPerSubject()));
+        })
         .handle((stored, e) -> {
           if (e != null) {
             return new Denied(Reason.STORE_UNAVAILABLE);
@@ -163,7 +186,7 @@ public final class DefaultSseAuth implements SseAuth {
           if (status == null) {
             return deny(Reason.STORE_UNAVAILABLE);
           }
-          if (status.revokes(s.sessionStart())) {
+          if (status.revokes(v.knownRevocation())) {
             return redeem(r, appQuery, Reason.SESSION_REVOKED);
           }
           return CompletableFuture.completedFuture(resumed(v, parts.jws(), parts.previousId(), appQuery));
@@ -181,7 +204,8 @@ public final class DefaultSseAuth implements SseAuth {
     Instant issuedAt = v.issuedAt();
     String wire = CompositeIds.toWire(jws);
     if (!now.isBefore(issuedAt.plus(config.rotateAfter()))) {
-      TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(), now);
+      TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(),
+          v.knownRevocation(), now);
       session = m.session();
       issuedAt = m.issuedAt();
       wire = CompositeIds.toWire(m.jws());
@@ -189,7 +213,7 @@ public final class DefaultSseAuth implements SseAuth {
       utf8(hs, previousId);
       ascii(hs, "\ndata:\n\n");
     }
-    return allowed(session, issuedAt, wire, previousId, appQuery, hs.toByteArray(), false);
+    return allowed(session, v.knownRevocation(), issuedAt, wire, previousId, appQuery, hs.toByteArray(), false);
   }
 
   private CompletableFuture<Decision> redeem(StreamRequest r, String appQuery, Reason otherwise) {
@@ -226,7 +250,7 @@ public final class DefaultSseAuth implements SseAuth {
                 if (status == null) {
                   return deny(Reason.STORE_UNAVAILABLE);
                 }
-                if (status.subjectRevokedAt() != null && !g.issuedAt().isAfter(status.subjectRevokedAt())) {
+                if (status.revokes(g.subjectRevokedAt())) {
                   return deny(Reason.INVALID_TICKET); // issued before "log out everywhere"
                 }
                 return CompletableFuture.completedFuture(started(g, sessionId, previousId, appQuery));
@@ -252,7 +276,8 @@ public final class DefaultSseAuth implements SseAuth {
   private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery) {
     // the token carries the session start in milliseconds: keep the in-memory session identical to it
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    TokenService.Minted m = tokens.mint(new SsePrincipal(g.subject(), g.attributes()), sessionId, now, now);
+    TokenService.Minted m = tokens.mint(new SsePrincipal(g.subject(), g.attributes()), sessionId, now,
+        g.subjectRevokedAt(), now);
     String wire = CompositeIds.toWire(m.jws());
     boolean reconnect = config.handshakeMode() == HandshakeMode.RECONNECT;
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
@@ -261,25 +286,22 @@ public final class DefaultSseAuth implements SseAuth {
     utf8(hs, previousId);
     ascii(hs, "\ndata: {\"session\":\"valid\"}\n\n");
     LOG.log(Level.DEBUG, "ticket redeemed: subject {0}, session {1}", g.subject(), sessionId);
-    return allowed(m.session(), m.issuedAt(), wire, previousId, appQuery, hs.toByteArray(), reconnect);
+    return allowed(m.session(), g.subjectRevokedAt(), m.issuedAt(), wire, previousId, appQuery, hs.toByteArray(),
+        reconnect);
   }
 
-  private Allowed allowed(SessionInfo session, Instant issuedAt, String wire, String previousId, String appQuery,
-      byte[] handshake, boolean end) {
+  private Allowed allowed(SessionInfo session, Instant knownRevocation, Instant issuedAt, String wire,
+      String previousId, String appQuery, byte[] handshake, boolean end) {
     boolean afterHandshake = handshake.length > 0;
     StreamGrant grant = output -> {
       DefaultLiveStream s = new DefaultLiveStream(this, output,
           new SseIdRewriter(wire, config.separator(), previousId, config.rotationEvent(), afterHandshake),
-          session, issuedAt.plus(config.rotateAfter()));
+          session, knownRevocation, issuedAt.plus(config.rotateAfter()));
       streams.add(s);
-      // A revocation made between the decision and now was broadcast before this stream was listed:
-      // look again. Listed first, then checked, so either the broadcast or this check sees it.
-      guard.call(() -> store.revocationStatus(session.sessionId(), session.principal().subject()))
-          .thenAccept(status -> {
-            if (status.revokes(session.sessionStart())) {
-              s.end(Reason.SESSION_REVOKED);
-            }
-          });
+      // A revocation recorded after the decision's lookup may have been announced before this stream was
+      // listed: look again. Listed first, then looked up, so either the announcement or the lookup sees
+      // it; a lookup that fails is repeated at every check until one succeeds.
+      s.recheck();
       return s;
     };
     return new Allowed(session, previousId, appQuery, handshake, end, grant);
@@ -317,13 +339,26 @@ public final class DefaultSseAuth implements SseAuth {
         .whenComplete((status, e) -> {
           if (e != null) {
             s.rotationFailed(); // retried at the next check; the stream ends when the token expires
-          } else if (status.revokes(session.sessionStart())) {
+          } else if (status.revokes(s.knownRevocation())) {
             s.end(Reason.SESSION_REVOKED);
           } else {
             Instant now = clock.instant();
-            TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(), now);
+            TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(),
+                s.knownRevocation(), now);
             s.rotated(CompositeIds.toWire(m.jws()), m.session(), m.issuedAt().plus(config.rotateAfter()));
           }
+        });
+  }
+
+  /** Looks up a live stream's revocation status and ends it if revoked. Called by the stream. */
+  void recheck(DefaultLiveStream s, long wanted) {
+    SessionInfo session = s.session();
+    guard.call(() -> store.revocationStatus(session.sessionId(), session.principal().subject()))
+        .whenComplete((status, e) -> {
+          if (e == null && status.revokes(s.knownRevocation())) {
+            s.end(Reason.SESSION_REVOKED);
+          }
+          s.rechecked(wanted, e == null);
         });
   }
 
@@ -338,7 +373,7 @@ public final class DefaultSseAuth implements SseAuth {
   private void onRevocation(Revocation r) {
     for (DefaultLiveStream s : streams) {
       SessionInfo session = s.session();
-      if (r.applies(session.sessionId(), session.principal().subject(), session.sessionStart())) {
+      if (r.applies(session.sessionId(), session.principal().subject(), s.knownRevocation())) {
         s.end(Reason.SESSION_REVOKED);
       }
     }
@@ -365,14 +400,24 @@ public final class DefaultSseAuth implements SseAuth {
     Objects.requireNonNull(id, "id");
     // millisecond precision, like session starts: a session started in the same millisecond is revoked
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    // A token minted before now expires by now + TTL (+ skew tolerated). A rotation or reconnect that read
-    // the store just before this revocation may still mint one, at most a store timeout and a stream
-    // check later: keep the record that much longer too.
-    Instant keepUntil = now.plus(config.tokenTtl()).plus(config.clockSkew()).plus(config.storeTimeout())
-        .plus(config.checkInterval());
+    Instant keepUntil = now.plus(keptFor(config));
     Revocation r = new Revocation(kind, id, now, keepUntil);
     return guard.call(() -> store.revoke(r)).thenRun(() ->
         LOG.log(Level.INFO, "revoked {0} {1}", kind == Revocation.Kind.SESSION ? "session" : "subject", id));
+  }
+
+  /**
+   * How long a revocation is kept, counted on the revoking node's clock: as long as any token it voids
+   * could verify on any node, with node clocks up to the configured skew apart. A redemption, reconnect
+   * or rotation whose lookup just missed the revocation mints its token at most a store timeout later,
+   * on a clock up to one skew ahead of the revoking node's; that token expires a token TTL after it was
+   * minted; a node verifies it up to one skew past its expiry; and the store that judges whether the
+   * record is still kept may run on a clock up to one skew ahead again: three skews in all. The stream
+   * check interval is added as a margin.
+   */
+  static Duration keptFor(SseAuthConfig config) {
+    return config.tokenTtl().plus(config.storeTimeout()).plus(config.checkInterval())
+        .plus(config.clockSkew().multipliedBy(3));
   }
 
   @Override

@@ -4,12 +4,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.RevocationStatus;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.TicketGrant;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * The single-node store: Caffeine caches expiring by the configured clock. Tickets are bounded by
@@ -31,7 +32,7 @@ public final class MemoryStore implements SseAuthStore {
   private final ConcurrentHashMap<String, Set<String>> ticketsBySubject = new ConcurrentHashMap<>();
   private final Cache<String, Kept> revokedSessions;
   private final Cache<String, Kept> revokedSubjects;
-  private final CopyOnWriteArrayList<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<RevocationListener> listeners = new CopyOnWriteArrayList<>();
 
   /** A store with at most {@code maxTickets} outstanding tickets, expiring by {@code clock}. */
   public MemoryStore(Clock clock, long maxTickets) {
@@ -134,13 +135,31 @@ public final class MemoryStore implements SseAuthStore {
   @Override
   public CompletionStage<Void> revoke(Revocation r) {
     Cache<String, Kept> cache = r.kind() == Revocation.Kind.SESSION ? revokedSessions : revokedSubjects;
-    cache.asMap().merge(r.id(), new Kept(r.revokedAt(), r.keepUntil()), (a, b) -> new Kept(
-        a.revokedAt().isAfter(b.revokedAt()) ? a.revokedAt() : b.revokedAt(),
-        a.keepUntil().isAfter(b.keepUntil()) ? a.keepUntil() : b.keepUntil()));
-    for (Consumer<Revocation> l : listeners) {
-      l.accept(r);
+    Instant asked = ceilMillis(r.revokedAt());
+    Kept kept = cache.asMap().compute(r.id(), (id, cur) -> {
+      if (cur == null) {
+        return new Kept(asked, r.keepUntil());
+      }
+      Instant at = r.kind() == Revocation.Kind.SUBJECT && !asked.isAfter(cur.revokedAt())
+          ? cur.revokedAt().plusMillis(1) // a subject's revocations strictly increase
+          : later(asked, cur.revokedAt());
+      return new Kept(at, later(r.keepUntil(), cur.keepUntil()));
+    });
+    Revocation recorded = r.at(kept.revokedAt());
+    for (RevocationListener l : listeners) {
+      l.revoked(recorded);
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  /** Whole milliseconds, rounded up, as tokens and every other store keep them. */
+  static Instant ceilMillis(Instant t) {
+    Instant ms = t.truncatedTo(ChronoUnit.MILLIS);
+    return ms.equals(t) ? t : ms.plusMillis(1);
   }
 
   @Override
@@ -153,7 +172,7 @@ public final class MemoryStore implements SseAuthStore {
   }
 
   @Override
-  public AutoCloseable subscribe(Consumer<Revocation> listener) {
+  public AutoCloseable subscribe(RevocationListener listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }

@@ -44,6 +44,11 @@ public final class TokenService {
   static final String SESSION_START = "sst";
   /** Claim: the principal's attributes. */
   static final String ATTRIBUTES = "att";
+  /**
+   * Claim: the subject's latest revocation known when the session's ticket was issued, epoch
+   * milliseconds; absent if none. Every later revocation of the subject voids the session.
+   */
+  static final String KNOWN_REVOCATION = "rvk";
 
   private final SseAuthConfig config;
   private final SessionKey signingKey;
@@ -55,8 +60,11 @@ public final class TokenService {
   /** The outcome of {@link #verify}. */
   public sealed interface Result permits Verified, Refused {}
 
-  /** A token that verified: the session and when the token was issued. */
-  public record Verified(SessionInfo session, Instant issuedAt) implements Result {}
+  /**
+   * A token that verified: the session, when the token was issued, and the subject's latest revocation
+   * known when the session's ticket was issued (null if none).
+   */
+  public record Verified(SessionInfo session, Instant issuedAt, Instant knownRevocation) implements Result {}
 
   /** A token that did not verify, and why. */
   public record Refused(Reason reason) implements Result {}
@@ -111,9 +119,12 @@ public final class TokenService {
 
   /**
    * Mints a token for a session: a new one (fresh {@code sid}, start now) or a rotation (same
-   * {@code sid} and start). The expiry never passes the session's absolute cap.
+   * {@code sid}, start and known revocation). The expiry never passes the session's absolute cap.
+   *
+   * @param knownRevocation the subject's latest revocation known when the ticket was issued, or null
    */
-  public Minted mint(SsePrincipal principal, String sessionId, Instant sessionStart, Instant now) {
+  public Minted mint(SsePrincipal principal, String sessionId, Instant sessionStart, Instant knownRevocation,
+      Instant now) {
     Instant cap = sessionStart.plus(config.sessionMaxLifetime());
     Instant exp = now.plus(config.tokenTtl());
     if (exp.isAfter(cap)) {
@@ -129,6 +140,9 @@ public final class TokenService {
         .issueTime(Date.from(iat))
         .expirationTime(Date.from(exp))
         .claim(SESSION_START, sessionStart.toEpochMilli());
+    if (knownRevocation != null) {
+      claims.claim(KNOWN_REVOCATION, knownRevocation.toEpochMilli());
+    }
     if (config.issuer() != null) {
       claims.issuer(config.issuer());
     }
@@ -196,6 +210,7 @@ public final class TokenService {
     Date iat = c.getIssueTime();
     Date exp = c.getExpirationTime();
     Long sst = c.getLongClaim(SESSION_START);
+    Long rvk = c.getLongClaim(KNOWN_REVOCATION);
     if (sub == null || sub.isEmpty() || sid == null || sid.isEmpty() || iat == null || exp == null || sst == null) {
       return INVALID;
     }
@@ -236,7 +251,7 @@ public final class TokenService {
       attributes = copy;
     }
     SessionInfo session = new SessionInfo(new SsePrincipal(sub, attributes), sid, start, exp.toInstant());
-    return new Verified(session, iat.toInstant());
+    return new Verified(session, iat.toInstant(), rvk == null ? null : Instant.ofEpochMilli(rvk));
   }
 
   private static int dots(String s) {

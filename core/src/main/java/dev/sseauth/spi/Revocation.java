@@ -4,15 +4,21 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A revocation: one session (by session id) or every session of a subject that started at or before
- * {@link #revokedAt()}.
+ * A revocation: one session (by session id), or every session of a subject whose ticket was issued
+ * before it ("log out everywhere").
+ *
+ * <p>The instant of a subject revocation is an order, not only a time: a store records each subject's
+ * revocations with strictly increasing instants ({@link SseAuthStore#revoke}), and a session is voided
+ * by every revocation of its subject later than the one its ticket knew when it was issued
+ * ({@link TicketGrant#subjectRevokedAt()}). So a redemption racing a revocation, or node clocks that
+ * disagree, cannot make a session issued before the revocation outlive it.
  *
  * <p>Immutable and thread-safe. A store keeps a revocation until {@link #keepUntil()}, the instant
- * after which no token it could apply to is valid any more.
+ * after which no token it could apply to verifies on any node.
  *
  * @param kind what {@link #id()} names
  * @param id the session id or the subject; never null or empty
- * @param revokedAt when the revocation was made; sessions of a subject started after it stay valid
+ * @param revokedAt when the revocation was made; for a subject, as recorded by the store
  * @param keepUntil when the store may forget the revocation
  */
 public record Revocation(Kind kind, String id, Instant revokedAt, Instant keepUntil) {
@@ -20,11 +26,14 @@ public record Revocation(Kind kind, String id, Instant revokedAt, Instant keepUn
   public enum Kind {
     /** One session, named by its session id ({@code sid} claim). */
     SESSION,
-    /** Every session of a subject ({@code sub} claim) that started at or before {@code revokedAt}. */
+    /** Every session of a subject ({@code sub} claim) whose ticket was issued before the revocation. */
     SUBJECT
   }
 
-  /** @throws NullPointerException if any argument is null; @throws IllegalArgumentException if id is empty */
+  /**
+   * @throws NullPointerException if any argument is null
+   * @throws IllegalArgumentException if id is empty
+   */
   public Revocation {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(id, "id");
@@ -40,12 +49,18 @@ public record Revocation(Kind kind, String id, Instant revokedAt, Instant keepUn
    *
    * @param sessionId the session's id
    * @param subject the session's subject
-   * @param sessionStart when the session started
+   * @param knownAtIssue the subject's latest revocation known when the session's ticket was issued,
+   *     or null if none
    */
-  public boolean applies(String sessionId, String subject, Instant sessionStart) {
+  public boolean applies(String sessionId, String subject, Instant knownAtIssue) {
     return switch (kind) {
       case SESSION -> id.equals(sessionId);
-      case SUBJECT -> id.equals(subject) && !sessionStart.isAfter(revokedAt);
+      case SUBJECT -> id.equals(subject) && RevocationStatus.subjectRevokes(revokedAt, knownAtIssue);
     };
+  }
+
+  /** This revocation with another instant, as a store records it. */
+  public Revocation at(Instant recordedAt) {
+    return new Revocation(kind, id, recordedAt, keepUntil);
   }
 }

@@ -2,7 +2,6 @@ package dev.sseauth.spi;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * Storage for tickets and revocations, shared by every node that serves the same streams.
@@ -40,21 +39,32 @@ public interface SseAuthStore extends AutoCloseable {
   CompletionStage<Optional<TicketGrant>> takeTicket(String ticketHash);
 
   /**
-   * Records a revocation until its {@link Revocation#keepUntil()} and notifies every subscriber, on
-   * every node sharing this store, as soon as it can (within about a second).
+   * Records a revocation until its {@link Revocation#keepUntil()} (or the later {@code keepUntil} already
+   * kept for the same id) and notifies every subscriber, on every node sharing this store, as soon as it
+   * can (within about a second).
+   *
+   * <p>A subject's revocation instants strictly increase: the store records a subject revocation, in one
+   * atomic step, at the later of {@link Revocation#revokedAt()} (rounded up to the millisecond) and one
+   * millisecond after the revocation it already keeps for that subject, and notifies subscribers with the
+   * instant it recorded. A session revocation is recorded as given.
    */
   CompletionStage<Void> revoke(Revocation revocation);
 
-  /** Looks up the revocations that could apply to one session, in one round trip. */
+  /**
+   * Looks up the revocations that could apply to one session, in one round trip: whether the session id
+   * is revoked and the subject's latest kept revocation, each judged kept by this store's clock.
+   */
   CompletionStage<RevocationStatus> revocationStatus(String sessionId, String subject);
 
   /**
    * Registers a listener for revocations made through any node sharing this store, this one
-   * included. The listener runs on a store thread and must not block.
+   * included. The listener runs on a store thread and must not block. Whenever the store cannot be sure
+   * it delivered every revocation (its notification link was cut and is restored), it calls
+   * {@link RevocationListener#resync()} once the link is back.
    *
    * @return a handle whose {@code close()} removes the listener
    */
-  AutoCloseable subscribe(Consumer<Revocation> listener);
+  AutoCloseable subscribe(RevocationListener listener);
 
   /** Releases connections and threads. Idempotent. */
   @Override

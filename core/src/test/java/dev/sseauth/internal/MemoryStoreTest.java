@@ -13,7 +13,7 @@ class MemoryStoreTest {
   private final MemoryStore store = new MemoryStore(clock, 1000);
 
   private TicketGrant grant(String subject) {
-    return new TicketGrant(subject, Map.of(), clock.instant(), clock.instant().plusSeconds(30));
+    return new TicketGrant(subject, Map.of(), clock.instant(), clock.instant().plusSeconds(30), null);
   }
 
   @Test

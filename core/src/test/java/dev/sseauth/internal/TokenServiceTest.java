@@ -44,7 +44,7 @@ class TokenServiceTest {
   private final SsePrincipal alice = new SsePrincipal("alice", Map.of("tenant", "t1"));
 
   private String mint() {
-    return tokens.mint(alice, "sid-1", clock.instant(), clock.instant()).jws();
+    return tokens.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
   }
 
   private Reason refusal(String jws) {
@@ -87,7 +87,7 @@ class TokenServiceTest {
     // sub, sid, jti, iat, exp, sst, iss, aud and one attribute: still well under 300 bytes
     assertThat(wire.length()).isLessThan(400);
     String plain = CompositeIds.toWire(new TokenService(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).build())
-        .mint(SsePrincipal.of("alice"), Tickets.randomId(16), clock.instant(), clock.instant()).jws());
+        .mint(SsePrincipal.of("alice"), Tickets.randomId(16), clock.instant(), null, clock.instant()).jws());
     assertThat(plain.length()).isLessThan(300);
     assertThat(wire).doesNotContain("_");
   }
@@ -113,7 +113,7 @@ class TokenServiceTest {
         validClaims().issuer(null).audience(List.of()).build(), publicBytes);
     assertThat(((TokenService.Refused) rsaTokens.verify(forged, clock.instant())).reason()).isEqualTo(Reason.INVALID_TOKEN);
     // while a genuine RS256 token verifies
-    assertThat(rsaTokens.verify(rsaTokens.mint(alice, "s", clock.instant(), clock.instant()).jws(), clock.instant()))
+    assertThat(rsaTokens.verify(rsaTokens.mint(alice, "s", clock.instant(), null, clock.instant()).jws(), clock.instant()))
         .isInstanceOf(TokenService.Verified.class);
   }
 
@@ -121,7 +121,7 @@ class TokenServiceTest {
   void verifyWhenEs256KeyConfiguredThenEs256TokenVerifiesAndHsDoesNot() throws Exception {
     ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec1").algorithm(JWSAlgorithm.ES256).generate();
     TokenService ecTokens = new TokenService(SseAuthConfig.builder().signingKey(SessionKey.fromJwk(ec)).clock(clock).build());
-    String jws = ecTokens.mint(alice, "s", clock.instant(), clock.instant()).jws();
+    String jws = ecTokens.mint(alice, "s", clock.instant(), null, clock.instant()).jws();
     assertThat(ecTokens.verify(jws, clock.instant())).isInstanceOf(TokenService.Verified.class);
     SignedJWT wrongAlg = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).type(TokenService.TYPE).keyID("ec1").build(),
         validClaims().build());
@@ -238,7 +238,7 @@ class TokenServiceTest {
   @Test
   void mintWhenNearAbsoluteCapThenExpiryCapped() {
     Instant start = clock.instant().minus(Duration.ofHours(11).plusMinutes(50));
-    var m = tokens.mint(alice, "s", start, clock.instant());
+    var m = tokens.mint(alice, "s", start, null, clock.instant());
     assertThat(m.session().expiresAt()).isEqualTo(Instant.ofEpochSecond(start.plus(Duration.ofHours(12)).getEpochSecond()));
   }
 

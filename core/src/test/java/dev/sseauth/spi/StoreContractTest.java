@@ -58,7 +58,7 @@ public abstract class StoreContractTest {
 
   protected TicketGrant grant(String subject, Duration ttl) {
     Instant now = clock.instant();
-    return new TicketGrant(subject, Map.of("tenant", "t1"), now, now.plus(ttl));
+    return new TicketGrant(subject, Map.of("tenant", "t1"), now, now.plus(ttl), null);
   }
 
   private static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
@@ -178,8 +178,45 @@ public abstract class StoreContractTest {
     assertThat(s.sessionRevoked()).isFalse();
     assertThat(s.subjectRevokedAt()).isNotNull();
     assertThat(s.subjectRevokedAt().toEpochMilli()).isEqualTo(now.toEpochMilli());
+    // a session whose ticket knew no revocation, or an earlier one, is revoked; one whose ticket knew this one is not
+    assertThat(s.revokes(null)).isTrue();
     assertThat(s.revokes(now.minusSeconds(1))).isTrue();
-    assertThat(s.revokes(now.plusSeconds(1))).isFalse();
+    assertThat(s.revokes(s.subjectRevokedAt())).isFalse();
+  }
+
+  @Test
+  void revokeSubjectWhenSameOrEarlierInstantThenRecordedStrictlyLater() throws Exception {
+    String subject = "sub-" + key();
+    List<Revocation> seen = new CopyOnWriteArrayList<>();
+    try (AutoCloseable sub = store.subscribe(seen::add)) {
+      Instant now = clock.instant();
+      Instant keep = now.plus(Duration.ofHours(1));
+      get(store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, now, keep)));
+      Instant first = get(store.revocationStatus("", subject)).subjectRevokedAt();
+      // another node, its clock behind, revokes the same subject: a session that knew the first must end too
+      get(store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, now.minusSeconds(10), keep)));
+      Instant second = get(store.revocationStatus("", subject)).subjectRevokedAt();
+      get(store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, second, keep)));
+      Instant third = get(store.revocationStatus("", subject)).subjectRevokedAt();
+      assertThat(second).isAfter(first);
+      assertThat(third).isAfter(second);
+      assertThat(get(store.revocationStatus("", subject)).revokes(first)).isTrue();
+      Await.until(Duration.ofSeconds(5), "three revocations delivered",
+          () -> seen.stream().filter(r -> r.id().equals(subject)).count() == 3);
+      // listeners hear the instants the store recorded, not the ones asked for
+      assertThat(seen.stream().filter(r -> r.id().equals(subject)).map(Revocation::revokedAt))
+          .containsExactlyInAnyOrder(first, second, third);
+    }
+  }
+
+  @Test
+  void revokeWhenShorterKeepUntilThenLongerIsKept() throws Exception {
+    String subject = "sub-" + key();
+    Instant now = clock.instant();
+    get(store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, now, now.plus(Duration.ofHours(2)))));
+    get(store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, now, now.plus(Duration.ofMinutes(1)))));
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(get(store.revocationStatus("", subject)).subjectRevokedAt()).isNotNull();
   }
 
   @Test

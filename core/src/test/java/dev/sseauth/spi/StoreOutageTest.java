@@ -177,4 +177,49 @@ public abstract class StoreOutageTest {
       assertThat(out.ended()).isEqualTo(Reason.SESSION_REVOKED);
     }
   }
+
+  @Test
+  void revokeOnOtherNodeWhileLinkIsCutThenLiveStreamEndsWhenLinkReturns() throws Exception {
+    Allowed allowed = (Allowed) get(node.decide(withTicket(ticket(node, "gina"))));
+    RecordingOutput out = new RecordingOutput();
+    try (LiveStream stream = allowed.open(out)) {
+      assertThat(stream.session().principal().subject()).isEqualTo("gina");
+      // a round trip through the node's link after the stream opened: its own lookup is answered, none is pending
+      assertThat(get(node.issueTicket(SsePrincipal.of("gina")))).isInstanceOf(IssuedTicket.class);
+      proxy.down();
+      get(direct.revokeSubject("gina")); // announced while this node cannot hear it
+      proxy.up();
+      // once the link is back the node looks up every stream it holds again: no second revocation needed
+      Await.until(Duration.ofSeconds(10), "the stream ends after the link returns", () -> out.ended() != null);
+      assertThat(out.ended()).isEqualTo(Reason.SESSION_REVOKED);
+    }
+  }
+
+  @Test
+  void decideWhenStoreLinkStallsThenRefused503AndTicketNeverRedeemsTwice() throws Exception {
+    Allowed before = (Allowed) get(node.decide(withTicket(ticket(node, "hank"))));
+    String token = handshakeId(before);
+    String pending = ticket(direct, "hank");
+    proxy.stall(); // no reset, no error: the bytes just stop
+    int allowed = 0;
+    Decision duringStall = get(node.decide(withTicket(pending)));
+    assertThat(duringStall).isInstanceOfSatisfying(Denied.class,
+        d -> assertThat(d.reason()).isEqualTo(Reason.STORE_UNAVAILABLE));
+    assertThat(get(node.decide(StreamRequest.get(null, token, null)))).isInstanceOfSatisfying(Denied.class,
+        d -> assertThat(d.reason()).isEqualTo(Reason.STORE_UNAVAILABLE));
+    assertThat(get(node.issueTicket(SsePrincipal.of("hank")))).isInstanceOfSatisfying(Denied.class,
+        d -> assertThat(d.status()).isEqualTo(503));
+    proxy.up();
+    Await.until(Duration.ofSeconds(10), "the node serves again",
+        () -> join(node.issueTicket(SsePrincipal.of("hank"))) instanceof IssuedTicket);
+    // the take sent during the stall may have reached the store late: the ticket is then spent, never
+    // redeemed twice (at most once in all, here or on the healthy node)
+    for (SseAuth n : List.of(node, direct, node)) {
+      if (get(n.decide(withTicket(pending))) instanceof Allowed) {
+        allowed++;
+      }
+    }
+    assertThat(allowed).isLessThanOrEqualTo(1);
+    assertThat(get(node.decide(StreamRequest.get(null, token, null)))).isInstanceOf(Allowed.class);
+  }
 }

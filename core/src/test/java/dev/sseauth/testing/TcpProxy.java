@@ -19,6 +19,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean down;
+  private volatile boolean stalled;
   private volatile boolean closed;
 
   public TcpProxy(int targetPort) throws IOException {
@@ -41,8 +42,27 @@ public final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
+  /**
+   * Holds every byte in both directions without closing anything, as a link whose packets stop
+   * arriving does; {@link #up()} lets them through again.
+   */
+  public void stall() {
+    stalled = true;
+  }
+
+  /** Accepts connections and forwards bytes again. */
   public void up() {
     down = false;
+    synchronized (this) {
+      stalled = false;
+      notifyAll();
+    }
+  }
+
+  private synchronized void awaitFlowing() throws InterruptedException {
+    while (stalled && !closed) {
+      wait();
+    }
   }
 
   private void acceptLoop() {
@@ -75,10 +95,11 @@ public final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
+          awaitFlowing();
           out.write(buf, 0, n);
           out.flush();
         }
-      } catch (IOException e) {
+      } catch (IOException | InterruptedException e) {
         // connection dropped
       } finally {
         closeQuietly(from);
@@ -102,6 +123,9 @@ public final class TcpProxy implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    synchronized (this) {
+      notifyAll();
+    }
     server.close();
     down();
   }

@@ -8,14 +8,16 @@ CREATE TABLE IF NOT EXISTS sseauth_tickets (
   subject     VARCHAR(1024) NOT NULL,
   attributes  VARCHAR(4000) NOT NULL,              -- name=value&... percent-encoded
   issued_at   BIGINT        NOT NULL,
-  expires_at  BIGINT        NOT NULL
+  expires_at  BIGINT        NOT NULL,
+  subject_revoked_at BIGINT NULL                   -- the subject's latest revocation known at issue
 );
 -- the per-subject cap counts a subject's unexpired tickets; cleanup deletes by expiry
 CREATE INDEX IF NOT EXISTS sseauth_tickets_subject ON sseauth_tickets (subject, expires_at);
 CREATE INDEX IF NOT EXISTS sseauth_tickets_expires ON sseauth_tickets (expires_at);
 
--- Revocations in force: kind 'S' = one session (id = session id), 'U' = a subject's sessions
--- started at or before revoked_at. Kept until keep_until, then removed by cleanup.
+-- Revocations in force: kind 'S' = one session (id = session id), 'U' = every session of a subject
+-- whose ticket knew no revocation, or an earlier one (a subject's revoked_at strictly increases).
+-- Kept until keep_until, then removed by cleanup.
 CREATE TABLE IF NOT EXISTS sseauth_revocations (
   kind        CHAR(1)       NOT NULL,
   id          VARCHAR(1024) NOT NULL,

@@ -24,8 +24,8 @@ class JdbcCleanupTest {
     try (SseAuthStore store = JdbcStore.builder().url(url, null, null).createSchema(true)
         .cleanupInterval(Duration.ofMillis(20)).clock(clock).build()) {
       Instant now = clock.instant();
-      store.putTicket("h1", new TicketGrant("s", Map.of(), now, now.plusSeconds(30)), 16).toCompletableFuture().get(5, TimeUnit.SECONDS);
-      store.putTicket("h2", new TicketGrant("s", Map.of(), now, now.plusSeconds(90)), 16).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      store.putTicket("h1", new TicketGrant("s", Map.of(), now, now.plusSeconds(30), null), 16).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      store.putTicket("h2", new TicketGrant("s", Map.of(), now, now.plusSeconds(90), null), 16).toCompletableFuture().get(5, TimeUnit.SECONDS);
       store.revoke(new Revocation(Revocation.Kind.SESSION, "sid", now, now.plusSeconds(60))).toCompletableFuture().get(5, TimeUnit.SECONDS);
       assertThat(TestDb.count(url, "SELECT COUNT(*) FROM sseauth_tickets")).isEqualTo(2);
 

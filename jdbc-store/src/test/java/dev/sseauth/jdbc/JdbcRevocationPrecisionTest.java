@@ -14,25 +14,35 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tables keep milliseconds; sessions start with sub-millisecond precision. A revocation must
- * still apply to a session that started earlier within the same millisecond.
+ * The store keeps milliseconds; the core asks with sub-millisecond instants. A subject revocation is
+ * recorded rounded up, announced with the instant the status reports, and a second one in the same
+ * millisecond is recorded strictly later, so a session that knew the first is still revoked.
  */
 class JdbcRevocationPrecisionTest {
 
   @Test
-  void revokeSubjectWhenSessionStartedEarlierInSameMillisecondThenStatusAndEventRevokeIt() throws Exception {
-    Instant sessionStart = Instant.ofEpochMilli(Instant.now().toEpochMilli()).plusNanos(100_000);
-    Instant revokedAt = sessionStart.plusNanos(500_000);
+  void revokeSubjectWhenSubMillisecondInstantThenRecordedRoundedUpAndSecondStrictlyLater() throws Exception {
+    Instant asked = Instant.ofEpochMilli(Instant.now().toEpochMilli()).plusNanos(100_000);
+    String subject = "alice";
     List<Revocation> seen = new CopyOnWriteArrayList<>();
     try (SseAuthStore store = JdbcStore.builder().url(TestDb.h2Url(), null, null).createSchema(true)
         .pollInterval(Duration.ofMillis(20)).build();
         AutoCloseable sub = store.subscribe(seen::add)) {
-      store.revoke(new Revocation(Revocation.Kind.SUBJECT, "alice", revokedAt, revokedAt.plus(Duration.ofHours(1))))
+      store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, asked, asked.plus(Duration.ofHours(1))))
           .toCompletableFuture().get(5, TimeUnit.SECONDS);
-      RevocationStatus status = store.revocationStatus("sid", "alice").toCompletableFuture().get(5, TimeUnit.SECONDS);
-      assertThat(status.revokes(sessionStart)).isTrue();
-      Await.until(Duration.ofSeconds(5), "the revocation is polled", () -> !seen.isEmpty());
-      assertThat(seen.get(0).applies("sid", "alice", sessionStart)).isTrue();
+      Instant first = store.revocationStatus("sid", subject).toCompletableFuture().get(5, TimeUnit.SECONDS)
+          .subjectRevokedAt();
+      assertThat(first).isEqualTo(Instant.ofEpochMilli(asked.toEpochMilli() + 1));
+      store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, asked, asked.plus(Duration.ofHours(1))))
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      RevocationStatus status = store.revocationStatus("sid", subject).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertThat(status.subjectRevokedAt()).isEqualTo(first.plusMillis(1));
+      assertThat(status.revokes(first)).isTrue();
+      Await.until(Duration.ofSeconds(5), "both revocations are polled", () -> seen.size() == 2);
+      assertThat(seen).extracting(Revocation::revokedAt).containsExactlyInAnyOrder(first, first.plusMillis(1));
+      Revocation second = seen.stream().filter(r -> r.revokedAt().isAfter(first)).findFirst().orElseThrow();
+      assertThat(second.applies("sid", subject, first)).isTrue();
+      assertThat(second.applies("sid", subject, second.revokedAt())).isFalse();
     }
   }
 }

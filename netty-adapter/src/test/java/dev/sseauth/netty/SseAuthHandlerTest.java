@@ -532,7 +532,7 @@ class SseAuthHandlerTest {
     }
 
     @Override
-    public AutoCloseable subscribe(Consumer<Revocation> listener) {
+    public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener listener) {
       return () -> {};
     }
 

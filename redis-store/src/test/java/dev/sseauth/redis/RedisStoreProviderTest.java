@@ -89,7 +89,7 @@ class RedisStoreProviderTest {
     try {
       java.time.Instant now = java.time.Instant.now();
       try (SseAuthStore store = RedisStore.builder().client(client).keyPrefix(prefix).build()) {
-        assertThat(store.putTicket("h", new dev.sseauth.spi.TicketGrant("s", Map.of(), now, now.plusSeconds(30)), 1)
+        assertThat(store.putTicket("h", new dev.sseauth.spi.TicketGrant("s", Map.of(), now, now.plusSeconds(30), null), 1)
             .toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       }
       try (var c = client.connect()) {

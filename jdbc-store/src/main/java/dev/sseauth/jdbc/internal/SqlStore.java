@@ -1,6 +1,7 @@
 package dev.sseauth.jdbc.internal;
 
 import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.RevocationStatus;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.TicketGrant;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Savepoint;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -35,7 +37,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * The SQL store: plain JDBC, every blocking call on a bounded pool of the store's own threads (a
@@ -61,7 +62,8 @@ public final class SqlStore implements SseAuthStore {
   private final int queryTimeoutSeconds;
   private final ThreadPoolExecutor executor;
   private final ScheduledExecutorService timer;
-  private final CopyOnWriteArrayList<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<RevocationListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean pollFailed;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean polling = new AtomicBoolean();
   private final String tickets;
@@ -235,12 +237,17 @@ public final class SqlStore implements SseAuthStore {
         }
       }
       try (PreparedStatement insert = prepare(c, "INSERT INTO " + tickets
-          + " (ticket_hash, subject, attributes, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+          + " (ticket_hash, subject, attributes, issued_at, expires_at, subject_revoked_at) VALUES (?, ?, ?, ?, ?, ?)")) {
         insert.setString(1, ticketHash);
         insert.setString(2, grant.subject());
         insert.setString(3, encode(grant.attributes()));
         insert.setLong(4, grant.issuedAt().toEpochMilli());
         insert.setLong(5, grant.expiresAt().toEpochMilli());
+        if (grant.subjectRevokedAt() == null) {
+          insert.setNull(6, java.sql.Types.BIGINT);
+        } else {
+          insert.setLong(6, grant.subjectRevokedAt().toEpochMilli());
+        }
         insert.executeUpdate();
       }
       return true;
@@ -255,7 +262,7 @@ public final class SqlStore implements SseAuthStore {
 
   private Optional<TicketGrant> takeReturning(Connection c, String hash) throws SQLException {
     try (PreparedStatement ps = prepare(c, "DELETE FROM " + tickets
-        + " WHERE ticket_hash = ? RETURNING subject, attributes, issued_at, expires_at")) {
+        + " WHERE ticket_hash = ? RETURNING subject, attributes, issued_at, expires_at, subject_revoked_at")) {
       ps.setString(1, hash);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
@@ -269,7 +276,7 @@ public final class SqlStore implements SseAuthStore {
     boolean committed = false;
     try {
       TicketGrant g;
-      try (PreparedStatement ps = prepare(c, "SELECT subject, attributes, issued_at, expires_at FROM " + tickets
+      try (PreparedStatement ps = prepare(c, "SELECT subject, attributes, issued_at, expires_at, subject_revoked_at FROM " + tickets
           + " WHERE ticket_hash = ?")) {
         ps.setString(1, hash);
         try (ResultSet rs = ps.executeQuery()) {
@@ -297,8 +304,10 @@ public final class SqlStore implements SseAuthStore {
   }
 
   private static TicketGrant grant(ResultSet rs) throws SQLException {
+    long known = rs.getLong(5);
+    Instant subjectRevokedAt = rs.wasNull() ? null : Instant.ofEpochMilli(known);
     return new TicketGrant(rs.getString(1), decode(rs.getString(2)),
-        Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)));
+        Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)), subjectRevokedAt);
   }
 
   static String encode(Map<String, String> attributes) {
@@ -341,42 +350,64 @@ public final class SqlStore implements SseAuthStore {
     return k == Revocation.Kind.SESSION ? "S" : "U";
   }
 
+  /**
+   * Records the revocation and its event in one transaction: the row is merged (see
+   * {@link #updateRevocation}), or inserted if there is none, and the event copies what the row then
+   * holds, so every node hears the instant that was recorded.
+   */
   @Override
   public CompletionStage<Void> revoke(Revocation r) {
     long now = clock.millis();
     return async(c -> {
-      if (updateRevocation(c, r) == 0) {
-        try (PreparedStatement ins = prepare(c, "INSERT INTO " + revocations
-            + " (kind, id, revoked_at, keep_until) VALUES (?, ?, ?, ?)")) {
-          ins.setString(1, kind(r.kind()));
-          ins.setString(2, r.id());
-          ins.setLong(3, ceilMillis(r.revokedAt()));
-          ins.setLong(4, ceilMillis(r.keepUntil()));
-          ins.executeUpdate();
-        } catch (SQLException e) {
-          if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-            throw e;
+      c.setAutoCommit(false);
+      boolean committed = false;
+      try {
+        if (updateRevocation(c, r) == 0) {
+          Savepoint beforeInsert = c.setSavepoint();
+          try (PreparedStatement ins = prepare(c, "INSERT INTO " + revocations
+              + " (kind, id, revoked_at, keep_until) VALUES (?, ?, ?, ?)")) {
+            ins.setString(1, kind(r.kind()));
+            ins.setString(2, r.id());
+            ins.setLong(3, ceilMillis(r.revokedAt()));
+            ins.setLong(4, ceilMillis(r.keepUntil()));
+            ins.executeUpdate();
+          } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+              throw e;
+            }
+            c.rollback(beforeInsert);
+            updateRevocation(c, r); // another node inserted it first: merge into its row
           }
-          updateRevocation(c, r); // another node inserted it first: merge into its row
         }
+        try (PreparedStatement ev = prepare(c, "INSERT INTO " + events
+            + " (kind, id, revoked_at, keep_until, created_at) SELECT kind, id, revoked_at, keep_until, ? FROM "
+            + revocations + " WHERE kind = ? AND id = ?")) {
+          ev.setLong(1, now);
+          ev.setString(2, kind(r.kind()));
+          ev.setString(3, r.id());
+          ev.executeUpdate();
+        }
+        c.commit();
+        committed = true;
+        return null;
+      } finally {
+        if (!committed) {
+          c.rollback();
+        }
+        c.setAutoCommit(true);
       }
-      try (PreparedStatement ev = prepare(c, "INSERT INTO " + events
-          + " (kind, id, revoked_at, keep_until, created_at) VALUES (?, ?, ?, ?, ?)")) {
-        ev.setString(1, kind(r.kind()));
-        ev.setString(2, r.id());
-        ev.setLong(3, ceilMillis(r.revokedAt()));
-        ev.setLong(4, ceilMillis(r.keepUntil()));
-        ev.setLong(5, now);
-        ev.executeUpdate();
-      }
-      return null;
     });
   }
 
-  /** Keeps the latest revokedAt and keepUntil of the row; returns the number of rows updated. */
+  /**
+   * Merges a revocation into its row, if there is one: the later keepUntil; for a session the later
+   * revokedAt; for a subject the later of the asked revokedAt and one millisecond after the kept one,
+   * so a subject's revocations strictly increase. Returns the number of rows updated.
+   */
   private int updateRevocation(Connection c, Revocation r) throws SQLException {
+    String orElse = r.kind() == Revocation.Kind.SUBJECT ? "revoked_at + 1" : "revoked_at";
     try (PreparedStatement up = prepare(c, "UPDATE " + revocations
-        + " SET revoked_at = CASE WHEN revoked_at < ? THEN ? ELSE revoked_at END,"
+        + " SET revoked_at = CASE WHEN revoked_at < ? THEN ? ELSE " + orElse + " END,"
         + " keep_until = CASE WHEN keep_until < ? THEN ? ELSE keep_until END WHERE kind = ? AND id = ?")) {
       long at = ceilMillis(r.revokedAt());
       long keep = ceilMillis(r.keepUntil());
@@ -416,7 +447,7 @@ public final class SqlStore implements SseAuthStore {
   }
 
   @Override
-  public AutoCloseable subscribe(Consumer<Revocation> listener) {
+  public AutoCloseable subscribe(RevocationListener listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }
@@ -425,7 +456,18 @@ public final class SqlStore implements SseAuthStore {
     if (!polling.compareAndSet(false, true)) {
       return; // the previous poll is still running
     }
-    async(this::poll).whenComplete((v, e) -> polling.set(false));
+    async(this::poll).whenComplete((v, e) -> {
+      if (e != null) {
+        pollFailed = true;
+      } else if (pollFailed) {
+        // events older than the cleanup age may have gone while this node could not read them
+        pollFailed = false;
+        for (RevocationListener l : listeners) {
+          l.resync();
+        }
+      }
+      polling.set(false);
+    });
   }
 
   /** Reads events past the last seen seq (and a window below it, for late commits) and delivers new ones. */
@@ -443,9 +485,9 @@ public final class SqlStore implements SseAuthStore {
           maxSeen = Math.max(maxSeen, seq);
           Revocation r = new Revocation("S".equals(rs.getString(2)) ? Revocation.Kind.SESSION : Revocation.Kind.SUBJECT,
               rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)));
-          for (Consumer<Revocation> l : listeners) {
+          for (RevocationListener l : listeners) {
             try {
-              l.accept(r);
+              l.revoked(r);
             } catch (RuntimeException e) {
               LOG.log(Level.WARNING, "sse-auth revocation listener failed: {0}", e.getClass().getName());
             }

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * attribute names and values, revocation ids) is percent-encoded, so it never contains a separator.
  *
  * <pre>
- * grant:      1\n&lt;issuedAtMillis&gt;\n&lt;expiresAtMillis&gt;\n&lt;subject&gt;\n&lt;name&gt;=&lt;value&gt;&amp;...
+ * grant:      2\n&lt;issuedAtMillis&gt;\n&lt;expiresAtMillis&gt;\n&lt;subjectRevokedAtMillis or empty&gt;\n&lt;subject&gt;\n&lt;name&gt;=&lt;value&gt;&amp;...
  * revocation: 1\n&lt;S|U&gt;\n&lt;revokedAtMillis&gt;\n&lt;keepUntilMillis&gt;\n&lt;id&gt;
  * </pre>
  */
@@ -24,8 +24,9 @@ final class Codec {
 
   static String grant(TicketGrant g) {
     StringBuilder sb = new StringBuilder(64)
-        .append("1\n").append(g.issuedAt().toEpochMilli())
+        .append("2\n").append(g.issuedAt().toEpochMilli())
         .append('\n').append(g.expiresAt().toEpochMilli())
+        .append('\n').append(g.subjectRevokedAt() == null ? "" : Long.toString(g.subjectRevokedAt().toEpochMilli()))
         .append('\n').append(enc(g.subject()))
         .append('\n');
     boolean first = true;
@@ -42,12 +43,12 @@ final class Codec {
   /** @throws IllegalArgumentException if {@code s} is not a grant this codec wrote */
   static TicketGrant grant(String s) {
     String[] f = s.split("\n", -1);
-    if (f.length != 5 || !f[0].equals("1")) {
+    if (f.length != 6 || !f[0].equals("2")) {
       throw new IllegalArgumentException("not a stored ticket grant");
     }
     Map<String, String> attrs = new LinkedHashMap<>();
-    if (!f[4].isEmpty()) {
-      for (String pair : f[4].split("&")) {
+    if (!f[5].isEmpty()) {
+      for (String pair : f[5].split("&")) {
         int eq = pair.indexOf('=');
         if (eq < 0) {
           throw new IllegalArgumentException("not a stored ticket grant");
@@ -55,13 +56,8 @@ final class Codec {
         attrs.put(dec(pair.substring(0, eq)), dec(pair.substring(eq + 1)));
       }
     }
-    return new TicketGrant(dec(f[3]), attrs, Instant.ofEpochMilli(Long.parseLong(f[1])),
-        Instant.ofEpochMilli(Long.parseLong(f[2])));
-  }
-
-  static String revocation(Revocation r) {
-    return "1\n" + (r.kind() == Revocation.Kind.SESSION ? 'S' : 'U')
-        + '\n' + ceilMillis(r.revokedAt()) + '\n' + ceilMillis(r.keepUntil()) + '\n' + enc(r.id());
+    return new TicketGrant(dec(f[4]), attrs, Instant.ofEpochMilli(Long.parseLong(f[1])),
+        Instant.ofEpochMilli(Long.parseLong(f[2])), f[3].isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(f[3])));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.sseauth.redis.internal;
 
 import dev.sseauth.spi.Revocation;
+import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.RevocationStatus;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.TicketGrant;
@@ -62,26 +63,29 @@ public final class LettuceStore implements SseAuthStore {
       """;
 
   /**
-   * Records a revocation keeping the latest revokedAt and keepUntil (numbers kept as their strings,
-   * compared as numbers), then publishes it, atomically.
+   * Records a revocation and publishes what it recorded, atomically. Keeps the later keepUntil; a
+   * session revocation keeps the later revokedAt, a subject revocation is recorded at the later of the
+   * one asked for and one millisecond after the one kept, so a subject's revocations strictly increase
+   * (see {@code SseAuthStore#revoke}). Millisecond numbers are below 2^53, exact in Lua's doubles.
+   * ARGV: revokedAt, keepUntil, ttl, channel, kind (S or U), encoded id. Returns the recorded revokedAt.
    */
   static final String REVOKE = """
-      local at, keep = ARGV[1], ARGV[2]
+      local at, keep = tonumber(ARGV[1]), tonumber(ARGV[2])
       local cur = redis.call('GET', KEYS[1])
       if cur then
         local sep = string.find(cur, ':', 1, true)
-        if sep then
-          local a, k = string.sub(cur, 1, sep - 1), string.sub(cur, sep + 1)
-          if tonumber(a) > tonumber(at) then at = a end
-          if tonumber(k) > tonumber(keep) then keep = k end
-        end
+        if not sep then return redis.error_reply('unreadable revocation record') end
+        local a, k = tonumber(string.sub(cur, 1, sep - 1)), tonumber(string.sub(cur, sep + 1))
+        if ARGV[5] == 'U' and a >= at then at = a + 1 elseif a > at then at = a end
+        if k > keep then keep = k end
       end
       local ttl = tonumber(ARGV[3])
       local pttl = redis.call('PTTL', KEYS[1])
       if pttl > ttl then ttl = pttl end
-      redis.call('SET', KEYS[1], at .. ':' .. keep, 'PX', ttl)
-      redis.call('PUBLISH', ARGV[4], ARGV[5])
-      return 1
+      local a, k = string.format('%.0f', at), string.format('%.0f', keep)
+      redis.call('SET', KEYS[1], a .. ':' .. k, 'PX', ttl)
+      redis.call('PUBLISH', ARGV[4], '1\\n' .. ARGV[5] .. '\\n' .. a .. '\\n' .. k .. '\\n' .. ARGV[6])
+      return a
       """;
 
   private final RedisClient client;
@@ -94,7 +98,8 @@ public final class LettuceStore implements SseAuthStore {
   private final StatefulRedisConnection<String, String> connection;
   private final RedisAsyncCommands<String, String> redis;
   private final StatefulRedisPubSubConnection<String, String> pubsub;
-  private final CopyOnWriteArrayList<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<RevocationListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean subscribedOnce = new AtomicBoolean();
   private final ExecutorService events;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String putSha;
@@ -141,6 +146,17 @@ public final class LettuceStore implements SseAuthStore {
         public void message(String ch, String message) {
           if (channel.equals(ch)) {
             deliver(message);
+          }
+        }
+
+        /**
+         * Lettuce subscribes again by itself after it reconnects: whatever was published while the link
+         * was down never reaches this node, so the listeners look up their sessions again.
+         */
+        @Override
+        public void subscribed(String ch, long count) {
+          if (channel.equals(ch) && !subscribedOnce.compareAndSet(false, true)) {
+            notifyListeners(RevocationListener::resync);
           }
         }
       });
@@ -194,11 +210,15 @@ public final class LettuceStore implements SseAuthStore {
       LOG.log(Level.WARNING, "sse-auth Redis store: ignored a malformed message on channel {0}", channel);
       return;
     }
+    notifyListeners(l -> l.revoked(r));
+  }
+
+  private void notifyListeners(Consumer<RevocationListener> call) {
     try {
       events.execute(() -> {
-        for (Consumer<Revocation> l : listeners) {
+        for (RevocationListener l : listeners) {
           try {
-            l.accept(r);
+            call.accept(l);
           } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "sse-auth revocation listener failed: {0}", e.getClass().getName());
           }
@@ -266,10 +286,11 @@ public final class LettuceStore implements SseAuthStore {
 
   @Override
   public CompletionStage<Void> revoke(Revocation r) {
-    CompletionStage<Long> done = script(revokeSha, REVOKE, ScriptOutputType.INTEGER,
+    CompletionStage<String> done = script(revokeSha, REVOKE, ScriptOutputType.VALUE,
         new String[] {revocationKey(r.kind(), r.id())},
         Long.toString(Codec.ceilMillis(r.revokedAt())), Long.toString(Codec.ceilMillis(r.keepUntil())),
-        Long.toString(ttlMillis(r.keepUntil())), channel, Codec.revocation(r));
+        Long.toString(ttlMillis(r.keepUntil())), channel, r.kind() == Revocation.Kind.SESSION ? "S" : "U",
+        Codec.enc(r.id()));
     return done.thenApply(n -> null);
   }
 
@@ -305,7 +326,7 @@ public final class LettuceStore implements SseAuthStore {
   }
 
   @Override
-  public AutoCloseable subscribe(Consumer<Revocation> listener) {
+  public AutoCloseable subscribe(RevocationListener listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }
