@@ -133,7 +133,13 @@ public final class SseAuthConfig {
 
   /** Path patterns guarded by the adapters ({@code sseauth.paths}). */
   public List<String> paths() { return paths; }
-  /** Whether the request path (raw, without context path) is guarded; conservative: ambiguous paths are. */
+  /**
+   * Whether a request to {@code rawPath} is guarded: the request target as received, without its query
+   * (and without the context path in a servlet container); origin-form or absolute-form alike.
+   * Conservative: the target is guarded if any reading a server or router might act on is (the target as
+   * is, the part before a {@code #}, the path after a scheme and an authority, as in
+   * {@code new URI(target).getPath()}), and ambiguous paths are.
+   */
   public boolean guards(String rawPath) { return pathMatcher.matches(rawPath); }
   /** Path of the ticket endpoint ({@code sseauth.ticket.path}). */
   public String ticketPath() { return ticketPath; }

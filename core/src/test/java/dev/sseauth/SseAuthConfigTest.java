@@ -8,9 +8,11 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.testing.OddTargets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +173,25 @@ class SseAuthConfigTest {
       assertThat(c.guards(p)).as(p).isTrue();
     }
     for (String p : List.of("/", "/event", "/events2", "/events/x", "/api/login", "/feedsx")) {
+      assertThat(c.guards(p)).as(p).isFalse();
+    }
+  }
+
+  @Test
+  void guardsWhenAnyRouterReadsTheTargetAsAGuardedPathThenGuarded() {
+    List<String> patterns = List.of("/events", "/feeds/**");
+    SseAuthConfig c = SseAuthConfig.fromMap(with("sseauth.paths", String.join(",", patterns)));
+    List<String> missed = new ArrayList<>();
+    for (String target : OddTargets.routed(patterns, OddTargets.allReadings())) {
+      int q = target.indexOf('?');
+      if (!c.guards(q < 0 ? target : target.substring(0, q))) { // what an adapter holding the raw target passes
+        missed.add(target + " (routed by " + OddTargets.routedBy(target, patterns, OddTargets.allReadings()) + ")");
+      }
+    }
+    assertThat(missed).as("targets a router serves from a guarded path but the guard lets through").isEmpty();
+    // the readings guard what they read, not everything odd
+    for (String p : List.of("//h/other", "http://h/other", "http:/other", "HTTP://h:1/events/x", "//events/x",
+        "mailto:/eventsx", "http://h/other#/events")) {
       assertThat(c.guards(p)).as(p).isFalse();
     }
   }

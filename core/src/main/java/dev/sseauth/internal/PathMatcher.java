@@ -8,11 +8,15 @@ import java.util.Locale;
  * Decides whether a request path is guarded. Patterns: {@code /events} (that path), {@code /events/*}
  * or {@code /events/**} (that path and everything below), {@code /**} (everything).
  *
- * <p>Matching errs towards guarding: the raw path is normalised the way the most lenient server would
- * read it (path parameters after {@code ;} dropped, percent-decoded, {@code .} and {@code ..} resolved,
- * repeated and trailing slashes ignored, case ignored), and a path that cannot be read unambiguously
- * (bad percent-encoding, an encoded slash or backslash, an encoded control character such as NUL,
- * {@code ..} above the root) is guarded.
+ * <p>Matching errs towards guarding. A request target is guarded if any reading of it that a server or
+ * an application's router might act on is ({@link #readings}): the target as received, the part before a
+ * {@code #}, and the path of the target read as a URI reference, after a scheme ({@code http:/events},
+ * {@code HTTP://h:1/events}, {@code mailto:/events}) and an authority ({@code //host/events}), as
+ * {@code java.net.URI#getPath()} reads it. Each reading is normalised the way the most lenient server
+ * would read it (path parameters after {@code ;} dropped, percent-decoded, {@code .} and {@code ..}
+ * resolved, repeated and trailing slashes ignored, case ignored), and a path that cannot be read
+ * unambiguously (bad percent-encoding, an encoded slash or backslash, an encoded control character such
+ * as NUL, {@code ..} above the root) is guarded.
  * Immutable and thread-safe.
  */
 public final class PathMatcher {
@@ -45,9 +49,24 @@ public final class PathMatcher {
     }
   }
 
-  /** Whether the raw request path (as received, without query) is guarded. */
+  /**
+   * Whether a request to {@code rawPath} is guarded: the request target as received, without its query
+   * (origin-form or absolute-form, or anything a lenient server accepted); null is guarded.
+   */
   public boolean matches(String rawPath) {
-    List<String> segs = rawPath == null ? null : normalise(rawPath);
+    if (rawPath == null) {
+      return true;
+    }
+    for (String reading : readings(rawPath)) {
+      if (matchesReading(reading)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean matchesReading(String rawPath) {
+    List<String> segs = normalise(rawPath);
     if (segs == null) {
       return true; // ambiguous: guard it
     }
@@ -57,6 +76,59 @@ public final class PathMatcher {
       }
     }
     return false;
+  }
+
+  /**
+   * The raw paths a server or router might read in {@code target} (a request target without its query):
+   * the target itself; the part before the first {@code #} (a fragment, which {@code java.net.URI} and
+   * Netty's {@code QueryStringDecoder} cut off); and of each, the path after a scheme and an authority
+   * where there is either (RFC 3986 §3: {@code scheme ":" ["//" authority] path}), which is what
+   * {@code new URI(target).getPath()} routes on, even for {@code //host/events}, a valid origin-form
+   * whose path an origin server reads as is.
+   */
+  static List<String> readings(String target) {
+    int hash = target.indexOf('#');
+    List<String> whole = hash < 0 ? List.of(target) : List.of(target, target.substring(0, hash));
+    List<String> out = new ArrayList<>(4);
+    for (String t : whole) {
+      out.add(t);
+      String path = pathAfterSchemeAndAuthority(t);
+      if (path != null) {
+        out.add(path);
+      }
+    }
+    return out;
+  }
+
+  /** The path of {@code ref} after its scheme and authority; null if it has neither. */
+  private static String pathAfterSchemeAndAuthority(String ref) {
+    int start = schemeLength(ref);
+    if (ref.startsWith("//", start)) {
+      int slash = ref.indexOf('/', start + 2);
+      return slash < 0 ? "" : ref.substring(slash);
+    }
+    return start == 0 ? null : ref.substring(start);
+  }
+
+  /** The length of {@code ref}'s {@code scheme ":"} prefix (RFC 3986 §3.1), or 0 if it has none. */
+  private static int schemeLength(String ref) {
+    if (ref.isEmpty() || !isAsciiLetter(ref.charAt(0))) {
+      return 0;
+    }
+    for (int i = 1; i < ref.length(); i++) {
+      char c = ref.charAt(i);
+      if (c == ':') {
+        return i + 1;
+      }
+      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+        return 0;
+      }
+    }
+    return 0;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   private static boolean startsWith(List<String> segs, List<String> prefix) {

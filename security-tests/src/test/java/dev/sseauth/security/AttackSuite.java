@@ -11,6 +11,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
 import dev.sseauth.SseAuthConfig;
+import dev.sseauth.testing.OddTargets;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -482,6 +483,31 @@ abstract class AttackSuite {
       // some servers just close the connection
     }
     assertThat(rig.app.runs()).isZero();
+  }
+
+  /**
+   * The differential test of odd request targets: every target of {@link OddTargets#corpus()} that any
+   * common reading (java.net.URI, Netty's QueryStringDecoder, a cut at {@code ?}) routes to a guarded
+   * path is refused without credentials, by the server's parser or by sse-auth, and the application
+   * never runs: an application routes on its own reading of the target, not on the guard's.
+   */
+  @Test
+  void pathWhenAnyRouterReadsTheTargetAsGuardedThen4xxAndApplicationNeverRuns() throws Exception {
+    boot();
+    List<String> patterns = rig.auth.config().paths();
+    List<String> targets = OddTargets.routed(patterns, OddTargets.allReadings());
+    assertThat(targets).contains("//host/events", "http:/events", "HTTP:/events?a=b");
+    List<String> failures = new ArrayList<>();
+    int runs = 0;
+    for (String target : targets) {
+      Http.Response r = rig.get(target);
+      if (r.status() < 400 || r.status() >= 500 || r.eventStream() || rig.app.runs() != runs) {
+        failures.add(target + " -> " + r.status() + (rig.app.runs() == runs ? "" : ", the application ran") + " (routed by "
+            + OddTargets.routedBy(target, patterns, OddTargets.allReadings()) + ")");
+        runs = rig.app.runs();
+      }
+    }
+    assertThat(failures).as("%s: of %d targets routed to a guarded path", rig.server.name(), targets.size()).isEmpty();
   }
 
   @Test

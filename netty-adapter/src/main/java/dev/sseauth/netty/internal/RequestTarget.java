@@ -31,12 +31,11 @@ public record RequestTarget(String prefix, String path, String rawQuery) {
   }
 
   /**
-   * The readings of the path a server might act on: the raw path, and, if it holds a {@code #}, the
-   * part before it (Netty's {@code QueryStringDecoder} stops there). A path is guarded if any is.
+   * The target as received without its query: what {@link dev.sseauth.SseAuthConfig#guards} judges, which
+   * reads it every way a router might (a fragment cut off, the path after a scheme and an authority).
    */
-  public String[] pathReadings() {
-    int hash = path.indexOf('#');
-    return hash < 0 ? new String[] {path} : new String[] {path, path.substring(0, hash)};
+  public String withoutQuery() {
+    return prefix + path;
   }
 
   /** The URI with {@code query} (null for none) in place of the original query. */

@@ -76,11 +76,7 @@ public final class StreamGuard extends ExchangeSequencer {
       return CompletableFuture.completedFuture(new Answer(plain(request.protocolVersion(), status, "malformed request")));
     }
     RequestTarget target = RequestTarget.parse(request.uri());
-    boolean guarded = false;
-    for (String path : target.pathReadings()) {
-      guarded |= config.guards(path);
-    }
-    if (!guarded) {
+    if (!config.guards(target.withoutQuery())) {
       return null;
     }
     HttpVersion version = request.protocolVersion();
