@@ -23,6 +23,12 @@ public enum Reason {
   AMBIGUOUS_TICKET(400, "more than one ticket parameter"),
   /** The resume parameter is repeated or holds CR, LF or NUL. */
   BAD_RESUME_ID(400, "invalid resume parameter"),
+  /**
+   * The URL holds a session token (a client that puts the last event id in the query, such as the
+   * event-source-polyfill's {@code lastEventId}): the token is in access logs now, so its session was
+   * revoked.
+   */
+  TOKEN_IN_URL(400, "session token in the URL: the session is revoked; send Last-Event-ID as a header"),
   /** A guarded path was requested with a method other than GET. */
   METHOD_NOT_ALLOWED(405, "only GET is allowed on an event stream"),
   /** The {@code Origin} header names an origin that is not allowed. */

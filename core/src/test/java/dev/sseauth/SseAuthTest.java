@@ -154,10 +154,11 @@ class SseAuthTest {
   }
 
   @Test
-  void decideWhenTokenPresentedAsTicketThenInvalidTicket() throws Exception {
+  void decideWhenTokenPresentedAsTicketThenRefusedAsTokenInUrlAndRevoked() throws Exception {
     String id = handshakeId((Allowed) decide("slt=" + ticket("alice"), null));
     String token = id.substring(0, id.length() - 1);
-    assertThat(reason(decide("slt=" + token, null))).isEqualTo(Reason.INVALID_TICKET);
+    assertThat(reason(decide("slt=" + token, null))).isEqualTo(Reason.TOKEN_IN_URL);
+    assertThat(reason(decide(null, id))).isEqualTo(Reason.SESSION_REVOKED);
   }
 
   @Test
@@ -353,7 +354,8 @@ class SseAuthTest {
   void issueTicketThenJsonAndToStringHideNothingButToString() throws Exception {
     IssuedTicket t = (IssuedTicket) get(auth.issueTicket(SsePrincipal.of("alice")));
     assertThat(t.ticket()).hasSize(43).matches("[A-Za-z0-9_-]+");
-    assertThat(t.toJson()).isEqualTo("{\"ticket\":\"" + t.ticket() + "\",\"expiresIn\":30,\"param\":\"slt\"}");
+    assertThat(t.toJson()).isEqualTo("{\"ticket\":\"" + t.ticket()
+        + "\",\"expiresIn\":30,\"param\":\"slt\",\"resume\":\"lastEventId\",\"separator\":\"_\"}");
     assertThat(t.toString()).doesNotContain(t.ticket());
   }
 
@@ -413,5 +415,75 @@ class SseAuthTest {
 
     @Override
     public void close() {}
+  }
+
+  // ---- a session token in a URL (a polyfill's ?lastEventId=, a client with the wrong separator) ----
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "slt=TICKET&lastEventId=ID",        // event-source-polyfill's reconnect
+      "slt=TICKET&lastEventId=IDENC",     // the same, percent-encoded
+      "lastEventId=ID",                   // no ticket at all
+      "x=1&resume=TOKEN!41&y=2",          // a client that splits at another separator
+      "q=TOKEN",                          // a bare token in any parameter
+      "q=RAWJWS_41",                      // the token with its '_' not in wire form
+      "q=prefix%20TOKEN%20suffix"})
+  void decideWhenSessionTokenInQueryThenRefused400AndSessionRevoked(String shape) throws Exception {
+    Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
+    RecordingOutput out = new RecordingOutput();
+    LiveStream live = first.open(out);
+    String id = handshakeId(first) + "41";
+    String token = id.substring(0, id.indexOf('_'));
+    String query = shape.replace("TICKET", ticket("alice")).replace("IDENC", enc(id).replace("~", "%7E"))
+        .replace("ID", id).replace("RAWJWS", token.replace('~', '_')).replace("TOKEN", token);
+    try (var log = new dev.sseauth.testing.LogCapture("dev.sseauth")) {
+      Decision d = decide(query, null);
+      assertThat(reason(d)).isEqualTo(Reason.TOKEN_IN_URL);
+      assertThat(((Denied) d).status()).isEqualTo(400);
+      // the session is burned: its live stream ends and its token no longer reconnects
+      Await.until(Duration.ofSeconds(1), "the live stream ends", () -> out.ended() != null);
+      assertThat(out.ended()).isEqualTo(Reason.SESSION_REVOKED);
+      assertThat(reason(decide(null, id))).isEqualTo(Reason.SESSION_REVOKED);
+      // the log names the session, never the token
+      assertThat(log.records()).anyMatch(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())
+          .contains(first.session().sessionId()));
+      assertThat(log.records()).noneMatch(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())
+          .contains(token.substring(0, 30)));
+    }
+    live.close();
+  }
+
+  @Test
+  void decideWhenExpiredSessionTokenInQueryThenStillRefusedAndRevoked() throws Exception {
+    Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
+    String id = handshakeId(first);
+    clock.advance(Duration.ofDays(1)); // the token has long expired; its session may live on rotated
+    assertThat(reason(decide("lastEventId=" + id, null))).isEqualTo(Reason.TOKEN_IN_URL);
+    assertThat(get(auth.revokeSession("unrelated"))).isNull(); // the store answers
+  }
+
+  @Test
+  void decideWhenForgedOrForeignTokenInQueryThenJudgedAsUsualAndNothingRevoked() throws Exception {
+    Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
+    String id = handshakeId(first);
+    String token = id.substring(0, id.length() - 1);
+    String forged = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+    SseAuth other = SseAuth.create(SseAuthConfig.builder().hmacSecret("another-secret-9876543210-ZYXWVUTSRQ-pqrstu".getBytes(StandardCharsets.UTF_8)).clock(clock).build());
+    String foreign;
+    try {
+      Allowed o = (Allowed) get(other.decide(StreamRequest.get("slt=" + ((IssuedTicket) get(other.issueTicket(
+          SsePrincipal.of("alice")))).ticket(), null, null)));
+      foreign = handshakeId(o);
+    } finally {
+      other.close();
+    }
+    Decision d = decide("slt=" + ticket("alice") + "&a=" + forged + "&b=" + foreign, null);
+    assertThat(d).isInstanceOf(Allowed.class);
+    assertThat(((Allowed) d).appQuery()).contains(forged);
+    assertThat(decide(null, id)).as("the real session was not revoked").isInstanceOf(Allowed.class);
   }
 }

@@ -119,6 +119,13 @@
         if (closed) { return; }
         if (!t || typeof t.ticket !== 'string') { throw new Error('the ticket endpoint sent no ticket'); }
         status('ticket', { expiresIn: t.expiresIn });
+        // the server's separator and resume parameter win over the options: an id put in the URL with
+        // its token still attached would be refused, and the session revoked
+        if (typeof t.separator === 'string' && t.separator.length === 1 && t.separator !== o.separator) {
+          o.separator = t.separator;
+          if (rawId) { track(rawId, true); }
+        }
+        if (typeof t.resume === 'string' && t.resume) { o.resumeParam = t.resume; }
         var u = new URL(url, root.location.href);
         u.searchParams.set(t.param || 'slt', t.ticket);
         if (lastAppId) {

@@ -1,5 +1,8 @@
 package dev.sseauth.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The composite SSE id {@code <token><sep><previousId>}.
  *
@@ -62,6 +65,46 @@ public final class CompositeIds {
       }
     }
     return new Parts(lastEventId.substring(0, sep).replace('~', '_'), lastEventId.substring(sep + 1));
+  }
+
+  /**
+   * The compact JWS strings that may stand in {@code text}, in wire form or not: from every
+   * {@code eyJ} (the encoding of <code>{"</code>, which starts every JWS header), the run of three
+   * dot-separated base64url segments, {@code ~} read as {@code _}, and the same run cut at the last
+   * {@code _} of its signature (a token not in wire form followed by a composite id's separator). At
+   * most eight, so a crafted query costs at most eight verifications; the caller verifies each.
+   */
+  public static List<String> embeddedJws(String text) {
+    List<String> found = new ArrayList<>(2);
+    for (int at = text.indexOf("eyJ"); at >= 0 && found.size() < 8; at = text.indexOf("eyJ", at + 3)) {
+      String run = jwsAt(text, at);
+      if (run != null) {
+        found.add(run);
+        int cut = run.lastIndexOf('_');
+        if (cut > run.lastIndexOf('.') + 1 && found.size() < 8) {
+          found.add(run.substring(0, cut));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Three dot-separated segments of base64url (or wire form) starting at {@code at}; null if not. */
+  private static String jwsAt(String text, int at) {
+    StringBuilder jws = new StringBuilder();
+    int dots = 0;
+    for (int i = at; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '.' && ++dots == 3) {
+        break;
+      }
+      if (!isWire(c) && c != '_') {
+        break;
+      }
+      jws.append(c == '~' ? '_' : c);
+    }
+    int n = jws.length();
+    return dots >= 2 && jws.charAt(n - 1) != '.' ? jws.toString() : null;
   }
 
   private static boolean isWire(char c) {

@@ -134,7 +134,8 @@ public final class DefaultSseAuth implements SseAuth {
             LOG.log(Level.DEBUG, "ticket refused: subject {0} has too many outstanding", principal.subject());
             return new Denied(Reason.TOO_MANY_TICKETS);
           }
-          return new IssuedTicket(ticket, config.ticketTtl(), config.ticketParam());
+          return new IssuedTicket(ticket, config.ticketTtl(), config.ticketParam(), config.resumeParam(),
+              config.separator());
         });
   }
 
@@ -159,6 +160,10 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   private CompletableFuture<Decision> judge(StreamRequest r) {
+    String leaked = leakedSession(r.rawQuery()); // whatever else is wrong with the request
+    if (leaked != null) {
+      return burn(leaked);
+    }
     if (!"GET".equals(r.method())) {
       return deny(Reason.METHOD_NOT_ALLOWED);
     }
@@ -191,6 +196,37 @@ public final class DefaultSseAuth implements SseAuth {
           }
           return CompletableFuture.completedFuture(resumed(v, parts.jws(), parts.previousId(), appQuery));
         });
+  }
+
+  /**
+   * The session id of a session token of this deployment that stands anywhere in a query (as sent, or
+   * percent-decoded), whatever its times; null if there is none.
+   */
+  private String leakedSession(String rawQuery) {
+    if (rawQuery == null || rawQuery.length() < 16) {
+      return null;
+    }
+    String decoded = QueryParams.percentDecode(rawQuery, true);
+    for (String text : decoded == null || decoded.equals(rawQuery) ? List.of(rawQuery) : List.of(rawQuery, decoded)) {
+      for (String jws : CompositeIds.embeddedJws(text)) {
+        String sid = tokens.signedSessionId(jws);
+        if (sid != null) {
+          return sid;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A session token was in a URL: it sits in access logs, proxies and history now. Refuses the request
+   * and revokes the session (never logging the token), then answers, whether or not the store could
+   * record it.
+   */
+  private CompletableFuture<Decision> burn(String sessionId) {
+    LOG.log(Level.WARNING, "a session token was sent in a request URL; revoking session {0}", sessionId);
+    return revoke(Revocation.Kind.SESSION, sessionId).toCompletableFuture()
+        .handle((v, e) -> DENIALS.get(Reason.TOKEN_IN_URL).join());
   }
 
   /** A valid token reconnected: stream on, rotating at once if the token is due. */

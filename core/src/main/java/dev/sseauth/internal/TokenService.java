@@ -168,14 +168,43 @@ public final class TokenService {
    * @return {@link Verified}, or {@link Refused} with the reason
    */
   public Result verify(String jws, Instant now) {
-    if (jws.length() > config.maxTokenLength() || dots(jws) != 2) {
+    SignedJWT jwt = signed(jws);
+    if (jwt == null) {
       return INVALID;
+    }
+    try {
+      return claims(jwt.getJWTClaimsSet(), now);
+    } catch (ParseException | RuntimeException e) {
+      return INVALID;
+    }
+  }
+
+  /**
+   * The session id of a token that this deployment signed, whatever its times say: for burning a
+   * session whose token was seen where it must never be. Never throws for any input.
+   *
+   * @return the {@code sid}, or null if {@code jws} is not a session token signed by a configured key
+   */
+  public String signedSessionId(String jws) {
+    SignedJWT jwt = signed(jws);
+    try {
+      String sid = jwt == null ? null : jwt.getJWTClaimsSet().getStringClaim("sid");
+      return sid == null || sid.isEmpty() ? null : sid;
+    } catch (ParseException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The token if it is a session token whose signature a configured key verifies; else null. */
+  private SignedJWT signed(String jws) {
+    if (jws.length() > config.maxTokenLength() || dots(jws) != 2) {
+      return null;
     }
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(jws);
     } catch (ParseException | RuntimeException e) {
-      return INVALID;
+      return null;
     }
     JWSHeader h = jwt.getHeader();
     if (!TYPE.equals(h.getType())
@@ -183,23 +212,16 @@ public final class TokenService {
         || h.getX509CertChain() != null || h.getX509CertSHA256Thumbprint() != null
         || (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty())
         || h.getKeyID() == null) {
-      return INVALID;
+      return null;
     }
     Verifier v = verifiers.get(h.getKeyID());
     if (v == null || !v.key.algorithm().equals(h.getAlgorithm())) {
-      return INVALID;
+      return null;
     }
     try {
-      if (!jwt.verify(v.verifier)) {
-        return INVALID;
-      }
+      return jwt.verify(v.verifier) ? jwt : null;
     } catch (JOSEException | RuntimeException e) {
-      return INVALID;
-    }
-    try {
-      return claims(jwt.getJWTClaimsSet(), now);
-    } catch (ParseException | RuntimeException e) {
-      return INVALID;
+      return null;
     }
   }
 

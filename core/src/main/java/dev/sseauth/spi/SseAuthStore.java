@@ -53,6 +53,9 @@ public interface SseAuthStore extends AutoCloseable {
   /**
    * Looks up the revocations that could apply to one session, in one round trip: whether the session id
    * is revoked and the subject's latest kept revocation, each judged kept by this store's clock.
+   *
+   * @param sessionId the session id; empty to look up only the subject (before issuing a ticket)
+   * @param subject the subject; never null or empty
    */
   CompletionStage<RevocationStatus> revocationStatus(String sessionId, String subject);
 

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * The ticket endpoint: answers {@code POST} to {@link dev.sseauth.SseAuthConfig#ticketPath()} (raw path,
  * exact match; the query is ignored) with {@code 200 application/json}
- * {@code {"ticket":"...","expiresIn":30,"param":"slt"}} and {@code Cache-Control: no-store} for the
+ * {@link dev.sseauth.IssuedTicket#toJson() the ticket as JSON} and {@code Cache-Control: no-store} for the
  * principal its {@link NettyPrincipalResolver} finds; {@code 401} with {@code WWW-Authenticate: Bearer}
  * when there is none, {@code 429} when the subject holds too many tickets, {@code 503} when the store is
  * down, {@code 405} for another method. Every other request passes untouched.

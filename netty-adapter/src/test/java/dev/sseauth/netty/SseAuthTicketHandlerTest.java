@@ -68,7 +68,8 @@ class SseAuthTicketHandlerTest {
     assertThat(r.headers().get(HttpHeaderNames.CACHE_CONTROL)).isEqualTo("no-store");
     assertThat(r.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
     String json = body(r);
-    Matcher m = Pattern.compile("\\{\"ticket\":\"([A-Za-z0-9_-]+)\",\"expiresIn\":30,\"param\":\"slt\"}").matcher(json);
+    Matcher m = Pattern.compile(
+        "\\{\"ticket\":\"([A-Za-z0-9_-]+)\",\"expiresIn\":30,\"param\":\"slt\",\"resume\":\"lastEventId\",\"separator\":\"_\"}").matcher(json);
     assertThat(m.matches()).as(json).isTrue();
     assertThat(app.requests).isEmpty();
 

@@ -159,12 +159,33 @@ abstract class AttackSuite {
   }
 
   @Test
-  void tokenWhenSentAsTicketThen401() throws Exception {
+  void tokenWhenSentAsTicketThen400AndSessionBurned() throws Exception {
+    boot();
+    for (java.util.function.UnaryOperator<String> form : List.<java.util.function.UnaryOperator<String>>of(
+        w -> w, w -> w.replace('~', '_'), w -> w + "_")) {
+      String wire = rig.token();
+      int runs = rig.app.runs();
+      assertRefused(rig.get("/events?slt=" + form.apply(wire)), 400, runs);
+      assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire + "_1"), runs);
+    }
+  }
+
+  /**
+   * A session token anywhere in the URL, as event-source-polyfill sends it ({@code ?lastEventId=}) or a
+   * client that strips ids at the wrong separator: it is in access logs now. 400, the application never
+   * runs, and the session is revoked: its live stream ends and the token no longer reconnects.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"?slt=TICKET&lastEventId=ID", "?lastEventId=ID", "?x=1&resume=TOKEN!7", "?q=ID%20"})
+  void tokenWhenInUrlThen400AndSessionRevoked(String query) throws Exception {
     boot();
     String wire = rig.token();
-    assertUnauthorized(rig.get("/events?slt=" + wire), 1);
-    assertUnauthorized(rig.get("/events?slt=" + wire.replace('~', '_')), 1);
-    assertUnauthorized(rig.get("/events?slt=" + wire + "_"), 1);
+    int runs = rig.app.runs();
+    String target = "/events" + query.replace("TICKET", rig.ticket()).replace("ID", wire + "_5").replace("TOKEN", wire);
+    Http.Response r = rig.get(target);
+    assertRefused(r, 400, runs);
+    assertThat(r.text()).doesNotContain(wire);
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire + "_5"), runs);
   }
 
   @Test

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>{@code POST} to {@link SseAuthConfig#ticketPath()} issues a ticket to the principal of the
- *       {@link PrincipalResolver}: {@code {"ticket":"...","expiresIn":30,"param":"slt"}}.
+ *       {@link PrincipalResolver}: {@link dev.sseauth.IssuedTicket#toJson() the ticket as JSON}.
  *   <li>A request to a guarded path ({@link SseAuthConfig#guards}) is judged by the core. Refused: the
  *       status the core chose, {@code WWW-Authenticate} for a 401, {@code Cache-Control: no-store} and
  *       a plain-text reason; the application never runs. Allowed: the application sees the session's

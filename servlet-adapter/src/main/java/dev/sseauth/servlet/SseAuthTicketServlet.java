@@ -11,7 +11,7 @@ import java.io.IOException;
 /**
  * The ticket endpoint as a servlet, for applications that map it themselves (the filter also serves it
  * on {@code sseauth.ticket.path}). {@code POST} with an authenticated principal answers
- * {@code {"ticket":"...","expiresIn":30,"param":"slt"}} with {@code Cache-Control: no-store}; no
+ * {@link dev.sseauth.IssuedTicket#toJson() the ticket as JSON} with {@code Cache-Control: no-store}; no
  * principal gives 401, other methods 405 with {@code Allow: POST}, too many tickets 429, a failing store
  * 503.
  *

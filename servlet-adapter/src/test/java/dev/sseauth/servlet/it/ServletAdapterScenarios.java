@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class ServletAdapterScenarios {
   static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   static final Duration WAIT = Duration.ofSeconds(10);
-  static final Pattern TICKET = Pattern.compile("\\{\"ticket\":\"([A-Za-z0-9_-]+)\",\"expiresIn\":30,\"param\":\"slt\"}");
+  static final Pattern TICKET = Pattern.compile(
+      "\\{\"ticket\":\"([A-Za-z0-9_-]+)\",\"expiresIn\":30,\"param\":\"slt\",\"resume\":\"lastEventId\",\"separator\":\"_\"}");
 
   MutableClock clock;
   CountingClock counting;
