@@ -28,10 +28,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Guards Server-Sent Events endpoints with sse-auth and serves the ticket endpoint. Register it in
@@ -77,7 +74,7 @@ public final class SseAuthFilter implements Filter {
   private final PrincipalResolver givenResolver;
   private volatile SseAuth auth;
   private volatile TicketEndpoint tickets;
-  private volatile ThreadPoolExecutor executor;
+  private volatile ExecutorService executor;
   private volatile Duration bound;
 
   /** A filter configured in {@link #init} from init-params, a properties file and the environment. */
@@ -142,16 +139,7 @@ public final class SseAuthFilter implements Filter {
     SseAuth a = auth;
     tickets = new TicketEndpoint(a, givenResolver != null ? givenResolver : TicketEndpoint.defaultResolver(a));
     bound = TicketEndpoint.backstop(a);
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor ex = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "sse-auth-servlet-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    ex.allowCoreThreadTimeOut(true);
-    executor = ex;
+    executor = SseResponse.newExecutor();
   }
 
   /** The core this filter uses; null before {@link #init} for a filter created without one. */
@@ -248,7 +236,7 @@ public final class SseAuthFilter implements Filter {
   /** Stops the filter's threads and closes the core if the filter created it. Idempotent. */
   @Override
   public void destroy() {
-    ThreadPoolExecutor ex = executor;
+    ExecutorService ex = executor;
     if (ex != null) {
       ex.shutdownNow();
     }

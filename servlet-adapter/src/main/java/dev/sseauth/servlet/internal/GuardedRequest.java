@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * What the application sees of an allowed stream request: the session's principal, a
  * {@code Last-Event-ID} holding only its own previous id, and no ticket or resume parameter.
- * {@link #startAsync()} keeps the wrappers, so writes through the {@link AsyncContext} are rewritten too.
+ * {@link #startAsync()} keeps the wrappers, so writes through the {@link AsyncContext} are rewritten too,
+ * and its {@code complete()} never runs concurrently with a write of sse-auth's own.
  */
 public final class GuardedRequest extends HttpServletRequestWrapper {
   private static final String LAST_EVENT_ID = "Last-Event-ID";
@@ -156,8 +157,13 @@ public final class GuardedRequest extends HttpServletRequestWrapper {
 
   @Override
   public AsyncContext startAsync(ServletRequest request, ServletResponse servletResponse) {
-    AsyncContext ac = super.startAsync(request, servletResponse);
-    response.asyncStarted(ac);
-    return ac;
+    return response.asyncStarted(super.startAsync(request, servletResponse));
+  }
+
+  /** The context {@link #startAsync} returned, so a {@code complete()} through it is serialised too. */
+  @Override
+  public AsyncContext getAsyncContext() {
+    AsyncContext ac = response.appAsyncContext();
+    return ac != null ? ac : super.getAsyncContext();
   }
 }

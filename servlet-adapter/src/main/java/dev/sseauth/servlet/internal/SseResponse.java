@@ -7,7 +7,11 @@ import dev.sseauth.StreamOutput;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
@@ -19,8 +23,15 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,6 +40,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * first and every byte the application writes, through {@link #getOutputStream()} or
  * {@link #getWriter()}, passes through the core's {@link LiveStream} under one lock per response,
  * which also serialises the core's own writes (rotation) handed to {@link #execute}.
+ *
+ * <p>Ending never waits on the client. A write to a client that stopped reading blocks while it holds
+ * the lock (until the container's idle timeout, if there is one), so nothing sse-auth does waits for the
+ * lock: {@link #end} marks the stream ended at once (every write that has not yet passed its check
+ * fails, without waiting for the lock) and the core's tasks are queued; the pending work is then done by
+ * whichever thread holds or next takes the lock, so the response is completed or closed only when no
+ * write is in progress. A thread that releases the lock does the pending work itself
+ * ({@link #unlock}), and a thread of the filter's executor does it when the lock is free (the
+ * application is idle); that thread may in turn block on a stalled client, but a response occupies at
+ * most one, and the executor has no bound that others could wait behind. The application's own
+ * {@code AsyncContext.complete()} takes the same path.
  *
  * <p>Thread-safe: async applications write from any thread.
  */
@@ -44,27 +66,52 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
   private final Allowed allowed;
   private final Executor executor;
   private final ReentrantLock lock = new ReentrantLock();
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>(); // the core's, run under the lock
   private final AppStream appStream = new AppStream();
+  private final Object useLock = new Object(); // never held across I/O
   private final Thread requestThread = Thread.currentThread();
 
   private volatile Mode mode = Mode.UNDECIDED;
-  private volatile AsyncContext async;
-  private volatile boolean ended; // the response is over: the core ended it, the app closed it, or it completed
+  private volatile AsyncContext async; // the container's
+  private volatile AppAsyncContext appAsync; // what the application holds
+  private volatile boolean ended; // no byte more: the core ended it, the app closed it, or it completed
+  private volatile boolean settled; // nothing left for this wrapper to do to end the response
   private volatile Reason endReason;
-  // guarded by lock
+  // guarded by useLock
   private Use use = Use.NONE;
   private PrintWriter appWriter;
+  // guarded by lock
   private String heldContentLength; // applied only if the response turns out not to be an event stream
   private boolean started;
   private ServletOutputStream rawOut;
-  private LiveStream live;
+  private volatile LiveStream live; // written under the lock; read without it by abandon()
   private ByteArrayOutputStream scratch = new ByteArrayOutputStream(512);
 
+  /**
+   * @param executor runs the responses' pending work when no application thread does; see
+   *     {@link #newExecutor()}
+   */
   public SseResponse(HttpServletResponse raw, Allowed allowed, Executor executor) {
     super(raw);
     this.raw = raw;
     this.allowed = allowed;
     this.executor = executor;
+  }
+
+  /**
+   * The executor that responses of one filter share. Unbounded, on purpose: a task may block writing to
+   * a client that stopped reading (a rotation, or closing a synchronous stream, while its application is
+   * idle), and with a bound every other stream's rotation and end would queue behind such clients. A
+   * response occupies at most one of its threads at a time, since its work never waits for its lock; idle
+   * threads end after 30 s. Shut it down when the filter stops.
+   */
+  public static ExecutorService newExecutor() {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = new Thread(r, "sse-auth-servlet-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   // ---- mode ----
@@ -89,7 +136,7 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
       }
       return mode;
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -115,7 +162,8 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
     live = allowed.open(this);
   }
 
-  private void checkOpenLocked() throws IOException {
+  /** Throws if the stream has ended. Lock-free: an ended stream refuses even while a stalled write holds the lock. */
+  private void checkOpen() throws IOException {
     if (ended) {
       Reason r = endReason;
       throw new IOException(r == null ? "the event stream has ended" : "the event stream has ended: " + r.message());
@@ -129,10 +177,12 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
       raw.getOutputStream().write(b, off, len);
       return;
     }
+    checkOpen();
     lock.lock();
     try {
-      checkOpenLocked();
+      checkOpen();
       startLocked();
+      checkOpen(); // the core ends a stream at its opening if its session was revoked meanwhile
       ByteArrayOutputStream s = scratch;
       s.reset();
       live.write(b, off, len, s);
@@ -146,7 +196,7 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
         scratch = new ByteArrayOutputStream(512);
       }
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -155,13 +205,15 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
       raw.getOutputStream().flush();
       return;
     }
+    checkOpen();
     lock.lock();
     try {
-      checkOpenLocked();
+      checkOpen();
       startLocked();
+      checkOpen();
       rawOut.flush();
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -170,38 +222,41 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
       raw.getOutputStream().close();
       return;
     }
+    if (ended) {
+      return;
+    }
     lock.lock();
     try {
       if (ended) {
-        return;
+        return; // the end is the pending work unlock() does, or already done
       }
       startLocked();
+      if (ended) {
+        return;
+      }
       ended = true;
+      settled = true;
       live.close();
       rawOut.close();
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
   @Override
   public ServletOutputStream getOutputStream() throws IOException {
-    lock.lock();
-    try {
+    synchronized (useLock) {
       if (use == Use.WRITER) {
         throw new IllegalStateException("getWriter() has already been called for this response");
       }
       use = Use.STREAM;
       return appStream;
-    } finally {
-      lock.unlock();
     }
   }
 
   @Override
   public PrintWriter getWriter() throws IOException {
-    lock.lock();
-    try {
+    synchronized (useLock) {
       if (use == Use.STREAM) {
         throw new IllegalStateException("getOutputStream() has already been called for this response");
       }
@@ -210,8 +265,6 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
         appWriter = new PrintWriter(new AppWriter(), false);
       }
       return appWriter;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -237,7 +290,7 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
         mode = Mode.UNDECIDED;
       }
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -304,16 +357,31 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
         default -> heldContentLength = value;
       }
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
   // ---- lifecycle, called by the filter and the async listener ----
 
-  /** Records the application's async start, so the stream can complete it, and tracks its end. */
-  void asyncStarted(AsyncContext ac) {
+  /**
+   * Records the application's async start, so the stream can complete it, and tracks its end.
+   *
+   * @return the context to hand the application: its {@code complete()} never runs concurrently with a
+   *     write of sse-auth's own (see {@link AppAsyncContext})
+   */
+  AsyncContext asyncStarted(AsyncContext ac) {
+    boolean first = async == null;
     async = ac;
-    ac.addListener(new Listener());
+    if (first) {
+      ac.addListener(new Listener()); // on a later start, onStartAsync has registered it again
+      appAsync = new AppAsyncContext();
+    }
+    return appAsync;
+  }
+
+  /** The context handed to the application, or null if it has not started async through sse-auth. */
+  AsyncContext appAsyncContext() {
+    return appAsync;
   }
 
   /**
@@ -323,18 +391,24 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
    */
   public void afterChain() throws IOException {
     if (async == null) {
+      // Waits for the lock even behind a write to a client that stopped reading: the container must not
+      // finish the response while sse-auth still writes to it. Only this stream's own thread waits.
       lock.lock();
       try {
         if (!ended && mode() == Mode.SSE) {
           startLocked();
-          rawOut.flush();
+          if (!ended) {
+            rawOut.flush();
+          }
         }
-        ended = true;
       } finally {
-        if (live != null) {
-          live.close();
+        ended = true;
+        settled = true; // the container finishes the response now
+        LiveStream l = live;
+        if (l != null) {
+          l.close();
         }
-        lock.unlock();
+        unlock();
       }
     } else if (Responses.isEventStream(raw.getContentType())) {
       lock.lock();
@@ -343,15 +417,34 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
           startLocked();
         }
       } finally {
-        lock.unlock();
+        unlock();
       }
     }
   }
 
-  /** Called when the chain threw: stop tracking, write nothing more. */
+  /**
+   * The application completes its async cycle. Once nothing of sse-auth's is in flight (a listener
+   * completing after a timeout or error) it passes straight on; otherwise the stream ends at once and the
+   * container's {@code complete()} follows the write in progress, if any, like the core's own end.
+   */
+  private void appComplete() {
+    if (settled) {
+      async.complete();
+      return;
+    }
+    ended = true;
+    drain();
+  }
+
+  /**
+   * Called when the chain threw, when the async cycle is over, or when the filter stops: stop tracking,
+   * write nothing more, leave the response to the container. Lock-free.
+   */
   public void abandon() {
     ended = true;
-    LiveStream l = live;
+    settled = true;
+    tasks.clear();
+    LiveStream l = live; // a racy read: at worst the core's own end already closed it
     if (l != null) {
       l.close();
     }
@@ -383,75 +476,200 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
     }
   }
 
-  // ---- StreamOutput: the core's side ----
+  // ---- the lock's pending work ----
 
-  @Override
-  public void execute(Runnable task) {
+  /** Releases the lock; a thread that no longer holds it then does the work left pending meanwhile. */
+  private void unlock() {
+    lock.unlock();
+    if (!lock.isHeldByCurrentThread()) {
+      drain();
+    }
+  }
+
+  /**
+   * Does the pending work (the core's tasks, or ending the response) if the lock is free, and never
+   * waits for it: a holder does the work itself when it releases the lock. Every release of the lock
+   * goes through here, after the release, so work queued while the lock was held is never stranded.
+   */
+  private void drain() {
+    if (lock.isHeldByCurrentThread()) {
+      return; // its outermost unlock() drains
+    }
+    while (hasWork() && lock.tryLock()) {
+      try {
+        workLocked();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private boolean hasWork() {
+    return ended ? !settled : !tasks.isEmpty();
+  }
+
+  private void workLocked() {
+    if (ended) {
+      tasks.clear();
+      if (!settled) {
+        settled = true;
+        finishLocked();
+      }
+      return;
+    }
+    for (Runnable task; !ended && (task = tasks.poll()) != null; ) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "sse-auth stream task failed: {0}", e.getClass().getName());
+      }
+    }
+  }
+
+  /**
+   * Ends a response the core ended, once no write is in progress: an async one completes; a synchronous
+   * one's output closes (the client sees the end at once; the application's next write fails, and the
+   * {@code Connection: close} sent with the handshake sends the reconnect to a fresh connection).
+   */
+  private void finishLocked() {
     try {
-      executor.execute(() -> {
-        lock.lock();
-        try {
-          if (!ended) {
-            task.run();
-          }
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "sse-auth stream task failed: {0}", e.getClass().getName());
-        } finally {
-          lock.unlock();
-        }
-      });
+      AsyncContext ac = async;
+      if (ac != null) {
+        ac.complete();
+      } else if (rawOut != null) {
+        rawOut.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "ending an event stream failed: {0}", e.getClass().getName());
+    }
+  }
+
+  private void schedule() {
+    try {
+      executor.execute(this::drain);
     } catch (RejectedExecutionException e) {
       abandon(); // the filter is shutting down
     }
   }
 
+  // ---- StreamOutput: the core's side ----
+
+  /**
+   * Queues {@code task}; it runs under the lock, on a thread of the filter's executor if the lock is
+   * free, else on the holder's thread right after its write. Never waits.
+   */
+  @Override
+  public void execute(Runnable task) {
+    if (ended) {
+      return; // an ended stream runs none
+    }
+    tasks.add(task);
+    schedule();
+  }
+
   @Override
   public void write(byte[] bytes) throws IOException {
+    checkOpen();
     rawOut.write(bytes);
     rawOut.flush();
   }
 
+  /**
+   * Ends the stream at once for every later write and returns without waiting; the response itself ends
+   * as soon as no write to it is in progress (at once for a stream whose application is idle; after the
+   * write for one blocked writing to a client that stopped reading).
+   */
   @Override
   public void end(Reason reason) {
     endReason = reason;
-    try {
-      executor.execute(() -> {
-        lock.lock();
-        try {
-          if (ended) {
-            return;
-          }
-          ended = true;
-          AsyncContext ac = async;
-          if (ac != null) {
-            ac.complete();
-          } else if (rawOut != null) {
-            rawOut.close(); // the synchronous application's next write fails
-          }
-        } catch (IOException | RuntimeException e) {
-          LOG.log(Level.DEBUG, "ending an event stream failed: {0}", e.getClass().getName());
-        } finally {
-          lock.unlock();
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      abandon();
+    ended = true;
+    if (!settled) {
+      schedule();
     }
   }
 
-  // ---- the application-facing stream and writer ----
+  // ---- the application-facing stream, writer and async context ----
+
+  /** The container's {@link AsyncContext}, but {@code complete()} is serialised with sse-auth's writes. */
+  private final class AppAsyncContext implements AsyncContext {
+    @Override
+    public void complete() {
+      appComplete();
+    }
+
+    @Override
+    public ServletRequest getRequest() {
+      return async.getRequest();
+    }
+
+    @Override
+    public ServletResponse getResponse() {
+      return async.getResponse();
+    }
+
+    @Override
+    public boolean hasOriginalRequestAndResponse() {
+      return async.hasOriginalRequestAndResponse();
+    }
+
+    @Override
+    public void dispatch() {
+      async.dispatch();
+    }
+
+    @Override
+    public void dispatch(String path) {
+      async.dispatch(path);
+    }
+
+    @Override
+    public void dispatch(ServletContext context, String path) {
+      async.dispatch(context, path);
+    }
+
+    @Override
+    public void start(Runnable run) {
+      async.start(run);
+    }
+
+    @Override
+    public void addListener(AsyncListener listener) {
+      async.addListener(listener);
+    }
+
+    @Override
+    public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
+      async.addListener(listener, request, response);
+    }
+
+    @Override
+    public <T extends AsyncListener> T createListener(Class<T> clazz) throws ServletException {
+      return async.createListener(clazz);
+    }
+
+    @Override
+    public void setTimeout(long timeout) {
+      async.setTimeout(timeout);
+    }
+
+    @Override
+    public long getTimeout() {
+      return async.getTimeout();
+    }
+  }
 
   private final class AppStream extends ServletOutputStream {
     private final byte[] one = new byte[1];
 
     @Override
     public void write(int b) throws IOException {
+      checkOpen();
       lock.lock();
       try {
         one[0] = (byte) b;
         appWrite(one, 0, 1);
       } finally {
-        lock.unlock();
+        unlock();
       }
     }
 

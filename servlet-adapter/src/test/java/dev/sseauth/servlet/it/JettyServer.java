@@ -21,6 +21,9 @@ public final class JettyServer implements TestServer {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
+    if (d.idleTimeoutOff) {
+      connector.setIdleTimeout(0); // zero or less disables it, blocked writes included
+    }
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
     ctx.setContextPath(d.contextPath.isEmpty() ? "/" : d.contextPath);

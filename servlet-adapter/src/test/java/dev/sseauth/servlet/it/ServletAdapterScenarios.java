@@ -51,13 +51,22 @@ abstract class ServletAdapterScenarios {
   }
 
   void boot(UnaryOperator<SseAuthConfig.Builder> tweak) throws Exception {
+    boot(tweak, false);
+  }
+
+  /** Boots, with the container's idle timeout (which also bounds a blocked write) off if asked. */
+  void boot(UnaryOperator<SseAuthConfig.Builder> tweak, boolean idleTimeoutOff) throws Exception {
     clock = MutableClock.atRealTime();
     counting = new CountingClock(clock);
     auth = SseAuth.create(tweak.apply(SseAuthConfig.builder().hmacSecret(SECRET).clock(counting)
         .checkInterval(Duration.ofMillis(50)).retry(Duration.ofMillis(20))
         .paths(List.of("/sync/**", "/async/**"))).build());
     app = new TestApp();
-    server = start(new TestServer.Deployment()
+    TestServer.Deployment d = new TestServer.Deployment();
+    if (idleTimeoutOff) {
+      d.idleTimeoutOff();
+    }
+    server = start(d
         .filter("recorder", app.recorder())
         .filter("login", TestApp.login())
         .filter("sse-auth", new SseAuthFilter(auth))
@@ -84,7 +93,11 @@ abstract class ServletAdapterScenarios {
   }
 
   String ticket() throws Exception {
-    HttpResponse<String> r = SseLines.send("POST", uri("/sse/ticket"), Map.of("X-Test-User", "alice"));
+    return ticket("alice");
+  }
+
+  String ticket(String user) throws Exception {
+    HttpResponse<String> r = SseLines.send("POST", uri("/sse/ticket"), Map.of("X-Test-User", user));
     assertThat(r.statusCode()).isEqualTo(200);
     Matcher m = TICKET.matcher(r.body());
     assertThat(m.matches()).as(r.body()).isTrue();
@@ -495,6 +508,79 @@ abstract class ServletAdapterScenarios {
       clock.advance(Duration.ofMinutes(1)); // past the clock skew tolerated on reconnect
       assertRefused401AfterApp(token + "_1");
     }
+  }
+
+  // ---- clients that stop reading ----
+
+  static final int STALLED = 16;
+
+  /**
+   * Sixteen clients stop reading while the application keeps writing to them, so its writing threads
+   * block for good (no idle timeout ends a blocked write); their streams then have work pending (their
+   * own revocation, or a rotation). None of it may hold up another user's stream: its rotation arrives
+   * and its revocation ends it within a second.
+   */
+  @ParameterizedTest(name = "{0} servlet, stalled streams {1}")
+  @CsvSource({"sync, revoked", "sync, rotating", "async, revoked", "async, rotating"})
+  void streamWhenManyClientsStopReadingThenAnotherStreamStillRotatesAndEndsWithinOneSecondOfRevocation(String kind,
+      String pending) throws Exception {
+    boot(b -> b.rotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)), true);
+    List<StalledClient> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < STALLED; i++) {
+        stalled.add(new StalledClient(server.base(),
+            "/" + kind + "/events?count=0&then=flood&big=16384&slt=" + ticket("mallory")));
+      }
+      Await.until(WAIT, STALLED + " application threads blocked writing to clients that stopped reading",
+          () -> app.floodWriters.size() == STALLED
+              && app.floodWriters.stream().allMatch(ServletAdapterScenarios::blockedInContainerWrite));
+      try (SseLines s = SseLines.open(uri("/" + kind + "/events?count=1&hb=50&slt=" + ticket()), Map.of())) {
+        assertThat(s.next(WAIT).event()).isEqualTo("auth");
+        assertThat(s.next(WAIT).data()).isEqualTo("event 1");
+        if (pending.equals("revoked")) {
+          auth.revokeSubject("mallory").toCompletableFuture().join();
+        } else {
+          clock.advance(Duration.ofMinutes(11)); // every stream's token is due
+          assertThat(s.next(Duration.ofSeconds(1)).event()).as("the well-behaved stream's rotation")
+              .isEqualTo("sseauth-rotate");
+        }
+        String session = app.seen.stream().filter(x -> "alice".equals(x.principal()))
+            .map(x -> ((SessionInfo) x.session()).sessionId()).findFirst().orElseThrow();
+        long revoked = System.nanoTime();
+        auth.revokeSession(session).toCompletableFuture().join();
+        Await.until(Duration.ofSeconds(1).minusNanos(System.nanoTime() - revoked),
+            "the revoked stream to end (EOF at the client)", s::ended);
+      }
+      assertThat(app.floodsEnded.get()).isZero(); // the stalled writes were still blocked all along
+    } finally {
+      for (StalledClient c : stalled) {
+        c.close();
+      }
+    }
+    // once their connections reset, the stalled streams' blocked writes fail and every one of them ends
+    Await.until(WAIT, "every stalled stream's application to see its write fail",
+        () -> app.floodsEnded.get() == STALLED);
+  }
+
+  /**
+   * Whether {@code t} is parked inside the container's output, below sse-auth's response wrapper: a
+   * write to a client that stopped reading (not a wait on sse-auth's own serialisation).
+   */
+  static boolean blockedInContainerWrite(Thread t) {
+    Thread.State state = t.getState();
+    if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+      return false;
+    }
+    for (StackTraceElement f : t.getStackTrace()) {
+      String c = f.getClassName();
+      if (c.startsWith("dev.sseauth.")) {
+        return false;
+      }
+      if (c.startsWith("org.eclipse.jetty.") || c.startsWith("org.apache.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- the ticket endpoint ----

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a number), writes {@code count} events, then holds the stream or closes it. Query parameters shape
  * its output: {@code style=writer|stream}, {@code crlf=1}, {@code split=1} (byte by byte),
  * {@code big=N} (N bytes of data per event), {@code hb=ms} (heartbeat comments while holding),
- * {@code type=json} (not an event stream at all).
+ * {@code type=json} (not an event stream at all), {@code then=flood} (write events without pause until a
+ * write fails: on the request thread if synchronous, on a thread of its own if async).
  */
 public final class TestApp {
   /** What the application saw of one request. */
@@ -41,6 +42,9 @@ public final class TestApp {
   /** Raw requests as they reached the container, before sse-auth: {@code Last-Event-ID} and query. */
   public final List<String[]> raw = new CopyOnWriteArrayList<>();
   public final AtomicInteger writeFailures = new AtomicInteger();
+  /** The threads writing {@code then=flood} streams, and how many of those streams have stopped. */
+  public final List<Thread> floodWriters = new CopyOnWriteArrayList<>();
+  public final AtomicInteger floodsEnded = new AtomicInteger();
   /** Async dispatches back to the servlet: the Last-Event-ID and query they saw. */
   public final List<String> asyncDispatches = new CopyOnWriteArrayList<>();
   private final Set<AsyncContext> held = ConcurrentHashMap.newKeySet();
@@ -179,6 +183,10 @@ public final class TestApp {
           if ("close".equals(req.getParameter("then"))) {
             return;
           }
+          if ("flood".equals(req.getParameter("then"))) {
+            flood(req, resp, next(req) + count(req));
+            return;
+          }
           long hb = req.getParameter("hb") == null ? 0 : Long.parseLong(req.getParameter("hb"));
           while (generation == gen) {
             if (hb > 0) {
@@ -235,6 +243,22 @@ public final class TestApp {
               ac.dispatch();
               return;
             }
+            if ("flood".equals(areq.getParameter("then"))) {
+              Thread writer = new Thread(() -> {
+                try {
+                  flood(areq, ac.getResponse(), next(areq) + count(areq));
+                } finally {
+                  try {
+                    ac.complete();
+                  } catch (IllegalStateException ignored) {
+                    // already completed
+                  }
+                }
+              }, "flood-writer");
+              writer.setDaemon(true);
+              writer.start();
+              return;
+            }
             held.add(ac);
             if (hb > 0) {
               heartbeat(ac, areq, hb);
@@ -245,6 +269,20 @@ public final class TestApp {
         });
       }
     };
+  }
+
+  /** Writes events {@code from, from+1, ...} until a write fails, as an application feeding a live stream does. */
+  private void flood(HttpServletRequest r, ServletResponse resp, int from) {
+    floodWriters.add(Thread.currentThread());
+    try {
+      for (int n = from; ; n++) {
+        write(r, resp, events(r, n, 1));
+      }
+    } catch (IOException | IllegalStateException e) {
+      writeFailures.incrementAndGet();
+    } finally {
+      floodsEnded.incrementAndGet();
+    }
   }
 
   /** Set to end every burst. */

@@ -15,10 +15,20 @@ public interface TestServer extends AutoCloseable {
     final Map<String, Map<String, String>> filterParams = new LinkedHashMap<>();
     final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
     String contextPath = "";
+    boolean idleTimeoutOff;
 
     /** Deploys under a context path such as {@code /app} (default: the root). */
     public Deployment contextPath(String path) {
       contextPath = path;
+      return this;
+    }
+
+    /**
+     * Disables the container's idle timeout (and with it the timeout of a blocked write), as many SSE
+     * deployments do: a write to a client that stopped reading then blocks for good.
+     */
+    public Deployment idleTimeoutOff() {
+      idleTimeoutOff = true;
       return this;
     }
 

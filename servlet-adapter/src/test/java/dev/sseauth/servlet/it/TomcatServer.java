@@ -24,6 +24,10 @@ public final class TomcatServer implements TestServer {
     tomcat.setHostname("127.0.0.1");
     tomcat.setPort(0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
+    if (d.idleTimeoutOff) {
+      tomcat.getConnector().setProperty("connectionTimeout", "-1"); // the read and write timeout: infinite
+      tomcat.getConnector().setAsyncTimeout(0);
+    }
     Context ctx = tomcat.addContext(d.contextPath, dir.getAbsolutePath());
     for (var e : d.filters.entrySet()) {
       FilterDef fd = new FilterDef();
