@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +29,7 @@ public final class MemoryStore implements SseAuthStore {
   private final Clock clock;
   private final Cache<String, TicketGrant> tickets;
   private final ConcurrentHashMap<String, Set<String>> ticketsBySubject = new ConcurrentHashMap<>();
+  private final Object[] stripes = new Object[64];
   private final Cache<String, Kept> revokedSessions;
   private final Cache<String, Kept> revokedSubjects;
   private final CopyOnWriteArrayList<RevocationListener> listeners = new CopyOnWriteArrayList<>();
@@ -37,6 +37,9 @@ public final class MemoryStore implements SseAuthStore {
   /** A store with at most {@code maxTickets} outstanding tickets, expiring by {@code clock}. */
   public MemoryStore(Clock clock, long maxTickets) {
     this.clock = clock;
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Object();
+    }
     this.tickets = Caffeine.newBuilder()
         .ticker(() -> nanos(clock.instant()))
         .maximumSize(maxTickets)
@@ -84,26 +87,35 @@ public final class MemoryStore implements SseAuthStore {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
+  /**
+   * Counts the subject's live tickets and stores the grant under the subject's stripe lock. No cache
+   * call runs inside a map computation: Caffeine calls the eviction listener on its own threads while
+   * holding its entry lock, and the listener updates the index, so the index's locks are only ever
+   * taken alone.
+   */
   @Override
   public CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject) {
-    boolean[] stored = {false};
-    ticketsBySubject.compute(grant.subject(), (subject, hashes) -> {
-      Set<String> live = new HashSet<>();
-      if (hashes != null) {
-        for (String h : hashes) {
-          if (tickets.getIfPresent(h) != null) {
-            live.add(h);
-          }
+    String subject = grant.subject();
+    synchronized (stripes[Math.floorMod(subject.hashCode(), stripes.length)]) {
+      int live = 0;
+      for (String h : ticketsBySubject.getOrDefault(subject, Set.of())) {
+        if (tickets.getIfPresent(h) != null) {
+          live++;
+        } else {
+          unindex(subject, h);
         }
       }
-      if (live.size() < maxPerSubject) {
-        tickets.put(ticketHash, grant);
-        live.add(ticketHash);
-        stored[0] = true;
+      if (live >= maxPerSubject) {
+        return CompletableFuture.completedFuture(false);
       }
-      return live.isEmpty() ? null : live;
-    });
-    return CompletableFuture.completedFuture(stored[0]);
+      ticketsBySubject.compute(subject, (s, hashes) -> {
+        Set<String> set = hashes != null ? hashes : ConcurrentHashMap.newKeySet();
+        set.add(ticketHash);
+        return set;
+      });
+      tickets.put(ticketHash, grant); // indexed first: an eviction at once finds it to unindex
+      return CompletableFuture.completedFuture(true);
+    }
   }
 
   @Override

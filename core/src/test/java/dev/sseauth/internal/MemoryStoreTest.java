@@ -36,4 +36,39 @@ class MemoryStoreTest {
     clock.advance(Duration.ofSeconds(31));
     assertThat(store.subjectsTracked()).isZero();
   }
+
+  /**
+   * Caffeine evicts (size, expiry) on its own threads and calls the eviction listener there, holding
+   * its entry lock, while ticket puts run on callers' threads: the two must never wait on each other.
+   */
+  @Test
+  void putTicketWhileOtherThreadsEvictThenNoDeadlock() throws Exception {
+    MemoryStore small = new MemoryStore(clock, 64);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        runs.add(pool.submit(() -> {
+          for (int i = 0; i < 20_000; i++) {
+            small.putTicket("p" + thread + "-" + i, grant("s" + (i % 8)), 1_000);
+            if (i % 500 == 0) {
+              clock.advance(Duration.ofSeconds(31)); // everything outstanding expires
+            }
+            if (i % 3 == 0) {
+              small.takeTicket("p" + thread + "-" + (i - 1));
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : runs) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS); // a deadlock never finishes
+      }
+      clock.advance(Duration.ofSeconds(31));
+      org.assertj.core.api.Assertions.assertThat(small.subjectsTracked()).isZero();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
