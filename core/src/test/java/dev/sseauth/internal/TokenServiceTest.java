@@ -133,7 +133,7 @@ class TokenServiceTest {
 
   @Test
   void verifyWhenSignedWithWrongKeyThenInvalid() throws Exception {
-    byte[] other = "another-secret-0123456789-abcdefghij-XYZ".getBytes();
+    byte[] other = TestKeys.OTHER_SECRET;
     assertThat(refusal(sign(header(JWSAlgorithm.HS256).build(), validClaims().build(), other))).isEqualTo(Reason.INVALID_TOKEN);
   }
 

@@ -15,6 +15,7 @@ import dev.sseauth.StreamRequest;
 import dev.sseauth.TicketOutcome;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.RecordingOutput;
+import dev.sseauth.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * module extends it, as it extends {@link StoreContractTest}.
  */
 public abstract class StoreClusterTest {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET = TestKeys.SECRET;
 
   protected String prefix;
   private SseAuth nodeA;
@@ -192,7 +193,7 @@ public abstract class StoreClusterTest {
   @Test
   void createWhenStoreNamedInPropertiesThenNodesShareTheBackingStore() throws Exception {
     Map<String, String> props = new java.util.HashMap<>(storeProperties(prefix));
-    props.put("sseauth.token.secret", new String(SECRET, StandardCharsets.UTF_8));
+    props.put("sseauth.token.secret", TestKeys.SECRET_BASE64);
     try (SseAuth a = SseAuth.create(SseAuthConfig.fromMap(props)); SseAuth b = SseAuth.create(SseAuthConfig.fromMap(props))) {
       String t = ticket(a, "dave");
       assertThat(storedTickets(prefix)).isEqualTo(1);
