@@ -1,6 +1,9 @@
 package dev.sseauth.internal;
 
+import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.StoreContext;
 import dev.sseauth.spi.StoreProvider;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -45,5 +48,26 @@ public final class ConfigErrors {
   /** A message about {@code key} that holds no value at all, such as {@code "<key> must be set"}. */
   public static IllegalArgumentException about(String key, String message) {
     return new IllegalArgumentException(key + " " + message);
+  }
+
+  /**
+   * Creates a store with {@code provider}; whatever it throws leaves with every value of the provider's
+   * {@link StoreProvider#sensitiveKeys() sensitive keys} (and the credentials inside a URI value)
+   * scrubbed from its message and its causes' ({@link Redaction#scrub(RuntimeException, java.util.Collection)}).
+   */
+  public static SseAuthStore createStore(StoreProvider provider, StoreContext context) {
+    try {
+      return provider.create(context);
+    } catch (RuntimeException e) {
+      Set<String> credentials = new LinkedHashSet<>();
+      for (String key : provider.sensitiveKeys()) {
+        String v = context.properties().get(key);
+        if (v != null) {
+          credentials.add(v);
+          credentials.addAll(Redaction.uriCredentials(v.trim()));
+        }
+      }
+      throw Redaction.scrub(e, credentials);
+    }
   }
 }

@@ -101,7 +101,7 @@ public final class DefaultSseAuth implements SseAuth {
         throw new IllegalArgumentException("sseauth.store names no store on the class path, but was '"
             + config.storeName() + "' (available: " + ConfigReader.providers().keySet() + ")");
       }
-      store = provider.create(new StoreContext(config.storeProperties(), config.clock()));
+      store = ConfigErrors.createStore(provider, new StoreContext(config.storeProperties(), config.clock()));
     }
     return new DefaultSseAuth(config, store);
   }

@@ -33,8 +33,8 @@ public final class Redaction {
   public static final class RedactedException extends RuntimeException {
     private final String originalClass;
 
-    RedactedException(String originalClass, String message, Throwable cause) {
-      super(message, cause);
+    RedactedException(String originalClass, String message) {
+      super(message); // the cause stays unset until copy() sets it
       this.originalClass = originalClass;
     }
 
@@ -100,7 +100,7 @@ public final class Redaction {
     if (seen != null) {
       return seen;
     }
-    RedactedException r = new RedactedException(t.getClass().getName(), scrub(t.getMessage(), credentials), null);
+    RedactedException r = new RedactedException(t.getClass().getName(), scrub(t.getMessage(), credentials));
     done.put(t, r);
     r.setStackTrace(t.getStackTrace());
     if (t.getCause() != null && t.getCause() != t) {

@@ -50,7 +50,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CoreBenchmarks {
-  static final byte[] SECRET = "benchmark-secret-benchmark-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+  static final byte[] SECRET = java.util.Base64.getDecoder().decode("rlhY4boSxYcfr7J19+eG3UIM403TNUoqVcFbyMa3VP4=");
 
   static SseAuthConfig config() {
     return SseAuthConfig.builder()
