@@ -166,7 +166,11 @@ public final class SseAuthConfig {
   public Duration clockSkew() { return clockSkew; }
   /** The {@code iss} claim, or null ({@code sseauth.token.issuer}). */
   public String issuer() { return issuer; }
-  /** The {@code aud} claim, or null ({@code sseauth.token.audience}). */
+  /**
+   * The {@code aud} claim written into and required of every token ({@code sseauth.token.audience}), or
+   * null for the default: {@code "sse-auth:<deployment id>"} of the store, which binds tokens to the
+   * nodes sharing that store.
+   */
   public String audience() { return audience; }
   /** Longest token accepted, in characters, checked before parsing ({@code sseauth.token.max-length}). */
   public int maxTokenLength() { return maxTokenLength; }
@@ -386,7 +390,12 @@ public final class SseAuthConfig {
       return this;
     }
 
-    /** {@code sseauth.token.audience}: the {@code aud} claim written and required; null for none. */
+    /**
+     * {@code sseauth.token.audience}: the {@code aud} claim written and required; null (the default) for
+     * {@code "sse-auth:<deployment id>"} of the store, so that a token verifies only on the nodes sharing
+     * the store that minted it. Set the same value on two deployments only to let them accept each
+     * other's tokens.
+     */
     public Builder audience(String audience) {
       this.audience = emptyToNull(audience);
       return this;

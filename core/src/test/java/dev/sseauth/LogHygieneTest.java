@@ -89,6 +89,7 @@ class LogHygieneTest {
     @Override public CompletionStage<Void> revoke(Revocation r) { return fail(); }
     @Override public CompletionStage<RevocationStatus> revocationStatus(String s, String u) { return fail(); }
     @Override public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener l) { return () -> { }; }
+    @Override public String deploymentId() { return "failing"; }
     @Override public void close() {}
   }
 }

@@ -66,7 +66,7 @@ public final class DefaultSseAuth implements SseAuth {
     this.config = config;
     this.store = store;
     this.clock = config.clock();
-    this.tokens = new TokenService(config);
+    this.tokens = new TokenService(config, store::deploymentId);
     this.guard = new StoreGuard(config.store() != null ? store.getClass().getSimpleName() : config.storeName(),
         config.storeTimeout());
     this.subscription = store.subscribe(new RevocationListener() {

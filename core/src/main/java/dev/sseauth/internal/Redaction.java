@@ -52,7 +52,9 @@ public final class Redaction {
 
   /**
    * {@code text} with every occurrence of every non-empty credential replaced by {@link #MASK}, longest
-   * first. Null stays null.
+   * first. A credential that starts (ends) with a letter, digit or {@code _} is replaced only where no
+   * such character precedes (follows) it: the user {@code postgres} is masked in
+   * {@code role "postgres"} but not in {@code org.postgresql}. Null stays null.
    */
   public static String scrub(String text, Collection<String> credentials) {
     if (text == null) {
@@ -67,9 +69,15 @@ public final class Redaction {
     sorted.sort(Comparator.comparingInt(String::length).reversed());
     String out = text;
     for (String c : sorted) {
-      out = out.replace(c, MASK);
+      String regex = (word(c.charAt(0)) ? "(?<![A-Za-z0-9_])" : "") + Pattern.quote(c)
+          + (word(c.charAt(c.length() - 1)) ? "(?![A-Za-z0-9_])" : "");
+      out = Pattern.compile(regex).matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
     }
     return out;
+  }
+
+  private static boolean word(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   }
 
   /**
@@ -116,12 +124,7 @@ public final class Redaction {
     StringWriter w = new StringWriter();
     t.printStackTrace(new PrintWriter(w));
     String text = w.toString();
-    for (String c : credentials) {
-      if (c != null && !c.isEmpty() && text.contains(c)) {
-        return true;
-      }
-    }
-    return false;
+    return !scrub(text, credentials).equals(text);
   }
 
   /**

@@ -36,4 +36,10 @@ class MemoryStoreTest {
     clock.advance(Duration.ofSeconds(31));
     assertThat(store.subjectsTracked()).isZero();
   }
+
+  @Test
+  void deploymentIdThenRandomPerInstance() {
+    MemoryStore other = new MemoryStore(clock, 1000);
+    assertThat(store.deploymentId()).matches("[A-Za-z0-9_-]{16}").isNotEqualTo(other.deploymentId());
+  }
 }

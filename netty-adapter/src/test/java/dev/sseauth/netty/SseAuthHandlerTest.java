@@ -537,6 +537,11 @@ class SseAuthHandlerTest {
     }
 
     @Override
+    public String deploymentId() {
+      return "silent";
+    }
+
+    @Override
     public void close() {}
   }
 

@@ -81,7 +81,7 @@ public class CoreBenchmarks {
     public void setUp() throws JOSEException {
       SseAuthConfig config = config();
       auth = SseAuth.create(config);
-      tokens = new TokenService(config);
+      tokens = new TokenService(config, () -> "bEnChMaRk-dEpL0y"); // a default audience of the usual length
       principals = new SsePrincipal[SUBJECTS];
       for (int i = 0; i < SUBJECTS; i++) {
         principals[i] = SsePrincipal.of("user-" + i + "@example.com");
