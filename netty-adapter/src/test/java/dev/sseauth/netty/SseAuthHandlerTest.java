@@ -509,7 +509,10 @@ class SseAuthHandlerTest {
 
   // ---- pending decisions, store failure, release ----
 
-  /** A store whose reads never answer. */
+  /**
+   * A store that issues tickets but never answers a take: every ticket decision waits on it. (Issuing
+   * reads the subject's revocations first, so those are answered: nothing is revoked.)
+   */
   private static final class SilentStore implements SseAuthStore {
     @Override
     public CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject) {
@@ -528,7 +531,7 @@ class SseAuthHandlerTest {
 
     @Override
     public CompletionStage<RevocationStatus> revocationStatus(String sessionId, String subject) {
-      return new CompletableFuture<>();
+      return CompletableFuture.completedFuture(RevocationStatus.NONE);
     }
 
     @Override
