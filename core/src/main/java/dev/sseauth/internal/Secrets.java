@@ -48,7 +48,7 @@ public final class Secrets {
 
   /**
    * Decodes a secret as {@code sseauth.token.secret} takes it: base64 (standard or URL-safe, padding
-   * optional), optionally after {@code base64:}, or hex after {@code hex:}; at least 32 bytes that pass
+   * optional, line breaks ignored), optionally after {@code base64:}, or hex after {@code hex:}; at least 32 bytes that pass
    * {@link #weakness}. The base64 text itself must also look random: at least two of upper-case letters,
    * lower-case letters and digits, no short repeated pattern, at least 16 distinct characters, no
    * regular sequence. Unprefixed text of hex digits only is refused as ambiguous.
@@ -65,7 +65,8 @@ public final class Secrets {
       why = bytes == null ? "is not valid hex" : weakness(bytes);
     } else {
       boolean prefixed = text.startsWith(BASE64);
-      String b64 = prefixed ? text.substring(BASE64.length()) : text;
+      // line breaks, as openssl rand -base64 writes every 64 characters, are not part of the value
+      String b64 = (prefixed ? text.substring(BASE64.length()) : text).replace("\r", "").replace("\n", "");
       why = base64Weakness(b64, prefixed);
       if (why == null) {
         bytes = base64(b64);
