@@ -10,7 +10,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import java.text.ParseException;
+import dev.sseauth.internal.ConfigErrors;
+import dev.sseauth.internal.Secrets;
 import java.time.Clock;
 import java.util.Date;
 import java.util.HashSet;
@@ -67,13 +68,12 @@ public final class BearerTokenVerifier {
   /**
    * A verifier for HS256 tokens signed with {@code secret}.
    *
-   * @throws IllegalArgumentException if the secret is shorter than 32 bytes
+   * @throws IllegalArgumentException if the secret is shorter than 32 bytes; the message never shows it
    */
   public static BearerTokenVerifier hmac(byte[] secret, String issuer, String audience, List<String> attributeClaims,
       Clock clock) {
     if (secret.length < 32) {
-      throw new IllegalArgumentException("sseauth.bearer.secret must be at least 256 bits (32 bytes), but was "
-          + secret.length + " bytes");
+      throw new IllegalArgumentException("sseauth.bearer.secret must be at least 256 bits (32 bytes)");
     }
     JWK key = new OctetSequenceKey.Builder(secret.clone()).algorithm(JWSAlgorithm.HS256).build();
     return new BearerTokenVerifier(new JWKSet(key), issuer, audience, attributeClaims, clock);
@@ -86,11 +86,13 @@ public final class BearerTokenVerifier {
    */
   public static BearerTokenVerifier jwkSet(String json, String issuer, String audience, List<String> attributeClaims,
       Clock clock) {
+    JWKSet keys;
     try {
-      return new BearerTokenVerifier(JWKSet.parse(json), issuer, audience, attributeClaims, clock);
-    } catch (ParseException e) {
-      throw new IllegalArgumentException("sseauth.bearer.jwks-file is not a JWK set: " + e.getMessage(), e);
+      keys = Secrets.jwkSet(json);
+    } catch (IllegalArgumentException e) {
+      throw ConfigErrors.about("sseauth.bearer.jwks-file", e.getMessage());
     }
+    return new BearerTokenVerifier(keys, issuer, audience, attributeClaims, clock);
   }
 
   /** The same verifier deciding expiry by {@code clock}; {@link SseAuthConfig} applies its own clock. */

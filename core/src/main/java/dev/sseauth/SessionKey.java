@@ -7,14 +7,14 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import java.text.ParseException;
+import dev.sseauth.internal.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A key that signs or verifies session tokens, pinned to one algorithm (RFC 8725 §3.1): HS256 with a
- * secret of at least 256 bits, ES256 with a P-256 key, or RS256 with an RSA key of at least 2048 bits.
+ * secret of at least 256 random bits (text, a repeated pattern or a regular sequence is refused), ES256 with a P-256 key, or RS256 with an RSA key of at least 2048 bits.
  * A token names its key by {@code kid}; only configured keys are ever used (no {@code jku},
  * {@code x5u} or embedded {@code jwk}).
  *
@@ -33,14 +33,18 @@ public final class SessionKey {
    * An HS256 key.
    *
    * @param kid the key id written into tokens; not empty
-   * @param secret the secret, at least 32 bytes; copied
-   * @throws IllegalArgumentException if the secret is shorter than 32 bytes or kid is empty
+   * @param secret the secret, at least 32 random bytes (such as 32 bytes from {@link java.security.SecureRandom},
+   *     or the output of {@code openssl rand -base64 32} decoded); copied
+   * @throws IllegalArgumentException if the secret is shorter than 32 bytes or plainly not random (text such
+   *     as a password, a short repeated pattern, few distinct byte values, a regular sequence), or kid is
+   *     empty; the message never shows the secret
    */
   public static SessionKey hmac(String kid, byte[] secret) {
     requireKid(kid);
-    if (secret.length < 32) {
-      throw new IllegalArgumentException(
-          "an HS256 secret must be at least 256 bits (32 bytes), but was " + secret.length * 8 + " bits");
+    String weakness = Secrets.weakness(secret);
+    if (weakness != null) {
+      throw new IllegalArgumentException("an HS256 secret must be at least " + Secrets.MIN_BYTES
+          + " random bytes, but it " + weakness + "; " + Secrets.MAKE_ONE);
     }
     return new SessionKey(new OctetSequenceKey.Builder(secret.clone()).keyID(kid).algorithm(JWSAlgorithm.HS256).build(),
         JWSAlgorithm.HS256);
@@ -61,8 +65,10 @@ public final class SessionKey {
     }
     JWSAlgorithm alg = JWSAlgorithm.parse(jwk.getAlgorithm().getName());
     if (JWSAlgorithm.HS256.equals(alg) && jwk instanceof OctetSequenceKey oct) {
-      if (oct.toByteArray().length < 32) {
-        throw new IllegalArgumentException("JWK " + jwk.getKeyID() + ": an HS256 secret must be at least 256 bits");
+      String weakness = Secrets.weakness(oct.toByteArray());
+      if (weakness != null) {
+        throw new IllegalArgumentException("JWK " + jwk.getKeyID() + ": an HS256 secret must be at least "
+            + Secrets.MIN_BYTES + " random bytes, but it " + weakness);
       }
     } else if (JWSAlgorithm.ES256.equals(alg) && jwk instanceof ECKey ec) {
       if (!Curve.P_256.equals(ec.getCurve())) {
@@ -87,9 +93,9 @@ public final class SessionKey {
   public static List<SessionKey> fromJwkSet(String json) {
     JWKSet set;
     try {
-      set = JWKSet.parse(json);
-    } catch (ParseException e) {
-      throw new IllegalArgumentException("not a JWK set: " + e.getMessage(), e);
+      set = Secrets.jwkSet(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the document " + e.getMessage());
     }
     List<SessionKey> keys = new ArrayList<>();
     for (JWK jwk : set.getKeys()) {

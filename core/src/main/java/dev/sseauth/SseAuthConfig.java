@@ -1,7 +1,9 @@
 package dev.sseauth;
 
+import dev.sseauth.internal.ConfigErrors;
 import dev.sseauth.internal.ConfigReader;
 import dev.sseauth.internal.PathMatcher;
+import dev.sseauth.internal.Secrets;
 import dev.sseauth.spi.SseAuthStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +19,8 @@ import java.util.Set;
 /**
  * The immutable configuration of an {@link SseAuth}: built with {@link #builder()} or read from
  * {@code sseauth.*} properties with {@link #fromProperties}. Every value is validated when it is set
- * and the whole in {@link Builder#build()}; a bad value fails with a message naming the key and the
- * value. The README lists every key with its default.
+ * and the whole in {@link Builder#build()}; a bad value fails with a message naming the key, and the value
+ * unless it may hold a credential (see {@link #builder()}). The README lists every key with its default.
  *
  * <p>Immutable and thread-safe.
  */
@@ -93,7 +95,7 @@ public final class SseAuthConfig {
   /**
    * Reads every {@code sseauth.*} key of {@code properties}; other keys are ignored.
    *
-   * @throws IllegalArgumentException on an unknown {@code sseauth.*} key or a bad value, naming both
+   * @throws IllegalArgumentException on an unknown {@code sseauth.*} key or a bad value, naming the key
    */
   public static SseAuthConfig fromProperties(Properties properties) {
     Map<String, String> map = new LinkedHashMap<>();
@@ -106,7 +108,7 @@ public final class SseAuthConfig {
   /**
    * Reads every {@code sseauth.*} key of {@code properties}; other keys are ignored.
    *
-   * @throws IllegalArgumentException on an unknown {@code sseauth.*} key or a bad value, naming both
+   * @throws IllegalArgumentException on an unknown {@code sseauth.*} key or a bad value, naming the key
    */
   public static SseAuthConfig fromMap(Map<String, String> properties) {
     return ConfigReader.read(properties, builder()).build();
@@ -120,7 +122,8 @@ public final class SseAuthConfig {
    *
    * @param env the environment, usually {@code System.getenv()}
    * @param system the system properties, usually {@code System.getProperties()}
-   * @throws IllegalArgumentException on an {@code SSEAUTH_} variable that names no known key
+   * @throws IllegalArgumentException on an {@code SSEAUTH_} variable that names no known key, naming the
+   *     variable but not its value
    */
   public static Map<String, String> fromEnvironment(Map<String, String> env, Properties system) {
     return ConfigReader.fromEnvironment(env, system);
@@ -163,7 +166,11 @@ public final class SseAuthConfig {
   public Duration clockSkew() { return clockSkew; }
   /** The {@code iss} claim, or null ({@code sseauth.token.issuer}). */
   public String issuer() { return issuer; }
-  /** The {@code aud} claim, or null ({@code sseauth.token.audience}). */
+  /**
+   * The {@code aud} claim written into and required of every token ({@code sseauth.token.audience}), or
+   * null for the default: {@code "sse-auth:<deployment id>"} of the store, which binds tokens to the
+   * nodes sharing that store.
+   */
   public String audience() { return audience; }
   /** Longest token accepted, in characters, checked before parsing ({@code sseauth.token.max-length}). */
   public int maxTokenLength() { return maxTokenLength; }
@@ -207,7 +214,9 @@ public final class SseAuthConfig {
 
   /**
    * Builds an {@link SseAuthConfig}. Each setter validates its value and throws
-   * {@link IllegalArgumentException} naming the key and the value. Not thread-safe.
+   * {@link IllegalArgumentException} naming the key and, where it cannot hold a credential, the value
+   * (never a secret, key material, a store URI, user or password, nor the value of an unknown key).
+   * Not thread-safe.
    */
   public static final class Builder {
     private List<String> paths = List.of("/**");
@@ -339,13 +348,22 @@ public final class SseAuthConfig {
       return this;
     }
 
-    /** {@code sseauth.token.secret}: shorthand for an HS256 signing key with kid {@code k1}. */
+    /**
+     * {@code sseauth.token.secret}: shorthand for an HS256 signing key with kid {@code k1}.
+     *
+     * @param secret at least 32 random bytes, such as 32 bytes from {@link java.security.SecureRandom} or
+     *     the output of {@code openssl rand -base64 32} decoded with {@link java.util.Base64}; copied
+     * @throws IllegalArgumentException if the secret is shorter than 32 bytes or plainly not random: text
+     *     (a password's or passphrase's bytes), a short repeated pattern, fewer than 16 distinct byte
+     *     values, a regular sequence. The message names the key and never shows the secret.
+     */
     public Builder hmacSecret(byte[] secret) {
-      try {
-        return signingKey(SessionKey.hmac("k1", secret));
-      } catch (IllegalArgumentException e) {
-        throw bad("sseauth.token.secret", "***", e.getMessage());
+      String weakness = Secrets.weakness(secret);
+      if (weakness != null) {
+        throw ConfigErrors.about("sseauth.token.secret", "must be at least " + Secrets.MIN_BYTES
+            + " random bytes, but it " + weakness + "; " + Secrets.MAKE_ONE + " and decode it");
       }
+      return signingKey(SessionKey.hmac("k1", secret));
     }
 
     /** {@code sseauth.token.ttl}: 1s to 7d. */
@@ -372,7 +390,12 @@ public final class SseAuthConfig {
       return this;
     }
 
-    /** {@code sseauth.token.audience}: the {@code aud} claim written and required; null for none. */
+    /**
+     * {@code sseauth.token.audience}: the {@code aud} claim written and required; null (the default) for
+     * {@code "sse-auth:<deployment id>"} of the store, so that a token verifies only on the nodes sharing
+     * the store that minted it. Set the same value on two deployments only to let them accept each
+     * other's tokens.
+     */
     public Builder audience(String audience) {
       this.audience = emptyToNull(audience);
       return this;
@@ -562,7 +585,7 @@ public final class SseAuthConfig {
     }
 
     private static IllegalArgumentException bad(String key, String value, String rule) {
-      return new IllegalArgumentException(key + " " + rule + ", but was '" + value + "'");
+      return ConfigErrors.bad(key, value, rule);
     }
   }
 }

@@ -8,6 +8,8 @@ import java.util.Objects;
 
 /**
  * The facts of a request to a guarded stream, as an adapter reads them from its framework.
+ * {@link #toString()} shows the method, the origin and whether a query and a {@code Last-Event-ID} are
+ * present, never their values (a ticket, a session token).
  *
  * @param method the HTTP method, such as {@code GET}; never null
  * @param rawQuery the query string as received, still percent-encoded, without {@code ?}; null if none
@@ -55,6 +57,13 @@ public record StreamRequest(String method, String rawQuery, String lastEventId, 
     } catch (CharacterCodingException e) {
       return "\0";
     }
+  }
+
+  @Override
+  public String toString() {
+    return "StreamRequest[method=" + method + ", query=" + (rawQuery == null ? "absent" : "present")
+        + ", lastEventId=" + (lastEventId == null ? "absent" : "present")
+        + ", origin=" + (origin == null ? "absent" : origin) + "]";
   }
 
   /** A GET request. */

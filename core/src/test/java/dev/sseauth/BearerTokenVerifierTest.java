@@ -67,9 +67,10 @@ class BearerTokenVerifierTest {
 
   @Test
   void configFromPropertiesThenBearerExpiryFollowsConfiguredClock() throws Exception {
-    SseAuthConfig c = SseAuthConfig.fromMap(Map.of("sseauth.token.secret", new String(TestKeys.SECRET),
-        "sseauth.bearer.secret", new String(TestKeys.SECRET))).toBuilder().clock(clock).build();
-    String token = hs(claims().build(), TestKeys.SECRET);
+    String bearerSecret = "the application's own access-token secret, UTF-8"; // the issuer's format, not ours
+    SseAuthConfig c = SseAuthConfig.fromMap(Map.of("sseauth.token.secret", TestKeys.SECRET_BASE64,
+        "sseauth.bearer.secret", bearerSecret)).toBuilder().clock(clock).build();
+    String token = hs(claims().build(), bearerSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(c.bearerVerifier().verify(token)).isPresent();
     clock.advance(Duration.ofMinutes(10));
     assertThat(c.bearerVerifier().verify(token)).isEmpty();

@@ -9,6 +9,7 @@ import dev.sseauth.spi.TicketGrant;
 import dev.sseauth.testing.LogCapture;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.RecordingOutput;
+import dev.sseauth.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** No ticket, token or secret reaches any log, at the most verbose level, in success or failure. */
 class LogHygieneTest {
-  private static final String SECRET = "log-hygiene-secret-must-never-appear-0123456789";
+  private static final String SECRET = TestKeys.OTHER_SECRET_BASE64;
 
   @Test
   void fullFlowWithFailuresAtMostVerboseLevelThenNoTicketTokenOrSecretLogged() throws Exception {
@@ -59,9 +60,9 @@ class LogHygieneTest {
       } catch (IllegalArgumentException expected) {
         System.getLogger("dev.sseauth").log(System.Logger.Level.ERROR, "config failed", expected);
       }
-      try (SseAuth broken = SseAuth.create(SseAuthConfig.builder().hmacSecret(SECRET.getBytes(StandardCharsets.UTF_8))
+      try (SseAuth broken = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.OTHER_SECRET)
           .store(new FailingStore()).storeTimeout(Duration.ofMillis(20)).build());
-          SseAuth healthy = SseAuth.create(SseAuthConfig.builder().hmacSecret(SECRET.getBytes(StandardCharsets.UTF_8)).build())) {
+          SseAuth healthy = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.OTHER_SECRET).build())) {
         String t = ((IssuedTicket) healthy.issueTicket(SsePrincipal.of("bob")).toCompletableFuture().get()).ticket();
         secrets.add(t);
         broken.decide(StreamRequest.get("slt=" + t, null, null)).toCompletableFuture().get();
@@ -88,6 +89,7 @@ class LogHygieneTest {
     @Override public CompletionStage<Void> revoke(Revocation r) { return fail(); }
     @Override public CompletionStage<RevocationStatus> revocationStatus(String s, String u) { return fail(); }
     @Override public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener l) { return () -> { }; }
+    @Override public String deploymentId() { return "failing"; }
     @Override public void close() {}
   }
 }

@@ -362,9 +362,11 @@ class SseAuthTest {
   /** A store that never answers or fails: the decision must fail closed with 503. */
   @Test
   void decideWhenStoreFailsOrHangsThenServiceUnavailable() throws Exception {
+    // one deployment (one audience) whose store then fails: the token is valid, its revocation check is not possible
+    create(base().audience("one-deployment"));
     String token = handshakeId((Allowed) decide("slt=" + ticket("alice"), null));
     for (boolean hang : new boolean[] {false, true}) {
-      create(base().store(new BrokenStore(hang)).storeTimeout(Duration.ofMillis(50)));
+      create(base().audience("one-deployment").store(new BrokenStore(hang)).storeTimeout(Duration.ofMillis(50)));
       assertThat(((Denied) decide("slt=" + "A".repeat(42) + "A", null)).status()).isEqualTo(503);
       assertThat(((Denied) decide(null, token)).status()).isEqualTo(503);
       assertThat(((Denied) get(auth.issueTicket(SsePrincipal.of("alice")))).status()).isEqualTo(503);
@@ -411,6 +413,11 @@ class SseAuthTest {
     @Override
     public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener l) {
       return () -> { };
+    }
+
+    @Override
+    public String deploymentId() {
+      return "broken";
     }
 
     @Override

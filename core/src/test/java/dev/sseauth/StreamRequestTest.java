@@ -36,4 +36,15 @@ class StreamRequestTest {
     assertThat(c.guards("/other%09")).isTrue();
     assertThat(c.guards("/other")).isFalse();
   }
+
+  @Test
+  void toStringWhenTicketAndTokenPresentThenShowsNeither() {
+    String ticket = "tkt-Zq7vN1mJfLw0bXc4oP9sRe2uYh6tKdA8gF3iQ5nM1B";
+    String token = "eyJ0eXAiOiJzc2VhdXRoK2p3dCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl_41";
+    String s = StreamRequest.get("slt=" + ticket + "&x=1", token, "https://app.example").toString();
+    assertThat(s).doesNotContain(ticket).doesNotContain(token).doesNotContain("eyJ").doesNotContain("slt=")
+        .contains("GET").contains("https://app.example").contains("query=present").contains("lastEventId=present");
+    assertThat(new StreamRequest("POST", null, null, null).toString())
+        .contains("POST").contains("query=absent").contains("lastEventId=absent").contains("origin=absent");
+  }
 }

@@ -25,7 +25,10 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads {@code sseauth.*} properties into an {@link SseAuthConfig.Builder}: a thin layer over it. */
+/**
+ * Reads {@code sseauth.*} properties into an {@link SseAuthConfig.Builder}: a thin layer over it. Its
+ * messages follow {@link ConfigErrors}: an unknown key is named, its value never shown.
+ */
 public final class ConfigReader {
   /** The prefix of every key. */
   public static final String PREFIX = "sseauth.";
@@ -66,12 +69,11 @@ public final class ConfigReader {
       String owner = key.substring(PREFIX.length()).split("\\.", 2)[0];
       StoreProvider provider = providers.get(owner);
       if (provider == null || !provider.propertyKeys().contains(key)) {
-        throw new IllegalArgumentException("unknown configuration key " + key + " (value '"
-            + redact(key, e.getValue()) + "'); known keys: " + String.join(", ", allKeys()));
+        throw new IllegalArgumentException("unknown configuration key " + key + "; known keys: "
+            + String.join(", ", allKeys()));
       }
       if (!owner.equals(storeName)) {
-        throw new IllegalArgumentException(key + " is set to '" + redact(key, e.getValue())
-            + "', but sseauth.store is '" + storeName + "', not '" + owner + "'");
+        throw ConfigErrors.about(key, "is set, but sseauth.store is '" + storeName + "', not '" + owner + "'");
       }
       storeProps.put(key, e.getValue());
     }
@@ -96,7 +98,7 @@ public final class ConfigReader {
     apply(p, "sseauth.rotation.event", b::rotationEvent);
     apply(p, "sseauth.id.separator", v -> {
       if (v.length() != 1) {
-        throw new IllegalArgumentException("sseauth.id.separator must be exactly one character, but was '" + v + "'");
+        throw ConfigErrors.bad("sseauth.id.separator", v, "must be exactly one character");
       }
       b.separator(v.charAt(0));
     });
@@ -115,8 +117,7 @@ public final class ConfigReader {
     if ((secret == null || secret.isEmpty()) && (file == null || file.isEmpty())) {
       for (String k : List.of("sseauth.bearer.issuer", "sseauth.bearer.audience", "sseauth.bearer.attribute-claims")) {
         if (p.containsKey(k)) {
-          throw new IllegalArgumentException(k + " is set to '" + p.get(k)
-              + "', but neither sseauth.bearer.secret nor sseauth.bearer.jwks-file is");
+          throw ConfigErrors.about(k, "is set, but neither sseauth.bearer.secret nor sseauth.bearer.jwks-file is");
         }
       }
       return;
@@ -149,12 +150,7 @@ public final class ConfigReader {
     String signingKid = p.get("sseauth.token.signing-kid");
     List<SessionKey> keys = new ArrayList<>();
     if (secret != null && !secret.isEmpty()) {
-      try {
-        keys.add(SessionKey.hmac(kid, secret.getBytes(StandardCharsets.UTF_8)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("sseauth.token.secret is too short (value '***', "
-            + secret.getBytes(StandardCharsets.UTF_8).length + " bytes): " + e.getMessage());
-      }
+      keys.add(SessionKey.hmac(kid, Secrets.decode("sseauth.token.secret", secret)));
     }
     if (jwksFile != null && !jwksFile.isEmpty()) {
       try {
@@ -176,8 +172,7 @@ public final class ConfigReader {
         }
       }
       if (signing == null || !signing.canSign()) {
-        throw new IllegalArgumentException("sseauth.token.signing-kid names no configured key with a private part, but was '"
-            + signingKid + "'");
+        throw ConfigErrors.bad("sseauth.token.signing-kid", signingKid, "names no configured key with a private part");
       }
     } else if (secret != null && !secret.isEmpty()) {
       signing = keys.get(0);
@@ -208,8 +203,7 @@ public final class ConfigReader {
       }
       String key = byEnvName.get(e.getKey());
       if (key == null) {
-        throw new IllegalArgumentException("environment variable " + e.getKey()
-            + " names no sseauth key (value '" + redact(e.getKey(), e.getValue()) + "')");
+        throw new IllegalArgumentException("environment variable " + e.getKey() + " names no sseauth key");
       }
       out.put(key, e.getValue());
     }
@@ -263,7 +257,7 @@ public final class ConfigReader {
     } catch (DateTimeParseException ignored) {
       // fall through to the error below
     }
-    throw new IllegalArgumentException(key + " must be a duration such as 500ms, 30s, 10m, 1h or 2d, but was '" + v + "'");
+    throw ConfigErrors.bad(key, v, "must be a duration such as 500ms, 30s, 10m, 1h or 2d");
   }
 
   /** Formats a duration the way {@link #duration} reads it. */
@@ -291,7 +285,7 @@ public final class ConfigReader {
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number, but was '" + v + "'");
+      throw ConfigErrors.bad(key, v, "must be a whole number");
     }
   }
 
@@ -299,17 +293,12 @@ public final class ConfigReader {
     return switch (v.toLowerCase(Locale.ROOT)) {
       case "continue" -> HandshakeMode.CONTINUE;
       case "reconnect" -> HandshakeMode.RECONNECT;
-      default -> throw new IllegalArgumentException("sseauth.handshake.mode must be continue or reconnect, but was '" + v + "'");
+      default -> throw ConfigErrors.bad("sseauth.handshake.mode", v, "must be continue or reconnect");
     };
   }
 
   private static List<String> list(String v) {
     return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static String redact(String key, String value) {
-    String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("secret") || k.contains("password") || k.contains("uri") ? "***" : value;
   }
 
   private interface Setter {

@@ -66,7 +66,7 @@ public final class DefaultSseAuth implements SseAuth {
     this.config = config;
     this.store = store;
     this.clock = config.clock();
-    this.tokens = new TokenService(config);
+    this.tokens = new TokenService(config, store::deploymentId);
     this.guard = new StoreGuard(config.store() != null ? store.getClass().getSimpleName() : config.storeName(),
         config.storeTimeout());
     this.subscription = store.subscribe(new RevocationListener() {
@@ -101,7 +101,7 @@ public final class DefaultSseAuth implements SseAuth {
         throw new IllegalArgumentException("sseauth.store names no store on the class path, but was '"
             + config.storeName() + "' (available: " + ConfigReader.providers().keySet() + ")");
       }
-      store = provider.create(new StoreContext(config.storeProperties(), config.clock()));
+      store = ConfigErrors.createStore(provider, new StoreContext(config.storeProperties(), config.clock()));
     }
     return new DefaultSseAuth(config, store);
   }

@@ -22,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The single-node store: Caffeine caches expiring by the configured clock. Tickets are bounded by
  * {@code sseauth.memory.max-entries} (an evicted ticket fails closed: it no longer redeems);
- * revocations are never evicted early, only when they expire. Thread-safe; completes every stage
+ * revocations are never evicted early, only when they expire. Its {@link #deploymentId()} is random per
+ * instance: its tokens, like its revocations, end with the process. Thread-safe; completes every stage
  * before returning.
  */
 public final class MemoryStore implements SseAuthStore {
@@ -33,6 +34,7 @@ public final class MemoryStore implements SseAuthStore {
   private final Cache<String, Kept> revokedSessions;
   private final Cache<String, Kept> revokedSubjects;
   private final CopyOnWriteArrayList<RevocationListener> listeners = new CopyOnWriteArrayList<>();
+  private final String deploymentId = Tickets.randomId(12);
 
   /** A store with at most {@code maxTickets} outstanding tickets, expiring by {@code clock}. */
   public MemoryStore(Clock clock, long maxTickets) {
@@ -181,6 +183,11 @@ public final class MemoryStore implements SseAuthStore {
     return CompletableFuture.completedFuture(!session && subjectKept == null
         ? RevocationStatus.NONE
         : new RevocationStatus(session, subjectKept == null ? null : subjectKept.revokedAt()));
+  }
+
+  @Override
+  public String deploymentId() {
+    return deploymentId;
   }
 
   @Override

@@ -20,6 +20,12 @@ public final class MemoryStoreProvider implements StoreProvider {
     return Set.of(MAX_ENTRIES);
   }
 
+  /** Its one key is a number. */
+  @Override
+  public Set<String> sensitiveKeys() {
+    return Set.of();
+  }
+
   @Override
   public SseAuthStore create(StoreContext context) {
     String v = context.properties().getOrDefault(MAX_ENTRIES, "1000000");
@@ -30,7 +36,7 @@ public final class MemoryStoreProvider implements StoreProvider {
       max = -1;
     }
     if (max < 1 || max > 100_000_000) {
-      throw new IllegalArgumentException(MAX_ENTRIES + " must be between 1 and 100000000, but was '" + v + "'");
+      throw ConfigErrors.bad(MAX_ENTRIES, v, "must be between 1 and 100000000");
     }
     return new MemoryStore(context.clock(), max);
   }

@@ -30,12 +30,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Mints and verifies session tokens, following RFC 8725: one algorithm pinned per key, the key chosen
  * by {@code kid} among configured keys only, headers that would supply or fetch a key refused, an
- * explicit {@code typ}, exp/nbf/iat checked with a small skew, iss/aud when configured, and the size
- * checked before parsing. Thread-safe.
+ * explicit {@code typ}, exp/nbf/iat checked with a small skew, iss when configured, aud always (the
+ * configured audience, else {@code "sse-auth:<deployment id>"} of the store, so a token verifies only
+ * in the deployment that minted it), and the size checked before parsing. Thread-safe.
  */
 public final class TokenService {
   /** The {@code typ} of every session token; a JWT of any other type never verifies. */
@@ -50,7 +52,12 @@ public final class TokenService {
    */
   static final String KNOWN_REVOCATION = "rvk";
 
+  /** The prefix of the default audience: {@code "sse-auth:" + deploymentId}. */
+  public static final String AUDIENCE_PREFIX = "sse-auth:";
+  private static final java.util.regex.Pattern DEPLOYMENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
   private final SseAuthConfig config;
+  private final Supplier<String> deploymentId;
   private final SessionKey signingKey;
   private final JWSSigner signer;
   private final Map<String, Verifier> verifiers = new HashMap<>();
@@ -81,9 +88,20 @@ public final class TokenService {
     }
   }
 
-  /** @throws IllegalArgumentException if a key cannot be used */
-  public TokenService(SseAuthConfig config) {
+  /**
+   * @param deploymentId the store's {@link dev.sseauth.spi.SseAuthStore#deploymentId()}, read at every
+   *     mint and verification (a store may replace it when its data is lost); unused if
+   *     {@link SseAuthConfig#audience()} is set
+   * @throws IllegalArgumentException if a key cannot be used
+   * @throws IllegalStateException if the store's deployment id is not 1 to 64 of {@code A-Z a-z 0-9 - _}
+   */
+  public TokenService(SseAuthConfig config, Supplier<String> deploymentId) {
     this.config = config;
+    this.deploymentId = deploymentId;
+    String id = deploymentId.get();
+    if (config.audience() == null && (id == null || !DEPLOYMENT_ID.matcher(id).matches())) {
+      throw new IllegalStateException("the store's deployment id must be 1 to 64 of A-Z a-z 0-9 - _");
+    }
     this.signingKey = config.signingKey();
     try {
       this.signer = signer(signingKey.jwk());
@@ -146,9 +164,7 @@ public final class TokenService {
     if (config.issuer() != null) {
       claims.issuer(config.issuer());
     }
-    if (config.audience() != null) {
-      claims.audience(config.audience());
-    }
+    claims.audience(audience());
     if (!principal.attributes().isEmpty()) {
       claims.claim(ATTRIBUTES, new LinkedHashMap<>(principal.attributes()));
     }
@@ -239,7 +255,7 @@ public final class TokenService {
     if (config.issuer() != null && !config.issuer().equals(c.getIssuer())) {
       return INVALID;
     }
-    if (config.audience() != null && (c.getAudience() == null || !c.getAudience().contains(config.audience()))) {
+    if (c.getAudience() == null || !c.getAudience().contains(audience())) {
       return INVALID;
     }
     Instant latest = now.plus(skew);
@@ -284,6 +300,11 @@ public final class TokenService {
       }
     }
     return n;
+  }
+
+  /** The audience written into and required of every token: the configured one, else the deployment's. */
+  public String audience() {
+    return config.audience() != null ? config.audience() : AUDIENCE_PREFIX + deploymentId.get();
   }
 
   /** The kids this service verifies; for diagnostics. */

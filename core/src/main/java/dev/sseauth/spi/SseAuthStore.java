@@ -69,6 +69,28 @@ public interface SseAuthStore extends AutoCloseable {
    */
   AutoCloseable subscribe(RevocationListener listener);
 
+  /**
+   * The id of the deployment this store serves: the nodes that share this store's data, and whose
+   * session tokens are valid on one another. Unless {@code sseauth.token.audience} is set, every session
+   * token carries the audience {@code "sse-auth:" + deploymentId()} and verifies only where the store
+   * returns the same id, so two deployments that share a signing key still refuse each other's tokens.
+   *
+   * <p>Returns at once: a store reads or creates the id when it is built. The id is
+   * <ul>
+   *   <li>shared by every node of the store: kept in the stored data, created once by the first node
+   *       (an atomic create-if-absent), then read by every other;
+   *   <li>stable for the life of the stored data; a store whose data is lost and recreated (a Redis
+   *       without persistence restarted) may change it, which voids every token minted before, as the
+   *       revocations that applied to them are lost too;
+   *   <li>random per store: at least 96 random bits, never derived from configuration (the built-in
+   *       stores use 96 bits as 16 base64url characters: it is in every token, so keep it short);
+   *   <li>never a secret: it is written into every token. 1 to 64 characters of {@code A-Z a-z 0-9 - _}.
+   * </ul>
+   * A node-local store (the memory store) has an id of its own per instance, so its tokens end with the
+   * process, as its revocations do.
+   */
+  String deploymentId();
+
   /** Releases connections and threads. Idempotent. */
   @Override
   void close();

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a {@link StoreProvider} gets to create a store.
+ * What a {@link StoreProvider} gets to create a store. {@link #toString()} shows the keys, never the
+ * values (a URI or password among them).
  *
  * @param properties the configuration keys that belong to the store, with their full names
  *     ({@code sseauth.redis.uri}); never null
@@ -16,5 +17,10 @@ public record StoreContext(Map<String, String> properties, Clock clock) {
   public StoreContext {
     properties = Map.copyOf(properties);
     Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public String toString() {
+    return "StoreContext[keys=" + new java.util.TreeSet<>(properties.keySet()) + ", clock=" + clock + "]";
   }
 }

@@ -21,9 +21,22 @@ public interface StoreProvider {
   Set<String> propertyKeys();
 
   /**
+   * The keys among {@link #propertyKeys()} whose values may hold a credential (a password, a URI with
+   * one, a user name); no message, exception or log line ever shows their values, and a store's own
+   * messages must not either. By default every key: a provider lists fewer only for keys whose values
+   * are durations, numbers, booleans or names.
+   */
+  default Set<String> sensitiveKeys() {
+    return propertyKeys();
+  }
+
+  /**
    * Creates a store.
    *
-   * @throws IllegalArgumentException if a property is invalid; the message names the key and value
+   * @throws IllegalArgumentException if a property is invalid; the message names the key, and the
+   *     value only if the key is not among {@link #sensitiveKeys()}
+   * @throws IllegalStateException if the store cannot be used now (such as its server unreachable); the
+   *     message and its causes' messages hold no value of a {@link #sensitiveKeys() sensitive key}
    */
   SseAuthStore create(StoreContext context);
 }

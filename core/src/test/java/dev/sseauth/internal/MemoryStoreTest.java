@@ -71,4 +71,10 @@ class MemoryStoreTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void deploymentIdThenRandomPerInstance() {
+    MemoryStore other = new MemoryStore(clock, 1000);
+    assertThat(store.deploymentId()).matches("[A-Za-z0-9_-]{16}").isNotEqualTo(other.deploymentId());
+  }
 }

@@ -40,7 +40,7 @@ class TokenServiceTest {
   private final MutableClock clock = MutableClock.atRealTime();
   private final SseAuthConfig config = SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock)
       .issuer("https://issuer.example").audience("streams").build();
-  private final TokenService tokens = new TokenService(config);
+  private final TokenService tokens = new TokenService(config, () -> "deployment-1");
   private final SsePrincipal alice = new SsePrincipal("alice", Map.of("tenant", "t1"));
 
   private String mint() {
@@ -86,9 +86,11 @@ class TokenServiceTest {
     String wire = CompositeIds.toWire(mint());
     // sub, sid, jti, iat, exp, sst, iss, aud and one attribute: still well under 300 bytes
     assertThat(wire.length()).isLessThan(400);
-    String plain = CompositeIds.toWire(new TokenService(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).build())
-        .mint(SsePrincipal.of("alice"), Tickets.randomId(16), clock.instant(), null, clock.instant()).jws());
-    assertThat(plain.length()).isLessThan(300);
+    // the defaults: sub, sid, jti, iat, exp, sst and the deployment's aud ("sse-auth:" and a 16-character
+    // id, which adds 46 characters to the 263 of a token without aud)
+    String plain = CompositeIds.toWire(new TokenService(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).build(),
+        () -> Tickets.randomId(12)).mint(SsePrincipal.of("alice"), Tickets.randomId(16), clock.instant(), null, clock.instant()).jws());
+    assertThat(plain.length()).isLessThanOrEqualTo(310);
     assertThat(wire).doesNotContain("_");
   }
 
@@ -106,7 +108,7 @@ class TokenServiceTest {
   void verifyWhenHs256SignedWithRsaPublicKeyThenInvalid() throws Exception {
     RSAKey rsa = new RSAKeyGenerator(2048).keyID("rs1").algorithm(JWSAlgorithm.RS256).generate();
     SseAuthConfig rsaConfig = SseAuthConfig.builder().signingKey(SessionKey.fromJwk(rsa)).clock(clock).build();
-    TokenService rsaTokens = new TokenService(rsaConfig);
+    TokenService rsaTokens = new TokenService(rsaConfig, () -> "deployment-1");
     // the attacker signs HS256 using the public key's bytes as the HMAC secret
     byte[] publicBytes = rsa.toPublicJWK().toRSAPublicKey().getEncoded();
     String forged = sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(TokenService.TYPE).keyID("rs1").build(),
@@ -120,7 +122,7 @@ class TokenServiceTest {
   @Test
   void verifyWhenEs256KeyConfiguredThenEs256TokenVerifiesAndHsDoesNot() throws Exception {
     ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec1").algorithm(JWSAlgorithm.ES256).generate();
-    TokenService ecTokens = new TokenService(SseAuthConfig.builder().signingKey(SessionKey.fromJwk(ec)).clock(clock).build());
+    TokenService ecTokens = new TokenService(SseAuthConfig.builder().signingKey(SessionKey.fromJwk(ec)).clock(clock).build(), () -> "deployment-1");
     String jws = ecTokens.mint(alice, "s", clock.instant(), null, clock.instant()).jws();
     assertThat(ecTokens.verify(jws, clock.instant())).isInstanceOf(TokenService.Verified.class);
     SignedJWT wrongAlg = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).type(TokenService.TYPE).keyID("ec1").build(),
@@ -133,7 +135,7 @@ class TokenServiceTest {
 
   @Test
   void verifyWhenSignedWithWrongKeyThenInvalid() throws Exception {
-    byte[] other = "another-secret-0123456789-abcdefghij-XYZ".getBytes();
+    byte[] other = TestKeys.OTHER_SECRET;
     assertThat(refusal(sign(header(JWSAlgorithm.HS256).build(), validClaims().build(), other))).isEqualTo(Reason.INVALID_TOKEN);
   }
 
@@ -204,6 +206,34 @@ class TokenServiceTest {
         .isEqualTo(Reason.INVALID_TOKEN);
     assertThat(refusal(sign(header(JWSAlgorithm.HS256).build(), validClaims().audience(List.of()).build(), TestKeys.SECRET)))
         .isEqualTo(Reason.INVALID_TOKEN);
+  }
+
+  @Test
+  void verifyWhenNoAudienceConfiguredThenTheDeploymentsAudienceIsWrittenAndRequired() throws Exception {
+    SseAuthConfig bare = SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).build();
+    TokenService one = new TokenService(bare, () -> "deployment-1");
+    TokenService other = new TokenService(bare, () -> "deployment-2");
+    assertThat(one.audience()).isEqualTo("sse-auth:deployment-1");
+    String jws = one.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
+    assertThat(SignedJWT.parse(jws).getJWTClaimsSet().getAudience()).containsExactly("sse-auth:deployment-1");
+    assertThat(one.verify(jws, clock.instant())).isInstanceOf(TokenService.Verified.class);
+    assertThat(other.verify(jws, clock.instant())).isEqualTo(new TokenService.Refused(Reason.INVALID_TOKEN));
+    // a token with no audience at all (as minted before audiences were required) never verifies
+    Instant now = clock.instant();
+    JWTClaimsSet noAud = new JWTClaimsSet.Builder().subject("alice").claim("sid", "sid-1").jwtID("j")
+        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600))).claim("sst", now.toEpochMilli()).build();
+    assertThat(one.verify(sign(header(JWSAlgorithm.HS256).build(), noAud, TestKeys.SECRET), now))
+        .isEqualTo(new TokenService.Refused(Reason.INVALID_TOKEN));
+  }
+
+  @Test
+  void constructWhenStoreGivesAMalformedDeploymentIdThenFails() {
+    SseAuthConfig bare = SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).build();
+    for (String bad : new String[] {null, "", "has space", "x".repeat(65), "a:b"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TokenService(bare, () -> bad))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("deployment id");
+    }
+    new TokenService(bare.toBuilder().audience("configured").build(), () -> null); // unused when configured
   }
 
   @Test

@@ -54,6 +54,11 @@ class MemoryRevocationRaceTest extends RevocationRaceTest {
       }
 
       @Override
+      public String deploymentId() {
+        return store.deploymentId();
+      }
+
+      @Override
       public void close() {} // the test closes the shared store
     };
   }

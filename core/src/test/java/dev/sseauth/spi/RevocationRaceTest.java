@@ -17,6 +17,7 @@ import dev.sseauth.testing.Await;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.RecordingOutput;
 import dev.sseauth.testing.SkewedClock;
+import dev.sseauth.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ticket was asked for after it may be refused. Every store module extends this with its own nodes.
  */
 public abstract class RevocationRaceTest {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET = TestKeys.SECRET;
   private static final Duration SKEW = Duration.ofSeconds(30);
   private static final int TRIALS = 20;
   private static final int THREADS = 4;

@@ -15,6 +15,7 @@ import dev.sseauth.StreamRequest;
 import dev.sseauth.TicketOutcome;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.RecordingOutput;
+import dev.sseauth.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * module extends it, as it extends {@link StoreContractTest}.
  */
 public abstract class StoreClusterTest {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET = TestKeys.SECRET;
 
   protected String prefix;
   private SseAuth nodeA;
@@ -70,14 +71,19 @@ public abstract class StoreClusterTest {
   protected abstract long storedTickets(String prefix);
 
   private SseAuth node() {
-    return SseAuth.create(SseAuthConfig.builder()
+    return node(prefix, b -> b);
+  }
+
+  /** A node on the store under {@code prefix}: the same deployment as every node with that prefix. */
+  private SseAuth node(String prefix, java.util.function.UnaryOperator<SseAuthConfig.Builder> tweak) {
+    return SseAuth.create(tweak.apply(SseAuthConfig.builder()
         .hmacSecret(SECRET)
         // generous limits: under a loaded machine a timed-out take would count as a lost ticket,
         // while these tests are about atomicity (fail-closed timeouts have their own outage tests)
         .storeTimeout(Duration.ofSeconds(30))
         .ticketTtl(Duration.ofMinutes(10))
         .checkInterval(Duration.ofMillis(50))
-        .store(createNodeStore(prefix))
+        .store(createNodeStore(prefix)))
         .build());
   }
 
@@ -192,12 +198,46 @@ public abstract class StoreClusterTest {
   @Test
   void createWhenStoreNamedInPropertiesThenNodesShareTheBackingStore() throws Exception {
     Map<String, String> props = new java.util.HashMap<>(storeProperties(prefix));
-    props.put("sseauth.token.secret", new String(SECRET, StandardCharsets.UTF_8));
+    props.put("sseauth.token.secret", TestKeys.SECRET_BASE64);
     try (SseAuth a = SseAuth.create(SseAuthConfig.fromMap(props)); SseAuth b = SseAuth.create(SseAuthConfig.fromMap(props))) {
       String t = ticket(a, "dave");
       assertThat(storedTickets(prefix)).isEqualTo(1);
-      assertThat(get(b.decide(withTicket(t)))).isInstanceOf(Allowed.class);
+      Decision onB = get(b.decide(withTicket(t)));
+      assertThat(onB).isInstanceOf(Allowed.class);
       assertThat(storedTickets(prefix)).isZero();
+      // one deployment: the token minted on b verifies on a
+      assertThat(get(a.decide(StreamRequest.get(null, handshakeId((Allowed) onB), null)))).isInstanceOf(Allowed.class);
+    }
+  }
+
+  @Test
+  void decideWhenTokenOfAnotherDeploymentOnTheSameServerSharingTheSecretThenInvalidToken() throws Exception {
+    String otherPrefix = uniquePrefix();
+    try (SseAuth other = node(otherPrefix, b -> b)) {
+      String fromA = handshakeId((Allowed) get(nodeA.decide(withTicket(ticket(nodeA, "erin")))));
+      String fromOther = handshakeId((Allowed) get(other.decide(withTicket(ticket(other, "erin")))));
+      assertThat(get(nodeB.decide(StreamRequest.get(null, fromA, null)))).as("another node of the same deployment")
+          .isInstanceOf(Allowed.class);
+      assertThat(get(other.decide(StreamRequest.get(null, fromA, null))))
+          .isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
+      assertThat(get(nodeB.decide(StreamRequest.get(null, fromOther, null))))
+          .isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
+    } finally {
+      deleteAll(otherPrefix);
+    }
+  }
+
+  @Test
+  void decideWhenBothDeploymentsConfigureOneAudienceThenEachAcceptsTheOthersTokens() throws Exception {
+    String prefixX = uniquePrefix();
+    String prefixY = uniquePrefix();
+    try (SseAuth x = node(prefixX, b -> b.audience("https://streams.example"));
+        SseAuth y = node(prefixY, b -> b.audience("https://streams.example"))) {
+      String fromX = handshakeId((Allowed) get(x.decide(withTicket(ticket(x, "frank")))));
+      assertThat(get(y.decide(StreamRequest.get(null, fromX, null)))).isInstanceOf(Allowed.class);
+    } finally {
+      deleteAll(prefixX);
+      deleteAll(prefixY);
     }
   }
 

@@ -248,6 +248,21 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void deploymentIdThenWellFormedStableAndTheSameOnEveryNode() {
+    String id = store.deploymentId();
+    assertThat(id).as("at least 96 random bits, at most 64 characters of A-Z a-z 0-9 - _").matches("[A-Za-z0-9_-]{16,64}");
+    assertThat(store.deploymentId()).isEqualTo(id);
+    SseAuthStore other = createSecondNode(clock);
+    if (other != null) {
+      try {
+        assertThat(other.deploymentId()).as("a second node of the same store").isEqualTo(id);
+      } finally {
+        other.close();
+      }
+    }
+  }
+
+  @Test
   void secondNodeWhenTicketPutOnFirstThenRedeemsOnceAcrossNodes() throws Exception {
     SseAuthStore other = createSecondNode(clock);
     if (other == null) {

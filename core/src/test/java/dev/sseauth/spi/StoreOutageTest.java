@@ -17,6 +17,7 @@ import dev.sseauth.testing.Await;
 import dev.sseauth.testing.LogCapture;
 import dev.sseauth.testing.RecordingOutput;
 import dev.sseauth.testing.TcpProxy;
+import dev.sseauth.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * extends it.
  */
 public abstract class StoreOutageTest {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET = TestKeys.SECRET;
 
   protected String prefix;
   private TcpProxy proxy;

@@ -1,6 +1,8 @@
 package dev.sseauth.jdbc;
 
+import dev.sseauth.internal.ConfigErrors;
 import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.internal.Redaction;
 import dev.sseauth.jdbc.internal.ConnectionSource;
 import dev.sseauth.jdbc.internal.SqlStore;
 import dev.sseauth.spi.SseAuthStore;
@@ -9,9 +11,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -52,6 +56,7 @@ public final class JdbcStore {
     private DataSource dataSource;
     private String url;
     private Properties info = new Properties();
+    private Set<String> credentials = Set.of();
     private String tablePrefix = "sseauth_";
     private boolean createSchema;
     private Duration pollInterval = Duration.ofMillis(250);
@@ -74,21 +79,20 @@ public final class JdbcStore {
      * {@code sseauth.jdbc.url}, {@code .user}, {@code .password}: connects through
      * {@link DriverManager}, one connection per store thread. The driver must be on the class path.
      *
-     * @param user the user, or null
+     * @param user the user, or null; never shown in messages
      * @param password the password, or null; never shown in messages
-     * @throws IllegalArgumentException if no driver on the class path accepts the URL
+     * @throws IllegalArgumentException if no driver on the class path accepts the URL; the message names
+     *     the key, never the URL
      */
     public Builder url(String url, String user, String password) {
       if (url == null || !url.startsWith("jdbc:")) {
-        throw new IllegalArgumentException("sseauth.jdbc.url must be a JDBC URL such as "
-            + "jdbc:postgresql://127.0.0.1:5432/app, but was '" + redact(url) + "'");
+        throw ConfigErrors.bad(JdbcStoreProvider.URL, url, "must be a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/app");
       }
       try {
         Driver d = DriverManager.getDriver(url);
         Objects.requireNonNull(d);
       } catch (SQLException e) {
-        throw new IllegalArgumentException("sseauth.jdbc.url names a database no JDBC driver on the class path accepts, but was '"
-            + redact(url) + "'");
+        throw ConfigErrors.bad(JdbcStoreProvider.URL, url, "names a database no JDBC driver on the class path accepts");
       }
       Properties p = new Properties();
       if (user != null && !user.isEmpty()) {
@@ -99,6 +103,13 @@ public final class JdbcStore {
       }
       this.url = url;
       this.info = p;
+      this.credentials = new LinkedHashSet<>(Redaction.uriCredentials(url));
+      if (user != null) {
+        credentials.add(user);
+      }
+      if (password != null) {
+        credentials.add(password);
+      }
       return this;
     }
 
@@ -135,7 +146,7 @@ public final class JdbcStore {
      */
     public Builder threads(int threads) {
       if (threads < 1 || threads > 64) {
-        throw new IllegalArgumentException("sseauth.jdbc.pool-size must be between 1 and 64, but was '" + threads + "'");
+        throw ConfigErrors.bad(JdbcStoreProvider.POOL_SIZE, String.valueOf(threads), "must be between 1 and 64");
       }
       this.threads = threads;
       return this;
@@ -147,7 +158,7 @@ public final class JdbcStore {
      */
     public Builder queueSize(int size) {
       if (size < 1 || size > 100_000) {
-        throw new IllegalArgumentException("queue size must be between 1 and 100000, but was '" + size + "'");
+        throw ConfigErrors.bad("queue size", String.valueOf(size), "must be between 1 and 100000");
       }
       this.queueSize = size;
       return this;
@@ -176,7 +187,9 @@ public final class JdbcStore {
      * it (or the {@code SseAuth} it was given to) to stop its threads and close its connections.
      *
      * @throws IllegalArgumentException if neither a data source nor a URL was given
-     * @throws IllegalStateException if the database cannot be used now (unreachable, tables missing)
+     * @throws IllegalStateException if the database cannot be used now (unreachable, tables missing);
+     *     neither its message nor its causes' hold the URL, the user or the password given to
+     *     {@link #url}
      */
     public SseAuthStore build() {
       ConnectionSource source;
@@ -185,16 +198,19 @@ public final class JdbcStore {
       } else if (url != null) {
         source = ConnectionSource.perThread(url, info, (int) Math.max(1, timeout.toSeconds()));
       } else {
-        throw new IllegalArgumentException("sseauth.jdbc.url must be set (or a DataSource given), but was ''");
+        throw ConfigErrors.about(JdbcStoreProvider.URL, "must be set (or a DataSource given)");
       }
-      return new SqlStore(source, clock, new SqlStore.Settings(tablePrefix, createSchema, pollInterval,
-          cleanupInterval, threads, queueSize, timeout, forcePortableTake));
+      try {
+        return new SqlStore(source, clock, new SqlStore.Settings(tablePrefix, createSchema, pollInterval,
+            cleanupInterval, threads, queueSize, timeout, forcePortableTake));
+      } catch (RuntimeException e) {
+        throw Redaction.scrub(e, dataSource != null ? Set.of() : credentials);
+      }
     }
 
     static String checkPrefix(String prefix) {
       if (prefix == null || !prefix.matches("[a-z][a-z0-9_]{0,31}")) {
-        throw new IllegalArgumentException("sseauth.jdbc.table-prefix must be 1 to 32 of a-z 0-9 _ starting with a letter, but was '"
-            + prefix + "'");
+        throw ConfigErrors.bad(JdbcStoreProvider.TABLE_PREFIX, prefix, "must be 1 to 32 of a-z 0-9 _ starting with a letter");
       }
       return prefix;
     }
@@ -202,15 +218,10 @@ public final class JdbcStore {
     private static Duration range(String key, Duration value, Duration min, Duration max) {
       Objects.requireNonNull(value, key);
       if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(key + " must be between " + ConfigReader.format(min) + " and "
-            + ConfigReader.format(max) + ", but was '" + ConfigReader.format(value) + "'");
+        throw ConfigErrors.bad(key, ConfigReader.format(value),
+            "must be between " + ConfigReader.format(min) + " and " + ConfigReader.format(max));
       }
       return value;
-    }
-
-    /** The URL without anything that may be a password (userinfo, password parameters). */
-    static String redact(String url) {
-      return url == null ? null : url.replaceAll("//[^@/?]*@", "//***@").replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.sseauth.jdbc;
 
+import dev.sseauth.internal.ConfigErrors;
 import dev.sseauth.internal.ConfigReader;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContext;
@@ -48,6 +49,12 @@ public final class JdbcStoreProvider implements StoreProvider {
     return Set.of(URL, USER, PASSWORD, TABLE_PREFIX, CREATE_SCHEMA, POLL_INTERVAL, CLEANUP_INTERVAL, POOL_SIZE, TIMEOUT);
   }
 
+  /** The URL, user and password may hold credentials; the other keys are durations, numbers and names. */
+  @Override
+  public Set<String> sensitiveKeys() {
+    return Set.of(URL, USER, PASSWORD);
+  }
+
   @Override
   public SseAuthStore create(StoreContext context) {
     return builder(context).build();
@@ -59,8 +66,7 @@ public final class JdbcStoreProvider implements StoreProvider {
     JdbcStore.Builder b = JdbcStore.builder().clock(context.clock());
     String url = p.get(URL);
     if (url == null || url.isBlank()) {
-      throw new IllegalArgumentException(URL + " must be set when sseauth.store is jdbc, but was '"
-          + (url == null ? "" : url) + "'");
+      throw ConfigErrors.about(URL, "must be set when sseauth.store is jdbc");
     }
     b.url(url.trim(), p.get(USER), p.get(PASSWORD));
     if (p.containsKey(TABLE_PREFIX)) {
@@ -69,7 +75,7 @@ public final class JdbcStoreProvider implements StoreProvider {
     if (p.containsKey(CREATE_SCHEMA)) {
       String v = p.get(CREATE_SCHEMA).trim().toLowerCase(Locale.ROOT);
       if (!v.equals("true") && !v.equals("false")) {
-        throw new IllegalArgumentException(CREATE_SCHEMA + " must be true or false, but was '" + p.get(CREATE_SCHEMA) + "'");
+        throw ConfigErrors.bad(CREATE_SCHEMA, p.get(CREATE_SCHEMA), "must be true or false");
       }
       b.createSchema(v.equals("true"));
     }
@@ -85,7 +91,7 @@ public final class JdbcStoreProvider implements StoreProvider {
       try {
         n = Integer.parseInt(v);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(POOL_SIZE + " must be a whole number, but was '" + v + "'");
+        throw ConfigErrors.bad(POOL_SIZE, v, "must be a whole number");
       }
       b.threads(n);
     }

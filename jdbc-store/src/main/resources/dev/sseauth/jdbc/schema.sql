@@ -38,3 +38,12 @@ CREATE TABLE IF NOT EXISTS sseauth_revocation_events (
   created_at  BIGINT        NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sseauth_revocation_events_created ON sseauth_revocation_events (created_at);
+
+-- The deployment: one row (slot 1), created by the first node to start and read by every node when its
+-- store is built. Its id is the default audience of every session token ("sse-auth:<deployment_id>"),
+-- so tokens of another deployment that shares the signing key never verify here. Not a secret.
+CREATE TABLE IF NOT EXISTS sseauth_deployment (
+  slot          INT           NOT NULL PRIMARY KEY,  -- always 1
+  deployment_id VARCHAR(64)   NOT NULL,              -- 96 random bits, base64url
+  created_at    BIGINT        NOT NULL
+);

@@ -45,7 +45,7 @@ class JdbcCleanupTest {
   @Test
   void schemaWhenPrefixGivenThenEveryTableAndIndexUsesIt() {
     List<String> sql = JdbcStore.schema("app1_");
-    assertThat(sql).hasSize(7);
+    assertThat(sql).hasSize(8); // 4 tables, 4 indexes
     assertThat(sql).allMatch(s -> s.contains("app1_") && !s.contains("sseauth_"));
   }
 }

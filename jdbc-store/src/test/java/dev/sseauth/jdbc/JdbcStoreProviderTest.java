@@ -2,17 +2,24 @@ package dev.sseauth.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.SseAuth;
 import dev.sseauth.spi.StoreContext;
+import dev.sseauth.testing.Leaks;
+import dev.sseauth.testing.TestKeys;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code sseauth.store=jdbc}: found by name, keys validated at startup naming key and value. */
 class JdbcStoreProviderTest {
-  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+  private static final String SECRET = TestKeys.SECRET_BASE64;
+  private static final String USER = "canary_user_zq7";
+  private static final String PASSWORD = "hunter2-Zq7";
 
   private static StoreContext context(Map<String, String> p) {
     return new StoreContext(p, Clock.systemUTC());
@@ -28,10 +35,10 @@ class JdbcStoreProviderTest {
   @Test
   void fromMapWhenJdbcPasswordSetButStoreIsMemoryThenFailsWithValueHidden() {
     assertThatThrownBy(() -> SseAuthConfig.fromMap(Map.of("sseauth.token.secret", SECRET,
-        "sseauth.jdbc.password", "hunter2")))
+        "sseauth.jdbc.password", PASSWORD)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sseauth.jdbc.password")
-        .hasMessageNotContaining("hunter2");
+        .hasMessageNotContaining(PASSWORD);
   }
 
   @Test
@@ -42,13 +49,45 @@ class JdbcStoreProviderTest {
   }
 
   @Test
-  void createWhenNoDriverAcceptsUrlThenFailsNamingKeyWithoutPassword() {
-    assertThatThrownBy(() -> new JdbcStoreProvider().create(context(Map.of(
-        "sseauth.jdbc.url", "jdbc:nosuchdb://host/db?password=hunter2"))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("sseauth.jdbc.url")
-        .hasMessageContaining("jdbc:nosuchdb://host/db?password=***")
-        .hasMessageNotContaining("hunter2");
+  void createWhenNoDriverAcceptsUrlThenFailsNamingKeyWithoutTheUrl() {
+    Throwable t = catchThrowable(() -> new JdbcStoreProvider().create(context(Map.of(
+        "sseauth.jdbc.url", "jdbc:nosuchdb://" + USER + ":" + PASSWORD + "@host/db?password=" + PASSWORD))));
+    assertThat(t).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("sseauth.jdbc.url names a database no JDBC driver on the class path accepts");
+    Leaks.assertNoneIn(t, PASSWORD, USER, "nosuchdb");
+    Throwable notJdbc = catchThrowable(() -> new JdbcStoreProvider().create(context(Map.of(
+        "sseauth.jdbc.url", "postgresql://" + USER + ":" + PASSWORD + "@host/db"))));
+    assertThat(notJdbc).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("sseauth.jdbc.url must be a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/app");
+  }
+
+  @Test
+  void createWhenUserUnknownToPostgresThenFailsAtStartupWithoutUserOrPassword() {
+    // trust authentication still refuses a role that does not exist, and PostgreSQL names the role
+    for (Map<String, String> p : List.of(
+        Map.of("sseauth.jdbc.url", "jdbc:postgresql://127.0.0.1:" + TestDb.PG_PORT + "/test",
+            "sseauth.jdbc.user", USER, "sseauth.jdbc.password", PASSWORD),
+        Map.of("sseauth.jdbc.url", "jdbc:postgresql://127.0.0.1:" + TestDb.PG_PORT + "/test?user=" + USER
+            + "&password=" + PASSWORD))) {
+      Map<String, String> props = new java.util.HashMap<>(p);
+      props.put("sseauth.token.secret", SECRET);
+      props.put("sseauth.store", "jdbc");
+      Throwable t = catchThrowable(() -> SseAuth.create(SseAuthConfig.fromMap(props)));
+      assertThat(t).as(p.toString()).isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot use the database");
+      Leaks.assertNoneIn(t, PASSWORD, USER);
+    }
+  }
+
+  @Test
+  void createWhenH2RefusesTheUrlThenFailsAtStartupWithoutTheUrlsCredentials() {
+    // H2 quotes the whole URL when it refuses a relative database path
+    String url = "jdbc:h2:relative-" + USER + ";USER=" + USER + ";PASSWORD=" + PASSWORD;
+    Throwable t = catchThrowable(() -> new JdbcStoreProvider().create(context(Map.of("sseauth.jdbc.url", url))));
+    assertThat(t).isInstanceOf(IllegalStateException.class);
+    Leaks.assertNoneIn(t, PASSWORD, USER);
+    Throwable built = catchThrowable(() -> JdbcStore.builder().url(url, USER, PASSWORD).build());
+    assertThat(built).isInstanceOf(IllegalStateException.class);
+    Leaks.assertNoneIn(built, PASSWORD, USER);
   }
 
   @Test
@@ -85,10 +124,10 @@ class JdbcStoreProviderTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    assertThatThrownBy(() -> new JdbcStoreProvider().create(context(Map.of(
+    Throwable t = catchThrowable(() -> new JdbcStoreProvider().create(context(Map.of(
         "sseauth.jdbc.url", "jdbc:postgresql://127.0.0.1:" + port + "/test",
-        "sseauth.jdbc.user", "postgres", "sseauth.jdbc.password", "hunter2"))))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageNotContaining("hunter2");
+        "sseauth.jdbc.user", USER, "sseauth.jdbc.password", PASSWORD))));
+    assertThat(t).isInstanceOf(IllegalStateException.class);
+    Leaks.assertNoneIn(t, PASSWORD, USER);
   }
 }

@@ -26,7 +26,7 @@ final class TestDb {
 
   static void dropTables(String url, String prefix) {
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      for (String t : new String[] {"tickets", "revocations", "revocation_events"}) {
+      for (String t : new String[] {"tickets", "revocations", "revocation_events", "deployment"}) {
         s.execute("DROP TABLE IF EXISTS " + prefix + t);
       }
     } catch (SQLException e) {

@@ -13,6 +13,7 @@ import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
 import dev.sseauth.TicketOutcome;
 import dev.sseauth.testing.MutableClock;
+import dev.sseauth.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -22,7 +23,7 @@ import java.util.function.UnaryOperator;
 /** An {@link SseAuth} on a {@link MutableClock} with short check intervals, and helpers to use it. */
 final class Fixture implements AutoCloseable {
   static final byte[] BEARER_SECRET = "bearer-secret-for-tests-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] TOKEN_SECRET = "session-secret-for-tests-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKEN_SECRET = TestKeys.SECRET;
 
   final MutableClock clock = MutableClock.atRealTime();
   final SseAuth auth;

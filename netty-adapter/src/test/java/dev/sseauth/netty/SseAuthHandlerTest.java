@@ -509,7 +509,10 @@ class SseAuthHandlerTest {
 
   // ---- pending decisions, store failure, release ----
 
-  /** A store whose reads never answer. */
+  /**
+   * A store that issues tickets but never answers a take: every ticket decision waits on it. (Issuing
+   * reads the subject's revocations first, so those are answered: nothing is revoked.)
+   */
   private static final class SilentStore implements SseAuthStore {
     @Override
     public CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject) {
@@ -535,6 +538,11 @@ class SseAuthHandlerTest {
     @Override
     public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener listener) {
       return () -> {};
+    }
+
+    @Override
+    public String deploymentId() {
+      return "silent";
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.sseauth.redis;
 
+import dev.sseauth.internal.ConfigErrors;
 import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.internal.Redaction;
 import dev.sseauth.redis.internal.LettuceStore;
 import dev.sseauth.spi.SseAuthStore;
 import io.lettuce.core.ClientOptions;
@@ -61,14 +63,13 @@ public final class RedisStore {
      * {@code sseauth.redis.uri}: the server, such as {@code redis://127.0.0.1:6379} or
      * {@code rediss://:password@host:6380/0}.
      *
-     * @throws IllegalArgumentException if it is not a Redis URI (the message hides any password)
+     * @throws IllegalArgumentException if it is not a Redis URI; the message names the key, never the URI
      */
     public Builder uri(String uri) {
       try {
         RedisURI.create(Objects.requireNonNull(uri, "uri"));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("sseauth.redis.uri must be a URI such as redis://127.0.0.1:6379, but was '"
-            + redact(uri) + "'");
+        throw ConfigErrors.bad(RedisStoreProvider.URI, uri, "must be a URI such as redis://127.0.0.1:6379");
       }
       this.uri = uri;
       return this;
@@ -91,8 +92,7 @@ public final class RedisStore {
      */
     public Builder keyPrefix(String prefix) {
       if (prefix == null || !prefix.matches("[A-Za-z0-9:_.{}\\-]{0,64}")) {
-        throw new IllegalArgumentException(
-            "sseauth.redis.key-prefix must be 0 to 64 of A-Z a-z 0-9 : _ . - { }, but was '" + prefix + "'");
+        throw ConfigErrors.bad(RedisStoreProvider.KEY_PREFIX, prefix, "must be 0 to 64 of A-Z a-z 0-9 : _ . - { }");
       }
       this.keyPrefix = prefix;
       return this;
@@ -105,7 +105,7 @@ public final class RedisStore {
     public Builder timeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new IllegalArgumentException("sseauth.redis.timeout must be between 10ms and 1m, but was '" + ConfigReader.format(timeout) + "'");
+        throw ConfigErrors.bad(RedisStoreProvider.TIMEOUT, ConfigReader.format(timeout), "must be between 10ms and 1m");
       }
       this.timeout = timeout;
       return this;
@@ -127,7 +127,8 @@ public final class RedisStore {
      * Connects and builds the store. Thread-safe; close it (or the {@code SseAuth} it was given to)
      * to release its connections and threads.
      *
-     * @throws IllegalStateException if Redis cannot be reached now
+     * @throws IllegalStateException if Redis cannot be reached now; neither its message nor its causes'
+     *     hold the URI's user or password
      */
     public SseAuthStore build() {
       if (client != null) {
@@ -145,11 +146,12 @@ public final class RedisStore {
           .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .build());
-      return new LettuceStore(owned, resources, true, keyPrefix, clock, forceScriptTake);
+      try {
+        return new LettuceStore(owned, resources, true, keyPrefix, clock, forceScriptTake);
+      } catch (RuntimeException e) {
+        throw Redaction.scrub(e, Redaction.uriCredentials(uri));
+      }
     }
 
-    static String redact(String uri) {
-      return uri == null ? null : uri.replaceAll("//[^@/]*@", "//***@").replaceAll("(?i)(password=)[^&]*", "$1***");
-    }
   }
 }

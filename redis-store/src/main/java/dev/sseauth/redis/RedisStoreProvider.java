@@ -33,6 +33,12 @@ public final class RedisStoreProvider implements StoreProvider {
     return Set.of(URI, KEY_PREFIX, TIMEOUT);
   }
 
+  /** The URI may hold a user and password; the prefix and the timeout cannot. */
+  @Override
+  public Set<String> sensitiveKeys() {
+    return Set.of(URI);
+  }
+
   @Override
   public SseAuthStore create(StoreContext context) {
     return builder(context).build();

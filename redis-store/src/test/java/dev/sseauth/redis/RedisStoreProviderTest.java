@@ -2,11 +2,15 @@ package dev.sseauth.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.internal.ConfigReader;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContext;
+import dev.sseauth.testing.Leaks;
+import dev.sseauth.testing.TestKeys;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Map;
@@ -14,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /** {@code sseauth.store=redis}: found by name, keys validated at startup naming key and value. */
 class RedisStoreProviderTest {
-  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+  private static final String SECRET = TestKeys.SECRET_BASE64;
+  private static final String USER = "canary-user-Zq7";
+  private static final String PASSWORD = "hunter2-Zq7";
 
   private static StoreContext context(Map<String, String> p) {
     return new StoreContext(p, Clock.systemUTC());
@@ -44,11 +50,32 @@ class RedisStoreProviderTest {
   }
 
   @Test
-  void createWhenUriMalformedThenFailsNamingKeyWithoutPassword() {
-    assertThatThrownBy(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.uri", "redis://:hunter2@[bad"))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("sseauth.redis.uri")
-        .hasMessageNotContaining("hunter2");
+  void createWhenUriMalformedThenFailsNamingKeyWithoutTheUri() {
+    Throwable t = catchThrowable(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.uri",
+        "redis://" + USER + ":" + PASSWORD + "@[bad"))));
+    assertThat(t).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("sseauth.redis.uri must be a URI such as redis://127.0.0.1:6379");
+    Leaks.assertNoneIn(t, PASSWORD, USER, "[bad");
+  }
+
+  @Test
+  void fromMapWhenRedisUriSetButStoreIsMemoryThenNamesKeyWithoutTheUri() {
+    Throwable t = catchThrowable(() -> SseAuthConfig.fromMap(Map.of("sseauth.token.secret", SECRET,
+        "sseauth.redis.uri", "redis://" + USER + ":" + PASSWORD + "@127.0.0.1:6379")));
+    assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sseauth.redis.uri");
+    Leaks.assertNoneIn(t, PASSWORD, USER, "127.0.0.1");
+  }
+
+  @Test
+  void createWhenCredentialsWrongThenFailsAtStartupWithoutThemAnywhere() {
+    // the machine's Redis knows no such user: it refuses the AUTH (its default user takes any password)
+    for (String uri : new String[] {"redis://" + USER + ":" + PASSWORD + "@127.0.0.1:" + TestRedis.PORT,
+        "redis://" + USER + ":" + PASSWORD + "@127.0.0.1:" + TestRedis.PORT + "/0?timeout=1s"}) {
+      Throwable t = catchThrowable(() -> SseAuth.create(SseAuthConfig.fromMap(Map.of("sseauth.token.secret", SECRET,
+          "sseauth.store", "redis", "sseauth.redis.uri", uri, "sseauth.redis.timeout", "1s"))));
+      assertThat(t).as(uri).isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot connect to Redis");
+      Leaks.assertNoneIn(t, PASSWORD, USER);
+    }
   }
 
   @Test
@@ -75,11 +102,14 @@ class RedisStoreProviderTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    String uri = "redis://:hunter2@127.0.0.1:" + port;
-    assertThatThrownBy(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.uri", uri, "sseauth.redis.timeout", "500ms"))))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("cannot connect to Redis")
-        .hasMessageNotContaining("hunter2");
+    String uri = "redis://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port;
+    Throwable t = catchThrowable(() -> new RedisStoreProvider().create(context(Map.of("sseauth.redis.uri", uri,
+        "sseauth.redis.timeout", "500ms"))));
+    assertThat(t).isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot connect to Redis");
+    Leaks.assertNoneIn(t, PASSWORD, USER);
+    Throwable built = catchThrowable(() -> RedisStore.builder().uri(uri).timeout(java.time.Duration.ofMillis(500)).build());
+    assertThat(built).isInstanceOf(IllegalStateException.class);
+    Leaks.assertNoneIn(built, PASSWORD, USER);
   }
 
   @Test

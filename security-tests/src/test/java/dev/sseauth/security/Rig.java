@@ -17,8 +17,8 @@ import dev.sseauth.SessionKey;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.testing.MutableClock;
+import dev.sseauth.testing.TestKeys;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +44,7 @@ final class Rig implements AutoCloseable {
   static final RSAKey RSA = rsa(RS_KID);
   /** A different RSA key pair: the attacker's. */
   static final RSAKey ATTACKER_RSA = rsa(RS_KID);
-  static final byte[] HS_SECRET = "hs-old-secret-for-security-tests-0123456789".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] HS_SECRET = TestKeys.OTHER_SECRET;
   static final JOSEObjectType TYP = new JOSEObjectType("sseauth+jwt");
 
   private static final Pattern TICKET = Pattern.compile("\"ticket\":\"([A-Za-z0-9_-]{43})\"");

@@ -50,7 +50,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CoreBenchmarks {
-  static final byte[] SECRET = "benchmark-secret-benchmark-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+  static final byte[] SECRET = java.util.Base64.getDecoder().decode("rlhY4boSxYcfr7J19+eG3UIM403TNUoqVcFbyMa3VP4=");
 
   static SseAuthConfig config() {
     return SseAuthConfig.builder()
@@ -81,7 +81,7 @@ public class CoreBenchmarks {
     public void setUp() throws JOSEException {
       SseAuthConfig config = config();
       auth = SseAuth.create(config);
-      tokens = new TokenService(config);
+      tokens = new TokenService(config, () -> "bEnChMaRk-dEpL0y"); // a default audience of the usual length
       principals = new SsePrincipal[SUBJECTS];
       for (int i = 0; i < SUBJECTS; i++) {
         principals[i] = SsePrincipal.of("user-" + i + "@example.com");

@@ -21,7 +21,7 @@ public final class Wire {
   /** Signs the app's access tokens (bearer at the ticket endpoint; {@code access_token} of the JWT variant). */
   public static final byte[] ACCESS_SECRET = "load-access-token-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   /** Signs sse-auth session tokens. */
-  public static final String SESSION_SECRET = "load-session-token-secret-0123456789abcdef";
+  public static final String SESSION_SECRET = "base64:Qm8PD0qO1r7Bf+2v6uXGm4dC0aLrWfV0YpsnTz3kHhE=";
   /** Size of one application event in bytes, as the application writes it. */
   public static final int EVENT_BYTES = 100;
   /** Every application event's data starts with this, so clients tell it from sse-auth's own events. */

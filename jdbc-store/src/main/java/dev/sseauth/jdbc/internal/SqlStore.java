@@ -1,5 +1,6 @@
 package dev.sseauth.jdbc.internal;
 
+import dev.sseauth.internal.Tickets;
 import dev.sseauth.spi.Revocation;
 import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.RevocationStatus;
@@ -42,7 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The SQL store: plain JDBC, every blocking call on a bounded pool of the store's own threads (a
  * full queue fails the call at once instead of piling requests up during an outage). Consumes with
  * {@code DELETE ... RETURNING} on PostgreSQL and with select-then-delete checking the row count in
- * one transaction elsewhere. Revocations reach other nodes by polling the events table. Thread-safe.
+ * one transaction elsewhere. Revocations reach other nodes by polling the events table. The
+ * {@link #deploymentId() deployment id} is one row of the deployment table, created by the first node
+ * to start. Thread-safe.
  */
 public final class SqlStore implements SseAuthStore {
   private static final Logger LOG = System.getLogger("dev.sseauth.jdbc");
@@ -69,6 +72,8 @@ public final class SqlStore implements SseAuthStore {
   private final String tickets;
   private final String revocations;
   private final String events;
+  private final String deployment;
+  private final String deploymentId;
   // poll state, touched only by the one poll running at a time
   private long floor;
   private long maxSeen;
@@ -86,6 +91,7 @@ public final class SqlStore implements SseAuthStore {
     this.tickets = settings.tablePrefix() + "tickets";
     this.revocations = settings.tablePrefix() + "revocations";
     this.events = settings.tablePrefix() + "revocation_events";
+    this.deployment = settings.tablePrefix() + "deployment";
     this.queryTimeoutSeconds = (int) Math.max(1, (settings.timeout().toMillis() + 999) / 1000);
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
@@ -94,9 +100,9 @@ public final class SqlStore implements SseAuthStore {
           t.setDaemon(true);
           return t;
         });
-    boolean pg;
+    Init init;
     try {
-      pg = CompletableFuture.supplyAsync(this::initialise, executor).get(30, TimeUnit.SECONDS);
+      init = CompletableFuture.supplyAsync(this::initialise, executor).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       executor.shutdownNow();
       connections.close();
@@ -104,7 +110,8 @@ public final class SqlStore implements SseAuthStore {
       throw new IllegalStateException("sse-auth JDBC store: cannot use the database (" + cause.getClass().getName()
           + ": " + cause.getMessage() + ")", cause);
     }
-    this.returning = pg && !settings.forcePortableTake();
+    this.returning = init.postgres() && !settings.forcePortableTake();
+    this.deploymentId = init.deploymentId();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sse-auth-jdbc-timer");
       t.setDaemon(true);
@@ -121,7 +128,10 @@ public final class SqlStore implements SseAuthStore {
     return returning;
   }
 
-  private boolean initialise() {
+  /** What {@link #initialise()} learns: the database and the deployment id. */
+  private record Init(boolean postgres, String deploymentId) {}
+
+  private Init initialise() {
     try {
       Connection c = connections.acquire();
       boolean ok = false;
@@ -140,14 +150,62 @@ public final class SqlStore implements SseAuthStore {
           floor = rs.getLong(1);
           maxSeen = floor;
         }
+        String id = readDeploymentId(c);
         ok = true;
-        return pg;
+        return new Init(pg, id);
       } finally {
         connections.release(c, !ok);
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Reads the deployment id, creating it first if there is none: insert-if-absent that works on every
+   * database, since a second node inserting at the same moment fails on the primary key (SQLState
+   * 23xxx) and reads the winner's row instead. Runs in auto-commit mode.
+   */
+  private String readDeploymentId(Connection c) throws SQLException {
+    String id = selectDeploymentId(c);
+    if (id != null) {
+      return id;
+    }
+    try (PreparedStatement ins = prepare(c, "INSERT INTO " + deployment + " (slot, deployment_id, created_at) VALUES (1, ?, ?)")) {
+      ins.setString(1, Tickets.randomId(12));
+      ins.setLong(2, clock.millis());
+      ins.executeUpdate();
+    } catch (SQLException e) {
+      if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+        throw e;
+      }
+      // another node created it first
+    }
+    id = selectDeploymentId(c);
+    if (id == null) {
+      throw new SQLException("no row in " + deployment + " after inserting one");
+    }
+    return id;
+  }
+
+  private String selectDeploymentId(Connection c) throws SQLException {
+    try (PreparedStatement ps = prepare(c, "SELECT deployment_id FROM " + deployment + " WHERE slot = 1");
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return null;
+      }
+      String id = rs.getString(1);
+      if (id == null || !id.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new SQLException("the deployment id in " + deployment + " was not written by sse-auth; delete the row");
+      }
+      return id;
+    }
+  }
+
+  /** The deployment id kept in the {@code <prefix>deployment} table, read when the store was built. */
+  @Override
+  public String deploymentId() {
+    return deploymentId;
   }
 
   /** The statements of {@code schema.sql} for a table prefix. */

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * A request URI split the way the adapters need it: an absolute-form prefix ({@code http://host}, kept
  * when the URI is rebuilt), the raw path and the raw query. Nothing is decoded or normalised here: the
- * core's path matcher does that, conservatively.
+ * core's path matcher does that, conservatively. {@link #toString()} shows whether there is a query, never
+ * the query (it may hold a ticket).
  *
  * @param prefix the scheme and authority of an absolute-form URI, else empty
  * @param path the raw path, everything up to the first {@code ?}
@@ -36,6 +37,11 @@ public record RequestTarget(String prefix, String path, String rawQuery) {
    */
   public String withoutQuery() {
     return prefix + path;
+  }
+
+  @Override
+  public String toString() {
+    return "RequestTarget[prefix=" + prefix + ", path=" + path + ", query=" + (rawQuery == null ? "absent" : "present") + "]";
   }
 
   /** The URI with {@code query} (null for none) in place of the original query. */

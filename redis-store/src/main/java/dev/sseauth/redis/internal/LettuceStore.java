@@ -1,5 +1,6 @@
 package dev.sseauth.redis.internal;
 
+import dev.sseauth.internal.Tickets;
 import dev.sseauth.spi.Revocation;
 import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.RevocationStatus;
@@ -9,8 +10,10 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -30,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The Redis store over Lettuce's asynchronous API: one multiplexed command connection and one
@@ -40,7 +44,8 @@ import java.util.function.Consumer;
  * {@code p ts:<subject>} sorted set of the subject's outstanding ticket hashes scored by expiry (the
  * per-subject cap); {@code p rs:<sessionId>} and {@code p ru:<subject>} revocations
  * ({@code <revokedAtMillis>:<keepUntilMillis>}, PX until {@code keepUntil}); channel
- * {@code p revocations} carries every revocation to every node.
+ * {@code p revocations} carries every revocation to every node; {@code p deployment} holds the
+ * {@link #deploymentId() deployment id} (no expiry).
  */
 public final class LettuceStore implements SseAuthStore {
   private static final Logger LOG = System.getLogger("dev.sseauth.redis");
@@ -105,6 +110,13 @@ public final class LettuceStore implements SseAuthStore {
   private final String putSha;
   private final String takeSha;
   private final String revokeSha;
+  private final String deploymentKey;
+  private volatile String deploymentId;
+
+  /** What a deployment id looks like: 1 to 64 of A-Z a-z 0-9 - _ (see {@link SseAuthStore#deploymentId()}). */
+  private static final Pattern DEPLOYMENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** How often a deployment id read after a reconnect is retried while the command link is not back yet. */
+  private static final int REREAD_ATTEMPTS = 50;
 
   /**
    * Connects (blocking, once, at startup) and subscribes to the revocation channel.
@@ -124,6 +136,7 @@ public final class LettuceStore implements SseAuthStore {
     this.ownsClient = ownsClient;
     this.prefix = prefix;
     this.channel = prefix + "revocations";
+    this.deploymentKey = prefix + "deployment";
     this.clock = clock;
     StatefulRedisConnection<String, String> c = null;
     StatefulRedisPubSubConnection<String, String> ps = null;
@@ -135,6 +148,7 @@ public final class LettuceStore implements SseAuthStore {
       this.putSha = c.sync().scriptLoad(PUT);
       this.takeSha = c.sync().scriptLoad(TAKE);
       this.revokeSha = c.sync().scriptLoad(REVOKE);
+      this.deploymentId = readDeploymentId(c.sync());
       this.events = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sse-auth-redis-revocations");
         t.setDaemon(true);
@@ -151,11 +165,13 @@ public final class LettuceStore implements SseAuthStore {
 
         /**
          * Lettuce subscribes again by itself after it reconnects: whatever was published while the link
-         * was down never reaches this node, so the listeners look up their sessions again.
+         * was down never reaches this node, so the listeners look up their sessions again. The server may
+         * have restarted without its data: the deployment id is read again (see {@link #deploymentId()}).
          */
         @Override
         public void subscribed(String ch, long count) {
           if (channel.equals(ch) && !subscribedOnce.compareAndSet(false, true)) {
+            rereadDeploymentId(REREAD_ATTEMPTS);
             notifyListeners(RevocationListener::resync);
           }
         }
@@ -175,6 +191,57 @@ public final class LettuceStore implements SseAuthStore {
       throw new IllegalStateException("sse-auth Redis store: cannot connect to Redis (" + e.getClass().getName()
           + ": " + e.getMessage() + ")", e);
     }
+  }
+
+  /** Creates the deployment id if there is none ({@code SET NX}, no expiry), then reads the one kept. */
+  private String readDeploymentId(RedisCommands<String, String> sync) {
+    for (int i = 0; i < 3; i++) {
+      sync.set(deploymentKey, Tickets.randomId(12), SetArgs.Builder.nx());
+      String id = sync.get(deploymentKey);
+      if (id != null) {
+        if (!DEPLOYMENT_ID.matcher(id).matches()) {
+          throw new IllegalStateException("the deployment id under the key " + deploymentKey
+              + " was not written by sse-auth; delete the key");
+        }
+        return id;
+      }
+    }
+    throw new IllegalStateException("the deployment id under the key " + deploymentKey + " keeps disappearing");
+  }
+
+  /**
+   * After a reconnect: creates the deployment id if the server lost it, and adopts the one it keeps.
+   * Every node reconnecting after a restart that lost the data adopts the same new id (the first
+   * {@code SET NX} wins), so the tokens minted before, whose revocations were lost with the data, no
+   * longer verify anywhere. Retried while the command link is not back yet; never blocks.
+   */
+  private void rereadDeploymentId(int attemptsLeft) {
+    if (closed.get()) {
+      return;
+    }
+    redis.set(deploymentKey, Tickets.randomId(12), SetArgs.Builder.nx())
+        .thenCompose(ok -> redis.get(deploymentKey))
+        .whenComplete((id, e) -> {
+          if (e == null && id != null && DEPLOYMENT_ID.matcher(id).matches()) {
+            if (!id.equals(deploymentId)) {
+              LOG.log(Level.WARNING, "sse-auth Redis store: the deployment id under {0} was lost (Redis restarted without"
+                  + " its data?) and is now new: session tokens minted before no longer verify", deploymentKey);
+              deploymentId = id;
+            }
+          } else if (attemptsLeft > 1) {
+            try {
+              CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS, events).execute(() -> rereadDeploymentId(attemptsLeft - 1));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+              // closed
+            }
+          }
+        });
+  }
+
+  /** The deployment id kept under {@code <prefix>deployment}; read again after every reconnect. */
+  @Override
+  public String deploymentId() {
+    return deploymentId;
   }
 
   private static String serverVersion(String info) {

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -26,7 +25,8 @@ public final class FilterSettings {
    * Merges the sources.
    *
    * @throws IllegalArgumentException on an init-param that is neither {@code config-file} nor an
-   *     {@code sseauth.*} key, or a config file that cannot be read, naming it
+   *     {@code sseauth.*} key (named, its value never shown: it may be a credential under a wrong name), or
+   *     a config file that cannot be read, naming it
    */
   public static Map<String, String> collect(Map<String, String> initParams, ClassLoader loader,
       Map<String, String> env, Properties system) {
@@ -46,8 +46,8 @@ public final class FilterSettings {
         continue;
       }
       if (!name.startsWith("sseauth.")) {
-        throw new IllegalArgumentException("unknown init-param " + name + " (value '" + redact(name, e.getValue())
-            + "'); SseAuthFilter takes " + CONFIG_FILE + " and sseauth.* keys");
+        throw new IllegalArgumentException("unknown init-param " + name + "; SseAuthFilter takes " + CONFIG_FILE
+            + " and sseauth.* keys");
       }
       out.put(name, e.getValue());
     }
@@ -79,10 +79,5 @@ public final class FilterSettings {
       }
     }
     return p;
-  }
-
-  private static String redact(String key, String value) {
-    String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("secret") || k.contains("password") ? "***" : value;
   }
 }

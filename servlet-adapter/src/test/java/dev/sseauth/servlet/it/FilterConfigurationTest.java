@@ -19,11 +19,14 @@ import dev.sseauth.SsePrincipal;
 import dev.sseauth.StreamRequest;
 import dev.sseauth.servlet.SseAuthFilter;
 import dev.sseauth.servlet.SseAuthTicketServlet;
+import dev.sseauth.testing.Leaks;
+import dev.sseauth.testing.TestKeys;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,12 +91,28 @@ class FilterConfigurationTest {
   void initWhenAnInitParamIsUnknownThenStartupFailsNamingIt() {
     Map<String, String> params = Map.of(SseAuthFilter.CONFIG_FILE_PARAM, "classpath:sseauth-test.properties",
         "sseauth.token.tll", "1h");
+    // named; its value is not shown, since an unknown key may be a misspelt credential key
     assertThatThrownBy(() -> server = new JettyServer(deployment(new SseAuthFilter(), params)))
-        .satisfies(e -> assertThat(messages(e)).contains("sseauth.token.tll").contains("1h"));
+        .satisfies(e -> assertThat(messages(e)).contains("sseauth.token.tll").doesNotContain("1h"));
     Map<String, String> other = Map.of(SseAuthFilter.CONFIG_FILE_PARAM, "classpath:sseauth-test.properties",
         "tokenTtl", "1h");
     assertThatThrownBy(() -> server = new JettyServer(deployment(new SseAuthFilter(), other)))
         .satisfies(e -> assertThat(messages(e)).contains("tokenTtl"));
+  }
+
+  @Test
+  void initWhenTheSecretIsNotRandomThenStartupFailsNamingTheKeyAndNothingLoggedShowsIt() {
+    String passphrase = "Canary passphrase that is long enough, but not random";
+    for (Map<String, String> params : List.of(
+        Map.of(SseAuthFilter.CONFIG_FILE_PARAM, "classpath:sseauth-test.properties", "sseauth.token.secret", passphrase),
+        Map.of(SseAuthFilter.CONFIG_FILE_PARAM, "classpath:sseauth-test.properties", "sseauth.tokn.secret", passphrase),
+        Map.of(SseAuthFilter.CONFIG_FILE_PARAM, "classpath:sseauth-test.properties", "tokenSecret", passphrase))) {
+      assertThatThrownBy(() -> server = new JettyServer(deployment(new SseAuthFilter(), params)))
+          .satisfies(e -> {
+            assertThat(messages(e)).containsAnyOf("sseauth.token.secret", "sseauth.tokn.secret", "tokenSecret");
+            Leaks.assertNoneIn(e, passphrase, "Canary");
+          });
+    }
   }
 
   @Test
@@ -144,7 +163,7 @@ class FilterConfigurationTest {
     assertThat(redeem(owned, ownedTicket)).isEqualTo(new Denied(Reason.INVALID_TICKET)); // its store was closed
 
     try (SseAuth given = SseAuth.create(SseAuthConfig.builder()
-        .hmacSecret("another secret that is 32+ bytes long".getBytes(StandardCharsets.UTF_8)).build())) {
+        .hmacSecret(TestKeys.OTHER_SECRET).build())) {
       server = new JettyServer(deployment(new SseAuthFilter(given), Map.of()));
       String givenTicket = issue(given);
       server.close();

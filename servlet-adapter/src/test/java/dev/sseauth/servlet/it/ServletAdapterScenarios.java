@@ -10,6 +10,7 @@ import dev.sseauth.SseAuthConfig;
 import dev.sseauth.servlet.SseAuthFilter;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.MutableClock;
+import dev.sseauth.testing.TestKeys;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * filter, driven by real SSE clients. Subclasses choose the container.
  */
 abstract class ServletAdapterScenarios {
-  static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SECRET = TestKeys.SECRET;
   static final Duration WAIT = Duration.ofSeconds(10);
   static final Pattern TICKET = Pattern.compile(
       "\\{\"ticket\":\"([A-Za-z0-9_-]+)\",\"expiresIn\":30,\"param\":\"slt\",\"resume\":\"lastEventId\",\"separator\":\"_\"}");
@@ -241,14 +242,15 @@ abstract class ServletAdapterScenarios {
 
   @Test
   void streamWhenTokenForgedMalformedOrExpiredThenUnauthorizedAndAppNeverRuns() throws Exception {
-    boot(b -> b.handshakeMode(HandshakeMode.RECONNECT));
+    // one explicit audience for both, so that only the key differs
+    boot(b -> b.handshakeMode(HandshakeMode.RECONNECT).audience("scenarios"));
     HttpResponse<String> first = SseLines.send("GET", uri("/sync/events?slt=" + ticket()), Map.of());
     Matcher m = Pattern.compile("id: (\\S+)_\n").matcher(first.body());
     assertThat(m.find()).isTrue();
     String token = m.group(1);
     // another key, same everything else
     SseAuth other = SseAuth.create(SseAuthConfig.builder()
-        .signingKey(SessionKey.hmac("k1", "another secret of at least 32 bytes!".getBytes(StandardCharsets.US_ASCII)))
+        .signingKey(SessionKey.hmac("k1", TestKeys.OTHER_SECRET)).audience("scenarios")
         .clock(clock).build());
     String foreign;
     try {

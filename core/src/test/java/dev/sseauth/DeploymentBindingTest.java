@@ -1,0 +1,111 @@
+package dev.sseauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sseauth.internal.MemoryStore;
+import dev.sseauth.testing.MutableClock;
+import dev.sseauth.testing.TestKeys;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session token is bound to its deployment, the nodes sharing one store: by default its audience is
+ * {@code sse-auth:<the store's deployment id>}, so two deployments that share a signing secret still
+ * refuse each other's tokens. An explicit {@code sseauth.token.audience} replaces the default.
+ */
+class DeploymentBindingTest {
+  private static final Pattern AUTH_ID = Pattern.compile("event: auth\nid: ([^\n]*)_\n");
+
+  private final MutableClock clock = MutableClock.atRealTime();
+  private final List<SseAuth> nodes = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    nodes.forEach(SseAuth::close);
+  }
+
+  /** A node with its own memory store: its own deployment. */
+  private SseAuth deployment(UnaryOperator<SseAuthConfig.Builder> tweak) {
+    SseAuth a = SseAuth.create(tweak.apply(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock)
+        .checkInterval(Duration.ofMillis(50))).build());
+    nodes.add(a);
+    return a;
+  }
+
+  private static <T> T get(CompletionStage<T> s) throws Exception {
+    return s.toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  /** The composite id (token and empty previous id) a browser would send back after redeeming a ticket on {@code node}. */
+  private static String token(SseAuth node) throws Exception {
+    String ticket = ((IssuedTicket) get(node.issueTicket(SsePrincipal.of("alice")))).ticket();
+    Allowed a = (Allowed) get(node.decide(StreamRequest.get("slt=" + ticket, null, null)));
+    Matcher m = AUTH_ID.matcher(new String(a.handshake(), StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    return m.group(1) + "_";
+  }
+
+  private static Decision resume(SseAuth node, String lastEventId) throws Exception {
+    return get(node.decide(StreamRequest.get(null, lastEventId, null)));
+  }
+
+  /** The {@code aud} claim of a wire token, as JSON text. */
+  private static String audience(String compositeId) {
+    String payload = compositeId.split("\\.")[1].replace('~', '_');
+    String json = new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("\"aud\":(\"[^\"]*\"|\\[[^\\]]*\\])").matcher(json);
+    return m.find() ? m.group(1) : null;
+  }
+
+  @Test
+  void decideWhenTokenOfAnotherDeploymentSharingTheSecretThenInvalidToken() throws Exception {
+    SseAuth a = deployment(b -> b);
+    SseAuth b = deployment(b2 -> b2);
+    String fromA = token(a);
+    assertThat(resume(a, fromA)).isInstanceOf(Allowed.class);
+    assertThat(resume(b, fromA)).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
+    assertThat(resume(a, token(b))).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
+  }
+
+  @Test
+  void decideWhenTwoNodesShareOneStoreThenEachAcceptsTheOthersTokens() throws Exception {
+    MemoryStore shared = new MemoryStore(clock, 1000); // closed by both nodes: close is idempotent
+    SseAuth a = deployment(b -> b.store(shared));
+    SseAuth b = deployment(b2 -> b2.store(shared));
+    assertThat(resume(b, token(a))).isInstanceOf(Allowed.class);
+    assertThat(resume(a, token(b))).isInstanceOf(Allowed.class);
+    assertThat(audience(token(a))).isEqualTo("\"sse-auth:" + shared.deploymentId() + "\"");
+  }
+
+  @Test
+  void mintWhenNoAudienceConfiguredThenTheTokenNamesItsDeployment() throws Exception {
+    SseAuth a = deployment(b -> b);
+    SseAuth b = deployment(b2 -> b2);
+    String audA = audience(token(a));
+    assertThat(audA).matches("\"sse-auth:[A-Za-z0-9_-]{16}\"");
+    assertThat(audience(token(a))).isEqualTo(audA);
+    assertThat(audience(token(b))).matches("\"sse-auth:[A-Za-z0-9_-]{16}\"").isNotEqualTo(audA);
+    assertThat(a.config().audience()).isNull();
+  }
+
+  @Test
+  void decideWhenBothDeploymentsConfigureOneAudienceThenTheyAcceptEachOthersTokens() throws Exception {
+    SseAuth a = deployment(b -> b.audience("https://streams.example"));
+    SseAuth b = deployment(b2 -> b2.audience("https://streams.example"));
+    String fromA = token(a);
+    assertThat(audience(fromA)).isEqualTo("\"https://streams.example\"");
+    assertThat(resume(b, fromA)).isInstanceOf(Allowed.class);
+    SseAuth c = deployment(b3 -> b3.audience("https://other.example"));
+    assertThat(resume(c, fromA)).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
+  }
+}
