@@ -168,7 +168,7 @@ public final class SseAuthConfig {
   public String issuer() { return issuer; }
   /**
    * The {@code aud} claim written into and required of every token ({@code sseauth.token.audience}), or
-   * null for the default: {@code "sse-auth:<deployment id>"} of the store, which binds tokens to the
+   * null for the default: the store's deployment id, which binds tokens to the
    * nodes sharing that store.
    */
   public String audience() { return audience; }
@@ -392,7 +392,7 @@ public final class SseAuthConfig {
 
     /**
      * {@code sseauth.token.audience}: the {@code aud} claim written and required; null (the default) for
-     * {@code "sse-auth:<deployment id>"} of the store, so that a token verifies only on the nodes sharing
+     * the store's deployment id, so that a token verifies only on the nodes sharing
      * the store that minted it. Set the same value on two deployments only to let them accept each
      * other's tokens.
      */

@@ -84,7 +84,7 @@ class DeploymentBindingTest {
     SseAuth b = deployment(b2 -> b2.store(shared));
     assertThat(resume(b, token(a))).isInstanceOf(Allowed.class);
     assertThat(resume(a, token(b))).isInstanceOf(Allowed.class);
-    assertThat(audience(token(a))).isEqualTo("\"sse-auth:" + shared.deploymentId() + "\"");
+    assertThat(audience(token(a))).isEqualTo("\"" + shared.deploymentId() + "\"");
   }
 
   @Test
@@ -92,9 +92,9 @@ class DeploymentBindingTest {
     SseAuth a = deployment(b -> b);
     SseAuth b = deployment(b2 -> b2);
     String audA = audience(token(a));
-    assertThat(audA).matches("\"sse-auth:[A-Za-z0-9_-]{16}\"");
+    assertThat(audA).matches("\"[A-Za-z0-9_-]{16}\"");
     assertThat(audience(token(a))).isEqualTo(audA);
-    assertThat(audience(token(b))).matches("\"sse-auth:[A-Za-z0-9_-]{16}\"").isNotEqualTo(audA);
+    assertThat(audience(token(b))).matches("\"[A-Za-z0-9_-]{16}\"").isNotEqualTo(audA);
     assertThat(a.config().audience()).isNull();
   }
 

@@ -479,7 +479,7 @@ class SseAuthTest {
     String id = handshakeId(first);
     String token = id.substring(0, id.length() - 1);
     String forged = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
-    SseAuth other = SseAuth.create(SseAuthConfig.builder().hmacSecret("another-secret-9876543210-ZYXWVUTSRQ-pqrstu".getBytes(StandardCharsets.UTF_8)).clock(clock).build());
+    SseAuth other = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.OTHER_SECRET).clock(clock).build());
     String foreign;
     try {
       Allowed o = (Allowed) get(other.decide(StreamRequest.get("slt=" + ((IssuedTicket) get(other.issueTicket(
@@ -492,5 +492,169 @@ class SseAuthTest {
     assertThat(d).isInstanceOf(Allowed.class);
     assertThat(((Allowed) d).appQuery()).contains(forged);
     assertThat(decide(null, id)).as("the real session was not revoked").isInstanceOf(Allowed.class);
+  }
+
+  @Test
+  void decideWhenTokenInQueryBehindMalformedEscapesOrDecoysThenStillBurned() throws Exception {
+    for (String shape : new String[] {
+        "q=100%&lastEventId=IDENC",                        // a bad escape elsewhere: decoded leniently
+        "q=%E9&lastEventId=IDENC",                         // Latin-1 elsewhere
+        "lastEventId=ID_evt_41",                           // the app's own id holds the separator
+        "DECOYS&lastEventId=ID"}) {                        // JWS-shaped decoys and foreign JWTs first
+      Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
+      String id = handshakeId(first) + "5";
+      String decoys = "a=" + "eyJ.a.b&".repeat(20) + "jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+      String query = shape.replace("IDENC", java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))
+          .replace("ID", id).replace("DECOYS", decoys);
+      assertThat(reason(decide(query, null))).as(shape).isEqualTo(Reason.TOKEN_IN_URL);
+      assertThat(reason(decide(null, id))).as(shape).isEqualTo(Reason.SESSION_REVOKED);
+    }
+  }
+
+  @Test
+  void decideWhenSameLeakedTokenRepeatedThenOneRevocationAndOneLogLine() throws Exception {
+    CountingStore counting = new CountingStore(new dev.sseauth.internal.MemoryStore(clock, 1000));
+    create(base().store(counting));
+    Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
+    String query = "lastEventId=" + handshakeId(first) + "5";
+    try (var log = new dev.sseauth.testing.LogCapture("dev.sseauth")) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(reason(decide(query, null))).isEqualTo(Reason.TOKEN_IN_URL);
+      }
+      assertThat(counting.revocations.get()).isEqualTo(1);
+      assertThat(log.at(java.util.logging.Level.WARNING)).hasSize(1);
+    }
+  }
+
+  @Test
+  void decideWhenLeakedTokenOfSessionPastItsCapThenRefusedWithoutRevoking() throws Exception {
+    CountingStore counting = new CountingStore(new dev.sseauth.internal.MemoryStore(clock, 1000));
+    create(base().store(counting).sessionMaxLifetime(Duration.ofHours(1)));
+    Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
+    clock.advance(Duration.ofHours(2)); // no session can be live any more: nothing to burn
+    assertThat(reason(decide("lastEventId=" + handshakeId(first), null))).isEqualTo(Reason.TOKEN_IN_URL);
+    assertThat(counting.revocations.get()).isZero();
+  }
+
+  @Test
+  void decideWhenLeakedTokenAndStoreCannotRecordTheRevocationThen503() throws Exception {
+    CountingStore counting = new CountingStore(new dev.sseauth.internal.MemoryStore(clock, 1000));
+    create(base().store(counting).storeTimeout(Duration.ofMillis(100)));
+    Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
+    String query = "lastEventId=" + handshakeId(first);
+    counting.failRevocations = true;
+    assertThat(reason(decide(query, null))).isEqualTo(Reason.STORE_UNAVAILABLE);
+    counting.failRevocations = false;
+    assertThat(reason(decide(query, null))).as("burned on the retry").isEqualTo(Reason.TOKEN_IN_URL);
+    assertThat(reason(decide(null, handshakeId(first)))).isEqualTo(Reason.SESSION_REVOKED);
+  }
+
+  /** A memory store that counts revocations and can refuse to record them. */
+  private static class CountingStore implements SseAuthStore {
+    private final dev.sseauth.internal.MemoryStore inner;
+    final java.util.concurrent.atomic.AtomicInteger revocations = new java.util.concurrent.atomic.AtomicInteger();
+    volatile boolean failRevocations;
+
+    CountingStore(dev.sseauth.internal.MemoryStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public CompletionStage<Boolean> putTicket(String h, TicketGrant g, int max) {
+      return inner.putTicket(h, g, max);
+    }
+
+    @Override
+    public CompletionStage<Optional<TicketGrant>> takeTicket(String h) {
+      return inner.takeTicket(h);
+    }
+
+    @Override
+    public CompletionStage<Void> revoke(Revocation r) {
+      if (failRevocations) {
+        return CompletableFuture.failedFuture(new IllegalStateException("down"));
+      }
+      revocations.incrementAndGet();
+      return inner.revoke(r);
+    }
+
+    @Override
+    public CompletionStage<RevocationStatus> revocationStatus(String sid, String subject) {
+      return inner.revocationStatus(sid, subject);
+    }
+
+    @Override
+    public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener l) {
+      return inner.subscribe(l);
+    }
+
+    @Override
+    public String deploymentId() {
+      return inner.deploymentId();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  @Test
+  void resyncWhenManyLiveStreamsThenAtMost64LookupsInFlightAndEveryStreamLookedUp() throws Exception {
+    java.util.Queue<Runnable> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.atomic.AtomicReference<dev.sseauth.spi.RevocationListener> listener =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+    dev.sseauth.internal.MemoryStore inner = new dev.sseauth.internal.MemoryStore(clock, 10_000);
+    SseAuthStore store = new CountingStore(inner) {
+      @Override
+      public CompletionStage<RevocationStatus> revocationStatus(String sid, String subject) {
+        if (!hold.get()) {
+          return super.revocationStatus(sid, subject);
+        }
+        CompletableFuture<RevocationStatus> f = new CompletableFuture<>(); // answered by the test, below
+        pending.add(() -> super.revocationStatus(sid, subject).thenAccept(f::complete));
+        return f;
+      }
+
+      @Override
+      public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener l) {
+        listener.set(l);
+        return super.subscribe(r -> { }); // every announcement is missed: only the resync can find it
+      }
+    };
+    create(base().store(store).storeTimeout(Duration.ofSeconds(30)));
+    int n = 300;
+    java.util.List<RecordingOutput> outs = new java.util.ArrayList<>();
+    String revokedSid = null;
+    for (int i = 0; i < n; i++) {
+      Allowed a = (Allowed) decide("slt=" + ticket("user-" + i), null);
+      RecordingOutput out = new RecordingOutput();
+      outs.add(out);
+      a.open(out);
+      if (i == n - 1) {
+        revokedSid = a.session().sessionId();
+      }
+    }
+    Await.until(Duration.ofSeconds(5), "the opening lookups done", () -> pending.isEmpty());
+    // a revocation the node never heard of (its link was down), then the store says it may have missed some
+    get(inner.revoke(new Revocation(Revocation.Kind.SESSION, revokedSid, clock.instant(), clock.instant().plusSeconds(3600))));
+    hold.set(true);
+    listener.get().resync();
+    int done = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (done < n && System.nanoTime() < deadline) {
+      assertThat(pending.size()).as("lookups in flight").isLessThanOrEqualTo(64);
+      Runnable answer = pending.poll();
+      if (answer == null) {
+        Thread.onSpinWait();
+        continue;
+      }
+      answer.run();
+      done++;
+    }
+    assertThat(done).as("every live stream looked up again").isEqualTo(n);
+    Await.until(Duration.ofSeconds(5), "the missed revocation ends its stream", () -> outs.get(n - 1).ended() != null);
+    assertThat(outs.subList(0, n - 1)).allMatch(o -> o.ended() == null);
   }
 }

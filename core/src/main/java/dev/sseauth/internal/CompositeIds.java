@@ -68,43 +68,64 @@ public final class CompositeIds {
   }
 
   /**
-   * The compact JWS strings that may stand in {@code text}, in wire form or not: from every
-   * {@code eyJ} (the encoding of <code>{"</code>, which starts every JWS header), the run of three
-   * dot-separated base64url segments, {@code ~} read as {@code _}, and the same run cut at the last
-   * {@code _} of its signature (a token not in wire form followed by a composite id's separator). At
-   * most eight, so a crafted query costs at most eight verifications; the caller verifies each.
+   * The compact JWS strings that may stand in {@code text} (a query as sent, or decoded), in wire form
+   * or not, each beginning with one of {@code headerPrefixes} (the exact headers a deployment's tokens
+   * carry, in base64url). From each occurrence the run of base64url, {@code ~} and dots is read, with
+   * {@code ~} read as {@code _}; candidates are that run cut at its first literal {@code _} (a wire
+   * token followed by a composite id's separator: a wire token holds none), the whole run, and the run
+   * cut at its last {@code _} (a token not in wire form followed by a separator). Linear in the text;
+   * at most {@code max} candidates, so a crafted query costs at most that many verifications.
    */
-  public static List<String> embeddedJws(String text) {
+  public static List<String> embeddedJws(String text, List<String> headerPrefixes, int max) {
     List<String> found = new ArrayList<>(2);
-    for (int at = text.indexOf("eyJ"); at >= 0 && found.size() < 8; at = text.indexOf("eyJ", at + 3)) {
-      String run = jwsAt(text, at);
-      if (run != null) {
-        found.add(run);
-        int cut = run.lastIndexOf('_');
-        if (cut > run.lastIndexOf('.') + 1 && found.size() < 8) {
-          found.add(run.substring(0, cut));
+    for (String prefix : headerPrefixes) {
+      for (String form : prefix.indexOf('_') < 0 ? List.of(prefix) : List.of(prefix, toWire(prefix))) {
+        int end = 0;
+        for (int at = text.indexOf(form); at >= 0 && found.size() < max; at = text.indexOf(form, end)) {
+          end = runEnd(text, at);
+          String run = text.substring(at, end);
+          int sig = nthDot(run, 2) + 1;
+          if (sig == 0 || sig == run.length()) {
+            continue;
+          }
+          int firstSep = run.indexOf('_', sig);
+          add(found, max, firstSep > sig ? run.substring(0, firstSep) : null);
+          add(found, max, run);
+          int lastSep = run.lastIndexOf('_');
+          add(found, max, lastSep > sig ? run.substring(0, lastSep) : null);
         }
       }
     }
     return found;
   }
 
-  /** Three dot-separated segments of base64url (or wire form) starting at {@code at}; null if not. */
-  private static String jwsAt(String text, int at) {
-    StringBuilder jws = new StringBuilder();
-    int dots = 0;
-    for (int i = at; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '.' && ++dots == 3) {
-        break;
+  private static void add(List<String> found, int max, String wire) {
+    if (wire != null && found.size() < max) {
+      String jws = wire.replace('~', '_');
+      if (!found.contains(jws)) {
+        found.add(jws);
       }
-      if (!isWire(c) && c != '_') {
-        break;
-      }
-      jws.append(c == '~' ? '_' : c);
     }
-    int n = jws.length();
-    return dots >= 2 && jws.charAt(n - 1) != '.' ? jws.toString() : null;
+  }
+
+  /** Where the run of token characters ({@code isWire} or {@code _}) that starts at {@code at} ends. */
+  private static int runEnd(String text, int at) {
+    int i = at;
+    while (i < text.length() && (isWire(text.charAt(i)) || text.charAt(i) == '_')) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int nthDot(String s, int n) {
+    int i = -1;
+    for (int k = 0; k < n; k++) {
+      i = s.indexOf('.', i + 1);
+      if (i < 0) {
+        return -1;
+      }
+    }
+    return i;
   }
 
   private static boolean isWire(char c) {

@@ -62,20 +62,26 @@ final class DefaultLiveStream implements LiveStream {
       end(now.isBefore(owner.sessionCap(s)) ? Reason.TOKEN_EXPIRED : Reason.SESSION_EXPIRED);
     } else if (!now.isBefore(rotateAt) && rotating.compareAndSet(false, true)) {
       owner.rotate(this);
-    } else if (recheckWanted.get() != recheckDone && rechecking.compareAndSet(false, true)) {
-      long wanted = recheckWanted.get();
-      owner.recheck(this, wanted);
+    } else {
+      startRecheck();
     }
   }
 
   /**
-   * Asks for the session's revocation status to be looked up again, at once and then at every check
-   * until a lookup that started after this call succeeds.
+   * Asks for the session's revocation status to be looked up again: at once if the owner has room for
+   * another lookup in flight, else at a later check, and at every check until a lookup that started
+   * after this call succeeds.
    */
   void recheck() {
-    long wanted = recheckWanted.incrementAndGet();
-    if (rechecking.compareAndSet(false, true)) {
-      owner.recheck(this, wanted);
+    recheckWanted.incrementAndGet();
+    startRecheck();
+  }
+
+  private void startRecheck() {
+    if (recheckWanted.get() != recheckDone && rechecking.compareAndSet(false, true)) {
+      if (!owner.recheck(this, recheckWanted.get())) {
+        rechecking.set(false); // no room: the next check tries again
+      }
     }
   }
 

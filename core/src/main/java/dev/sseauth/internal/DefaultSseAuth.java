@@ -13,6 +13,8 @@ import dev.sseauth.SsePrincipal;
 import dev.sseauth.StreamOutput;
 import dev.sseauth.StreamRequest;
 import dev.sseauth.TicketOutcome;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sseauth.spi.Revocation;
 import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.SseAuthStore;
@@ -59,6 +61,15 @@ public final class DefaultSseAuth implements SseAuth {
   private final ScheduledExecutorService sweeper;
   private final AutoCloseable subscription;
 
+  /** How many revocation lookups of live streams may be in flight at once (after a resync, say). */
+  static final int MAX_RECHECKS = 64;
+  private final java.util.concurrent.Semaphore rechecks = new java.util.concurrent.Semaphore(MAX_RECHECKS);
+
+  /** How many strings of a query are checked as leaked tokens at most, however it is crafted. */
+  private static final int MAX_LEAK_CANDIDATES = 8;
+  /** Sessions burned a moment ago: a client that retries the same URL costs no store write, no log line. */
+  private final Cache<String, Boolean> burned;
+
   /** The session id of no session: looks up only a subject's revocation. */
   private static final String NO_SESSION = "";
 
@@ -67,6 +78,8 @@ public final class DefaultSseAuth implements SseAuth {
     this.store = store;
     this.clock = config.clock();
     this.tokens = new TokenService(config, store::deploymentId);
+    this.burned = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1))
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
     this.guard = new StoreGuard(config.store() != null ? store.getClass().getSimpleName() : config.storeName(),
         config.storeTimeout());
     this.subscription = store.subscribe(new RevocationListener() {
@@ -160,7 +173,7 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   private CompletableFuture<Decision> judge(StreamRequest r) {
-    String leaked = leakedSession(r.rawQuery()); // whatever else is wrong with the request
+    TokenService.Signed leaked = leakedSession(r.rawQuery()); // whatever else is wrong with the request
     if (leaked != null) {
       return burn(leaked);
     }
@@ -199,20 +212,20 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   /**
-   * The session id of a session token of this deployment that stands anywhere in a query (as sent, or
-   * percent-decoded), whatever its times; null if there is none.
+   * The session of a session token of this deployment that stands anywhere in a query (as sent, or
+   * percent-decoded), whatever its times; null if there is none. Linear in the query, and at most
+   * {@link #MAX_LEAK_CANDIDATES} signature checks however the query is crafted.
    */
-  private String leakedSession(String rawQuery) {
+  private TokenService.Signed leakedSession(String rawQuery) {
     if (rawQuery == null || rawQuery.length() < 16) {
       return null;
     }
-    String decoded = QueryParams.percentDecode(rawQuery, true);
-    for (String text : decoded == null || decoded.equals(rawQuery) ? List.of(rawQuery) : List.of(rawQuery, decoded)) {
-      for (String jws : CompositeIds.embeddedJws(text)) {
-        String sid = tokens.signedSessionId(jws);
-        if (sid != null) {
-          return sid;
-        }
+    String decoded = QueryParams.percentDecodeLenient(rawQuery);
+    String text = decoded.equals(rawQuery) ? rawQuery : rawQuery + "&" + decoded;
+    for (String jws : CompositeIds.embeddedJws(text, tokens.headerPrefixes(), MAX_LEAK_CANDIDATES)) {
+      TokenService.Signed s = tokens.signedSession(jws);
+      if (s != null) {
+        return s;
       }
     }
     return null;
@@ -220,13 +233,27 @@ public final class DefaultSseAuth implements SseAuth {
 
   /**
    * A session token was in a URL: it sits in access logs, proxies and history now. Refuses the request
-   * and revokes the session (never logging the token), then answers, whether or not the store could
-   * record it.
+   * (400) and revokes the session, logging its id once, never the token. A session past its absolute
+   * cap is over already and is not revoked again; a session burned a moment ago is not either (a client
+   * retrying the same URL costs no store write). If the store cannot record the revocation the answer
+   * is 503, so the client tries again and the token is burned then.
    */
-  private CompletableFuture<Decision> burn(String sessionId) {
-    LOG.log(Level.WARNING, "a session token was sent in a request URL; revoking session {0}", sessionId);
-    return revoke(Revocation.Kind.SESSION, sessionId).toCompletableFuture()
-        .handle((v, e) -> DENIALS.get(Reason.TOKEN_IN_URL).join());
+  private CompletableFuture<Decision> burn(TokenService.Signed leaked) {
+    String sessionId = leaked.sessionId();
+    boolean over = !clock.instant().minus(config.clockSkew())
+        .isBefore(leaked.sessionStart().plus(config.sessionMaxLifetime()));
+    if (over || burned.getIfPresent(sessionId) != null) {
+      return deny(Reason.TOKEN_IN_URL);
+    }
+    return revoke(Revocation.Kind.SESSION, sessionId).toCompletableFuture().handle((v, e) -> {
+      if (e != null) {
+        return DENIALS.get(Reason.STORE_UNAVAILABLE).join();
+      }
+      if (burned.asMap().putIfAbsent(sessionId, Boolean.TRUE) == null) {
+        LOG.log(Level.WARNING, "a session token was sent in a request URL; revoked session {0}", sessionId);
+      }
+      return DENIALS.get(Reason.TOKEN_IN_URL).join();
+    });
   }
 
   /** A valid token reconnected: stream on, rotating at once if the token is due. */
@@ -386,16 +413,27 @@ public final class DefaultSseAuth implements SseAuth {
         });
   }
 
-  /** Looks up a live stream's revocation status and ends it if revoked. Called by the stream. */
-  void recheck(DefaultLiveStream s, long wanted) {
+  /**
+   * Looks up a live stream's revocation status and ends it if revoked, unless {@link #MAX_RECHECKS}
+   * lookups are in flight already (a resync of many streams must not flood the store). Called by the
+   * stream.
+   *
+   * @return whether the lookup started
+   */
+  boolean recheck(DefaultLiveStream s, long wanted) {
+    if (!rechecks.tryAcquire()) {
+      return false;
+    }
     SessionInfo session = s.session();
     guard.call(() -> store.revocationStatus(session.sessionId(), session.principal().subject()))
         .whenComplete((status, e) -> {
+          rechecks.release();
           if (e == null && status.revokes(s.knownRevocation())) {
             s.end(Reason.SESSION_REVOKED);
           }
           s.rechecked(wanted, e == null);
         });
+    return true;
   }
 
   void forget(DefaultLiveStream s) {

@@ -118,4 +118,30 @@ public final class QueryParams {
       return null;
     }
   }
+
+  /**
+   * Percent-decodes what it can: a malformed escape stays as it is, malformed UTF-8 becomes U+FFFD,
+   * {@code +} becomes a space. For scanning a query a client wrote, never for values handed on.
+   */
+  static String percentDecodeLenient(String s) {
+    if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int hi = c == '%' && i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+      int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+      if (lo >= 0) {
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else if (c == '+') {
+        out.write(' ');
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
 }

@@ -25,6 +25,7 @@ import dev.sseauth.SsePrincipal;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ import java.util.function.Supplier;
  * Mints and verifies session tokens, following RFC 8725: one algorithm pinned per key, the key chosen
  * by {@code kid} among configured keys only, headers that would supply or fetch a key refused, an
  * explicit {@code typ}, exp/nbf/iat checked with a small skew, iss when configured, aud always (the
- * configured audience, else {@code "sse-auth:<deployment id>"} of the store, so a token verifies only
+ * configured audience, else the store's deployment id, so a token verifies only
  * in the deployment that minted it), and the size checked before parsing. Thread-safe.
  */
 public final class TokenService {
@@ -52,8 +53,6 @@ public final class TokenService {
    */
   static final String KNOWN_REVOCATION = "rvk";
 
-  /** The prefix of the default audience: {@code "sse-auth:" + deploymentId}. */
-  public static final String AUDIENCE_PREFIX = "sse-auth:";
   private static final java.util.regex.Pattern DEPLOYMENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final SseAuthConfig config;
@@ -61,6 +60,7 @@ public final class TokenService {
   private final SessionKey signingKey;
   private final JWSSigner signer;
   private final Map<String, Verifier> verifiers = new HashMap<>();
+  private final List<String> headerPrefixes;
 
   private record Verifier(SessionKey key, JWSVerifier verifier) {}
 
@@ -105,12 +105,20 @@ public final class TokenService {
     this.signingKey = config.signingKey();
     try {
       this.signer = signer(signingKey.jwk());
+      List<String> prefixes = new ArrayList<>();
       for (SessionKey k : config.verificationKeys()) {
         verifiers.put(k.kid(), new Verifier(k, verifier(k.jwk())));
+        prefixes.add(header(k).toBase64URL() + ".");
       }
+      this.headerPrefixes = List.copyOf(prefixes);
     } catch (JOSEException e) {
       throw new IllegalArgumentException("unusable session key: " + e.getMessage(), e);
     }
+  }
+
+  /** The header of every token {@code key} signs. */
+  private static JWSHeader header(SessionKey key) {
+    return new JWSHeader.Builder(key.algorithm()).type(TYPE).keyID(key.kid()).build();
   }
 
   private static JWSSigner signer(JWK jwk) throws JOSEException {
@@ -168,8 +176,7 @@ public final class TokenService {
     if (!principal.attributes().isEmpty()) {
       claims.claim(ATTRIBUTES, new LinkedHashMap<>(principal.attributes()));
     }
-    JWSHeader header = new JWSHeader.Builder(signingKey.algorithm()).type(TYPE).keyID(signingKey.kid()).build();
-    SignedJWT jwt = new SignedJWT(header, claims.build());
+    SignedJWT jwt = new SignedJWT(header(signingKey), claims.build());
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {
@@ -195,17 +202,22 @@ public final class TokenService {
     }
   }
 
+  /** A session token's session, read from a token whose signature verified, whatever its times. */
+  public record Signed(String sessionId, Instant sessionStart) {}
+
   /**
-   * The session id of a token that this deployment signed, whatever its times say: for burning a
-   * session whose token was seen where it must never be. Never throws for any input.
+   * The session of a token that this deployment signed, whatever its times: for burning a session
+   * whose token was seen where it must never be. Never throws for any input.
    *
-   * @return the {@code sid}, or null if {@code jws} is not a session token signed by a configured key
+   * @return the session, or null if {@code jws} is not a session token signed by a configured key
    */
-  public String signedSessionId(String jws) {
+  public Signed signedSession(String jws) {
     SignedJWT jwt = signed(jws);
     try {
-      String sid = jwt == null ? null : jwt.getJWTClaimsSet().getStringClaim("sid");
-      return sid == null || sid.isEmpty() ? null : sid;
+      JWTClaimsSet c = jwt == null ? null : jwt.getJWTClaimsSet();
+      String sid = c == null ? null : c.getStringClaim("sid");
+      Long sst = c == null ? null : c.getLongClaim(SESSION_START);
+      return sid == null || sid.isEmpty() || sst == null ? null : new Signed(sid, Instant.ofEpochMilli(sst));
     } catch (ParseException | RuntimeException e) {
       return null;
     }
@@ -304,7 +316,16 @@ public final class TokenService {
 
   /** The audience written into and required of every token: the configured one, else the deployment's. */
   public String audience() {
-    return config.audience() != null ? config.audience() : AUDIENCE_PREFIX + deploymentId.get();
+    return config.audience() != null ? config.audience() : deploymentId.get();
+  }
+
+  /**
+   * How every session token of this service begins: the base64url JWS header (and its dot) that
+   * {@link #mint} writes for each verification key, so a scan for leaked tokens looks for these
+   * exact strings, not for anything shaped like a JWS. Not secret.
+   */
+  public List<String> headerPrefixes() {
+    return headerPrefixes;
   }
 
   /** The kids this service verifies; for diagnostics. */

@@ -72,7 +72,7 @@ public interface SseAuthStore extends AutoCloseable {
   /**
    * The id of the deployment this store serves: the nodes that share this store's data, and whose
    * session tokens are valid on one another. Unless {@code sseauth.token.audience} is set, every session
-   * token carries the audience {@code "sse-auth:" + deploymentId()} and verifies only where the store
+   * token carries the audience {@code deploymentId()} and verifies only where the store
    * returns the same id, so two deployments that share a signing key still refuse each other's tokens.
    *
    * <p>Returns at once: a store reads or creates the id when it is built. The id is

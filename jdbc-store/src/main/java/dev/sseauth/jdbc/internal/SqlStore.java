@@ -417,6 +417,8 @@ public final class SqlStore implements SseAuthStore {
   public CompletionStage<Void> revoke(Revocation r) {
     long now = clock.millis();
     return async(c -> {
+      int isolation = c.getTransactionIsolation();
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED); // the merge must see the row another node inserted
       c.setAutoCommit(false);
       boolean committed = false;
       try {
@@ -434,7 +436,9 @@ public final class SqlStore implements SseAuthStore {
               throw e;
             }
             c.rollback(beforeInsert);
-            updateRevocation(c, r); // another node inserted it first: merge into its row
+            if (updateRevocation(c, r) != 1) { // another node inserted it first: merge into its row
+              throw new SQLException("the revocation row another node inserted is not visible", "40001");
+            }
           }
         }
         try (PreparedStatement ev = prepare(c, "INSERT INTO " + events
@@ -453,6 +457,7 @@ public final class SqlStore implements SseAuthStore {
           c.rollback();
         }
         c.setAutoCommit(true);
+        c.setTransactionIsolation(isolation);
       }
     });
   }

@@ -43,6 +43,9 @@ final class Codec {
   /** @throws IllegalArgumentException if {@code s} is not a grant this codec wrote */
   static TicketGrant grant(String s) {
     String[] f = s.split("\n", -1);
+    if (f.length == 5 && f[0].equals("1")) { // written before grants carried the subject's revocation
+      f = new String[] {"2", f[1], f[2], "", f[3], f[4]};
+    }
     if (f.length != 6 || !f[0].equals("2")) {
       throw new IllegalArgumentException("not a stored ticket grant");
     }
