@@ -446,6 +446,18 @@ abstract class AttackSuite {
     assertUnauthorized(rig.get("/events", "Last-Event-ID: " + "A.".repeat(3000) + "_1"), 1);
   }
 
+  /**
+   * A header larger than both ends' socket buffers: the server refuses it before it has read it all
+   * and closes with input unread, so the rest of the client's write is reset. The refusal was sent
+   * first and is what the client must see; the server keeps serving new connections.
+   */
+  @Test
+  void lastEventIdWhenLargerThanTheSocketBuffersThen4xx() throws Exception {
+    boot();
+    assertRefused4xx(rig.get("/events", "Last-Event-ID: " + "9".repeat(16 * 1024 * 1024)), 0);
+    assertThat(rig.get("/events?slt=" + rig.ticket()).status()).isEqualTo(200);
+  }
+
   @Test
   void lastEventIdWhenHeaderRepeatedOrRenamedThenOnlyValidTokensCount() throws Exception {
     boot();

@@ -113,9 +113,23 @@ final class Http {
       out = socket.getOutputStream();
     }
 
+    /**
+     * Sends {@code request} and reads the response. A server may answer a request it refuses before it
+     * has read all of it and then close, resetting the rest of the write (RFC 9112 §9.6): when the write
+     * fails, the answer the server sent first is read; only without one does the write's failure stand.
+     */
     Response exchange(byte[] request, boolean head) throws IOException {
-      out.write(request);
-      out.flush();
+      try {
+        out.write(request);
+        out.flush();
+      } catch (IOException writeFailed) {
+        try {
+          return read(head);
+        } catch (IOException noAnswer) {
+          writeFailed.addSuppressed(noAnswer);
+          throw writeFailed;
+        }
+      }
       return read(head);
     }
 
