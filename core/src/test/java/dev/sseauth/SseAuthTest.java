@@ -550,23 +550,12 @@ class SseAuthTest {
   }
 
   /** A memory store that counts revocations and can refuse to record them. */
-  private static class CountingStore implements SseAuthStore {
-    private final dev.sseauth.internal.MemoryStore inner;
+  private static class CountingStore extends dev.sseauth.testing.ForwardingStore {
     final java.util.concurrent.atomic.AtomicInteger revocations = new java.util.concurrent.atomic.AtomicInteger();
     volatile boolean failRevocations;
 
-    CountingStore(dev.sseauth.internal.MemoryStore inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public CompletionStage<Boolean> putTicket(String h, TicketGrant g, int max) {
-      return inner.putTicket(h, g, max);
-    }
-
-    @Override
-    public CompletionStage<Optional<TicketGrant>> takeTicket(String h) {
-      return inner.takeTicket(h);
+    CountingStore(SseAuthStore inner) {
+      super(inner);
     }
 
     @Override
@@ -576,26 +565,6 @@ class SseAuthTest {
       }
       revocations.incrementAndGet();
       return inner.revoke(r);
-    }
-
-    @Override
-    public CompletionStage<RevocationStatus> revocationStatus(String sid, String subject) {
-      return inner.revocationStatus(sid, subject);
-    }
-
-    @Override
-    public AutoCloseable subscribe(dev.sseauth.spi.RevocationListener l) {
-      return inner.subscribe(l);
-    }
-
-    @Override
-    public String deploymentId() {
-      return inner.deploymentId();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 

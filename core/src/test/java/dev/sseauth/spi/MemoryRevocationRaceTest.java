@@ -1,9 +1,8 @@
 package dev.sseauth.spi;
 
 import dev.sseauth.internal.MemoryStore;
+import dev.sseauth.testing.ForwardingStore;
 import java.time.Clock;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 
 /** Two nodes sharing one memory store: the core's side of the races, with no network in between. */
 class MemoryRevocationRaceTest extends RevocationRaceTest {
@@ -26,38 +25,7 @@ class MemoryRevocationRaceTest extends RevocationRaceTest {
     if (shared == null) {
       shared = new MemoryStore(clock, 100_000);
     }
-    MemoryStore store = shared;
-    return new SseAuthStore() {
-      @Override
-      public CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject) {
-        return store.putTicket(ticketHash, grant, maxPerSubject);
-      }
-
-      @Override
-      public CompletionStage<Optional<TicketGrant>> takeTicket(String ticketHash) {
-        return store.takeTicket(ticketHash);
-      }
-
-      @Override
-      public CompletionStage<Void> revoke(Revocation revocation) {
-        return store.revoke(revocation);
-      }
-
-      @Override
-      public CompletionStage<RevocationStatus> revocationStatus(String sessionId, String subject) {
-        return store.revocationStatus(sessionId, subject);
-      }
-
-      @Override
-      public AutoCloseable subscribe(RevocationListener listener) {
-        return store.subscribe(listener);
-      }
-
-      @Override
-      public String deploymentId() {
-        return store.deploymentId();
-      }
-
+    return new ForwardingStore(shared) {
       @Override
       public void close() {} // the test closes the shared store
     };

@@ -209,6 +209,34 @@ public abstract class StoreContractTest {
     }
   }
 
+  /**
+   * Stores keep milliseconds; the core asks with sub-millisecond instants. A subject revocation is
+   * recorded rounded up and announced with the instant the status reports; a second one in the same
+   * millisecond is recorded strictly later, so a session that knew the first is still revoked.
+   */
+  @Test
+  void revokeSubjectWhenSubMillisecondInstantThenRecordedRoundedUpAndSecondStrictlyLater() throws Exception {
+    Instant asked = Instant.ofEpochMilli(clock.instant().toEpochMilli()).plusNanos(100_000);
+    String subject = "precise-" + key();
+    List<Revocation> seen = new CopyOnWriteArrayList<>();
+    try (AutoCloseable sub = store.subscribe(seen::add)) {
+      get(store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, asked, asked.plus(Duration.ofHours(1)))));
+      Instant first = get(store.revocationStatus("sid", subject)).subjectRevokedAt();
+      assertThat(first).isEqualTo(Instant.ofEpochMilli(asked.toEpochMilli() + 1));
+      get(store.revoke(new Revocation(Revocation.Kind.SUBJECT, subject, asked, asked.plus(Duration.ofHours(1)))));
+      RevocationStatus status = get(store.revocationStatus("sid", subject));
+      assertThat(status.subjectRevokedAt()).isEqualTo(first.plusMillis(1));
+      assertThat(status.revokes(first)).isTrue();
+      Await.until(Duration.ofSeconds(5), "both revocations are announced",
+          () -> seen.stream().filter(r -> r.id().equals(subject)).count() == 2);
+      assertThat(seen.stream().filter(r -> r.id().equals(subject)).map(Revocation::revokedAt))
+          .containsExactlyInAnyOrder(first, first.plusMillis(1));
+      Revocation second = seen.stream().filter(r -> r.revokedAt().isAfter(first)).findFirst().orElseThrow();
+      assertThat(second.applies("sid", subject, first)).isTrue();
+      assertThat(second.applies("sid", subject, second.revokedAt())).isFalse();
+    }
+  }
+
   @Test
   void revokeWhenShorterKeepUntilThenLongerIsKept() throws Exception {
     String subject = "sub-" + key();
