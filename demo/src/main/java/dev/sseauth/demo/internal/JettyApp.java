@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The demo on embedded Jetty 12 with the servlet adapter: {@link SseAuthFilter} in front of plain servlets. */
 public final class JettyApp implements AutoCloseable {
@@ -31,7 +33,9 @@ public final class JettyApp implements AutoCloseable {
 
   /** Starts the server on {@code host:port} (port 0 for any). */
   public JettyApp(String host, int port, SseAuth auth, AccessTokens tokens, Feed feed, StaticFiles files) throws Exception {
-    server = new Server();
+    // unpooled buffers: Jetty 12.1.14 can hand a rejected request's late bytes to the next connection
+    // through its buffer pool (SECURITY.md, "Deployment advice")
+    server = new Server(new QueuedThreadPool(), null, ByteBufferPool.NON_POOLING);
     connector = new ServerConnector(server);
     connector.setHost(host);
     connector.setPort(port);
