@@ -1,5 +1,7 @@
 package dev.sseauth.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sseauth.Allowed;
 import dev.sseauth.Decision;
 import dev.sseauth.Denied;
@@ -13,8 +15,6 @@ import dev.sseauth.SsePrincipal;
 import dev.sseauth.StreamOutput;
 import dev.sseauth.StreamRequest;
 import dev.sseauth.TicketOutcome;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sseauth.spi.Revocation;
 import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.SseAuthStore;
@@ -39,6 +39,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** The implementation of {@link SseAuth}. Thread-safe. */
@@ -63,7 +64,7 @@ public final class DefaultSseAuth implements SseAuth {
 
   /** How many revocation lookups of live streams may be in flight at once (after a resync, say). */
   static final int MAX_RECHECKS = 64;
-  private final java.util.concurrent.Semaphore rechecks = new java.util.concurrent.Semaphore(MAX_RECHECKS);
+  private final Semaphore rechecks = new Semaphore(MAX_RECHECKS);
 
   /** How many strings of a query are checked as leaked tokens at most, however it is crafted. */
   private static final int MAX_LEAK_CANDIDATES = 8;
