@@ -39,6 +39,14 @@ import java.util.concurrent.TimeUnit;
  * <p>The store connects when built and fails at once if Redis does not answer. After that, an
  * outage fails store calls fast (commands are rejected while disconnected) and the client
  * reconnects by itself within about a second of Redis returning.
+ *
+ * <p>A subscriber never writes, so it cannot tell when Redis forgets it (a failover, a lost NAT or
+ * firewall mapping, a kill whose FIN was lost) while its socket stays open. So every second the store
+ * publishes a heartbeat on a channel of its own, {@code <prefix>heartbeat:<random>}, and expects it
+ * back on its pub/sub connection; when two heartbeats in a row that Redis accepted have not come back,
+ * the older for 5 seconds, it makes the pub/sub connection again and the core looks up every live
+ * stream again, so a revocation missed meanwhile still ends its streams, about 7 seconds after the
+ * loss at most. One WARNING line (logger {@code dev.sseauth.redis}) reports each such repair.
  */
 public final class RedisStore {
   private RedisStore() {}
@@ -56,6 +64,8 @@ public final class RedisStore {
     private Duration timeout = Duration.ofSeconds(2);
     private Clock clock = Clock.systemUTC();
     private boolean forceScriptTake;
+    private Duration heartbeatInterval = LettuceStore.HEARTBEAT_INTERVAL;
+    private Duration heartbeatDeadline = LettuceStore.HEARTBEAT_DEADLINE;
 
     private Builder() {}
 
@@ -124,6 +134,23 @@ public final class RedisStore {
     }
 
     /**
+     * How often the store proves its pub/sub connection delivers, and how long its heartbeat may take
+     * to come back before the connection counts as lost and is re-created (defaults 1s and 5s); for
+     * tests, which shrink them.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < interval < deadline}
+     */
+    Builder heartbeat(Duration interval, Duration deadline) {
+      if (interval.isNegative() || interval.isZero() || deadline.compareTo(interval) <= 0) {
+        throw new IllegalArgumentException("heartbeat interval must be positive and below the deadline, but was "
+            + interval + " and " + deadline);
+      }
+      this.heartbeatInterval = interval;
+      this.heartbeatDeadline = deadline;
+      return this;
+    }
+
+    /**
      * Connects and builds the store. Thread-safe; close it (or the {@code SseAuth} it was given to)
      * to release its connections and threads.
      *
@@ -132,7 +159,7 @@ public final class RedisStore {
      */
     public SseAuthStore build() {
       if (client != null) {
-        return new LettuceStore(client, null, false, keyPrefix, clock, forceScriptTake);
+        return new LettuceStore(client, null, false, keyPrefix, clock, forceScriptTake, heartbeatInterval, heartbeatDeadline);
       }
       ClientResources resources = DefaultClientResources.builder()
           .ioThreadPoolSize(2)
@@ -147,7 +174,8 @@ public final class RedisStore {
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .build());
       try {
-        return new LettuceStore(owned, resources, true, keyPrefix, clock, forceScriptTake);
+        return new LettuceStore(owned, resources, true, keyPrefix, clock, forceScriptTake, heartbeatInterval,
+            heartbeatDeadline);
       } catch (RuntimeException e) {
         throw Redaction.scrub(e, Redaction.uriCredentials(uri));
       }

@@ -37,15 +37,18 @@ import java.util.regex.Pattern;
 
 /**
  * The Redis store over Lettuce's asynchronous API: one multiplexed command connection and one
- * pub/sub connection. No call blocks the caller; results complete on Lettuce's I/O threads, and
- * revocation listeners run on a thread of the store. Thread-safe.
+ * pub/sub connection, which a {@link PubSubWatchdog} proves with heartbeats and makes again when it goes
+ * deaf. No call blocks the caller; results complete on Lettuce's I/O threads, and revocation listeners
+ * run on a thread of the store. Thread-safe.
  *
  * <p>Layout under the prefix {@code p}: {@code p t:<hash>} ticket grant (PX until expiry);
  * {@code p ts:<subject>} sorted set of the subject's outstanding ticket hashes scored by expiry (the
  * per-subject cap); {@code p rs:<sessionId>} and {@code p ru:<subject>} revocations
  * ({@code <revokedAtMillis>:<keepUntilMillis>}, PX until {@code keepUntil}); channel
  * {@code p revocations} carries every revocation to every node; {@code p deployment} holds the
- * {@link #deploymentId() deployment id} (no expiry).
+ * {@link #deploymentId() deployment id} (no expiry); channel {@code p heartbeat:<random>}, one per
+ * store instance, carries the heartbeats by which the store proves its pub/sub connection still
+ * delivers (see {@link PubSubWatchdog}).
  */
 public final class LettuceStore implements SseAuthStore {
   private static final Logger LOG = System.getLogger("dev.sseauth.redis");
@@ -102,7 +105,12 @@ public final class LettuceStore implements SseAuthStore {
   private final boolean getdel;
   private final StatefulRedisConnection<String, String> connection;
   private final RedisAsyncCommands<String, String> redis;
-  private final StatefulRedisPubSubConnection<String, String> pubsub;
+  private final String heartbeatChannel;
+  private final RedisPubSubAdapter<String, String> pubsubListener;
+  /** Guards replacing {@link #pubsub} against {@link #close()}. */
+  private final Object pubsubLock = new Object();
+  private volatile StatefulRedisPubSubConnection<String, String> pubsub;
+  private final PubSubWatchdog watchdog;
   private final CopyOnWriteArrayList<RevocationListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean subscribedOnce = new AtomicBoolean();
   private final ExecutorService events;
@@ -117,9 +125,18 @@ public final class LettuceStore implements SseAuthStore {
   private static final Pattern DEPLOYMENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   /** How often a deployment id read after a reconnect is retried while the command link is not back yet. */
   private static final int REREAD_ATTEMPTS = 50;
+  /** How often the store publishes a heartbeat to prove its pub/sub connection, by default. */
+  public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * How long a heartbeat Redis accepted may take to come back on the pub/sub connection before the
+   * connection counts as deaf and is made again, by default: five intervals, so a loaded node or server
+   * does not cause needless repairs.
+   */
+  public static final Duration HEARTBEAT_DEADLINE = Duration.ofSeconds(5);
 
   /**
-   * Connects (blocking, once, at startup) and subscribes to the revocation channel.
+   * Connects (blocking, once, at startup), subscribes to the revocation channel and starts proving the
+   * subscription (see {@link PubSubWatchdog}).
    *
    * @param client the client; its default URI is the server
    * @param ownedResources resources to shut down on close, or null if the caller owns them
@@ -127,16 +144,19 @@ public final class LettuceStore implements SseAuthStore {
    * @param prefix key prefix
    * @param clock decides expiry
    * @param forceScriptTake use the Lua take even if the server has GETDEL (tests of the fallback)
+   * @param heartbeatInterval how often the pub/sub connection is proven; positive
+   * @param heartbeatDeadline how long a heartbeat may take to come back; longer than the interval
    * @throws IllegalStateException if the server cannot be reached
    */
   public LettuceStore(RedisClient client, ClientResources ownedResources, boolean ownsClient, String prefix,
-      Clock clock, boolean forceScriptTake) {
+      Clock clock, boolean forceScriptTake, Duration heartbeatInterval, Duration heartbeatDeadline) {
     this.client = client;
     this.ownedResources = ownedResources;
     this.ownsClient = ownsClient;
     this.prefix = prefix;
     this.channel = prefix + "revocations";
     this.deploymentKey = prefix + "deployment";
+    this.heartbeatChannel = prefix + "heartbeat:" + Tickets.randomId(9);
     this.clock = clock;
     StatefulRedisConnection<String, String> c = null;
     StatefulRedisPubSubConnection<String, String> ps = null;
@@ -154,19 +174,24 @@ public final class LettuceStore implements SseAuthStore {
         t.setDaemon(true);
         return t;
       });
-      ps = client.connectPubSub();
-      ps.addListener(new RedisPubSubAdapter<>() {
+      this.pubsubListener = new RedisPubSubAdapter<>() {
         @Override
         public void message(String ch, String message) {
           if (channel.equals(ch)) {
             deliver(message);
+          } else if (heartbeatChannel.equals(ch)) {
+            PubSubWatchdog w = watchdog;
+            if (w != null) { // null only before the constructor returns, when no heartbeat was published yet
+              w.heard(message);
+            }
           }
         }
 
         /**
-         * Lettuce subscribes again by itself after it reconnects: whatever was published while the link
-         * was down never reaches this node, so the listeners look up their sessions again. The server may
-         * have restarted without its data: the deployment id is read again (see {@link #deploymentId()}).
+         * Lettuce subscribes again by itself after it reconnects, and the watchdog subscribes a new
+         * connection when the old one went deaf: whatever was published meanwhile never reaches this node,
+         * so the listeners look up their sessions again. The server may have restarted without its data:
+         * the deployment id is read again (see {@link #deploymentId()}).
          */
         @Override
         public void subscribed(String ch, long count) {
@@ -175,11 +200,13 @@ public final class LettuceStore implements SseAuthStore {
             notifyListeners(RevocationListener::resync);
           }
         }
-      });
-      ps.sync().subscribe(channel);
+      };
+      ps = openPubSub();
       this.connection = c;
       this.redis = a;
       this.pubsub = ps;
+      this.watchdog = new PubSubWatchdog(heartbeatInterval, heartbeatDeadline,
+          beat -> redis.publish(heartbeatChannel, beat), () -> pubsub.isOpen(), this::replacePubSub);
     } catch (RuntimeException e) {
       if (ps != null) {
         ps.close();
@@ -191,6 +218,43 @@ public final class LettuceStore implements SseAuthStore {
       throw new IllegalStateException("sse-auth Redis store: cannot connect to Redis (" + e.getClass().getName()
           + ": " + e.getMessage() + ")", e);
     }
+  }
+
+  /**
+   * A new pub/sub connection, subscribed to the revocation and heartbeat channels. Blocks for at most
+   * the client's connect and command timeouts.
+   *
+   * @throws RuntimeException if the client cannot connect or subscribe
+   */
+  private StatefulRedisPubSubConnection<String, String> openPubSub() {
+    StatefulRedisPubSubConnection<String, String> ps = client.connectPubSub();
+    try {
+      ps.addListener(pubsubListener);
+      ps.sync().subscribe(channel, heartbeatChannel);
+      return ps;
+    } catch (RuntimeException e) {
+      ps.closeAsync();
+      throw e;
+    }
+  }
+
+  /**
+   * Puts a new, subscribed pub/sub connection in place of the current one, which is deaf, and closes
+   * that. The new subscription makes the listeners resync (see the listener's {@code subscribed}). Runs
+   * on the watchdog's thread.
+   */
+  private void replacePubSub() {
+    StatefulRedisPubSubConnection<String, String> fresh = openPubSub();
+    StatefulRedisPubSubConnection<String, String> old;
+    synchronized (pubsubLock) {
+      if (closed.get()) {
+        old = fresh;
+      } else {
+        old = pubsub;
+        pubsub = fresh;
+      }
+    }
+    old.closeAsync();
   }
 
   /** Creates the deployment id if there is none ({@code SET NX}, no expiry), then reads the one kept. */
@@ -404,8 +468,13 @@ public final class LettuceStore implements SseAuthStore {
       return;
     }
     listeners.clear();
+    watchdog.close();
     events.shutdownNow();
-    pubsub.close();
+    StatefulRedisPubSubConnection<String, String> ps;
+    synchronized (pubsubLock) {
+      ps = pubsub;
+    }
+    ps.close();
     connection.close();
     shutdownClient();
   }
