@@ -1,7 +1,5 @@
 package dev.sseauth.internal;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -120,11 +118,23 @@ public final class Redaction {
     return r;
   }
 
+  /** Whether any exception in {@code t}'s cause chain or among its suppressed ones would show a credential. */
   private static boolean holdsAny(Throwable t, Collection<String> credentials) {
-    StringWriter w = new StringWriter();
-    t.printStackTrace(new PrintWriter(w));
-    String text = w.toString();
-    return !scrub(text, credentials).equals(text);
+    Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(t));
+    for (Throwable x; (x = todo.poll()) != null; ) {
+      if (seen.add(x)) {
+        String shown = x.toString();
+        if (!scrub(shown, credentials).equals(shown)) {
+          return true;
+        }
+        if (x.getCause() != null) {
+          todo.add(x.getCause());
+        }
+        todo.addAll(List.of(x.getSuppressed()));
+      }
+    }
+    return false;
   }
 
   /**
