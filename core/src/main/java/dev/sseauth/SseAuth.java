@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
  * outcome; they decide nothing themselves.
  *
  * <pre>{@code
- * SseAuth auth = SseAuth.create(SseAuthConfig.builder().hmacSecret(secret).build());
+ * SseAuth auth = SseAuth.create(SseAuthConfig.builder().tokenSecret(secret).build());
  * auth.issueTicket(SsePrincipal.of("alice"));                 // ticket endpoint
  * auth.decide(StreamRequest.get(query, lastEventId, origin)); // guarded stream
  * }</pre>

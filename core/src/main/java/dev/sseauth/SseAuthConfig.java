@@ -151,7 +151,7 @@ public final class SseAuthConfig {
   /** How long a ticket stays redeemable ({@code sseauth.ticket.ttl}). */
   public Duration ticketTtl() { return ticketTtl; }
   /** Outstanding tickets allowed per subject ({@code sseauth.ticket.max-per-subject}). */
-  public int maxTicketsPerSubject() { return maxTicketsPerSubject; }
+  public int ticketMaxPerSubject() { return maxTicketsPerSubject; }
   /** Query parameter carrying the application's previous id on a fresh ticket ({@code sseauth.resume.param}). */
   public String resumeParam() { return resumeParam; }
   /** The key that signs new tokens. */
@@ -161,33 +161,33 @@ public final class SseAuthConfig {
   /** Lifetime of one session token ({@code sseauth.token.ttl}). */
   public Duration tokenTtl() { return tokenTtl; }
   /** Age at which a live stream's token is rotated ({@code sseauth.token.rotate-after}). */
-  public Duration rotateAfter() { return rotateAfter; }
+  public Duration tokenRotateAfter() { return rotateAfter; }
   /** Clock skew tolerated on exp/nbf/iat ({@code sseauth.token.clock-skew}). */
-  public Duration clockSkew() { return clockSkew; }
+  public Duration tokenClockSkew() { return clockSkew; }
   /** The {@code iss} claim, or null ({@code sseauth.token.issuer}). */
-  public String issuer() { return issuer; }
+  public String tokenIssuer() { return issuer; }
   /**
    * The {@code aud} claim written into and required of every token ({@code sseauth.token.audience}), or
    * null for the default: the store's deployment id, which binds tokens to the
    * nodes sharing that store.
    */
-  public String audience() { return audience; }
+  public String tokenAudience() { return audience; }
   /** Longest token accepted, in characters, checked before parsing ({@code sseauth.token.max-length}). */
-  public int maxTokenLength() { return maxTokenLength; }
+  public int tokenMaxLength() { return maxTokenLength; }
   /** Absolute cap on a session, however often it rotates ({@code sseauth.session.max-lifetime}). */
   public Duration sessionMaxLifetime() { return sessionMaxLifetime; }
   /** {@code sseauth.handshake.mode}. */
   public HandshakeMode handshakeMode() { return handshakeMode; }
   /** Event name of the handshake event ({@code sseauth.handshake.event}). */
-  public String authEvent() { return authEvent; }
+  public String handshakeEvent() { return authEvent; }
   /** Event name of silent rotation events, which no one listens to ({@code sseauth.rotation.event}). */
   public String rotationEvent() { return rotationEvent; }
   /** The {@code retry} sent in the handshake ({@code sseauth.handshake.retry}). */
-  public Duration retry() { return retry; }
+  public Duration handshakeRetry() { return retry; }
   /** Separator between token and previous id ({@code sseauth.id.separator}). */
-  public char separator() { return separator; }
+  public char idSeparator() { return separator; }
   /** Allowed {@code Origin} values; empty means any ({@code sseauth.origins}). */
-  public Set<String> allowedOrigins() { return allowedOrigins; }
+  public Set<String> origins() { return allowedOrigins; }
   /** The store name ({@code sseauth.store}); ignored if a store instance was given. */
   public String storeName() { return storeName; }
   /** The store's own {@code sseauth.<store>.*} properties. */
@@ -197,7 +197,7 @@ public final class SseAuthConfig {
   /** How long a store call may take before the request is refused with 503 ({@code sseauth.store.timeout}). */
   public Duration storeTimeout() { return storeTimeout; }
   /** How often live streams are checked for rotation and expiry ({@code sseauth.stream.check-interval}). */
-  public Duration checkInterval() { return checkInterval; }
+  public Duration streamCheckInterval() { return checkInterval; }
   /** The clock for all time decisions. */
   public Clock clock() { return clock; }
   /**
@@ -319,7 +319,7 @@ public final class SseAuthConfig {
     }
 
     /** {@code sseauth.ticket.max-per-subject}: 1 to 10,000. */
-    public Builder maxTicketsPerSubject(int max) {
+    public Builder ticketMaxPerSubject(int max) {
       if (max < 1 || max > 10_000) {
         throw bad("sseauth.ticket.max-per-subject", String.valueOf(max), "must be between 1 and 10000");
       }
@@ -357,7 +357,7 @@ public final class SseAuthConfig {
      *     (a password's or passphrase's bytes), a short repeated pattern, fewer than 16 distinct byte
      *     values, a regular sequence. The message names the key and never shows the secret.
      */
-    public Builder hmacSecret(byte[] secret) {
+    public Builder tokenSecret(byte[] secret) {
       String weakness = Secrets.weakness(secret);
       if (weakness != null) {
         throw ConfigErrors.about("sseauth.token.secret", "must be at least " + Secrets.MIN_BYTES
@@ -373,19 +373,19 @@ public final class SseAuthConfig {
     }
 
     /** {@code sseauth.token.rotate-after}: 1s to 7d, less than the token TTL. */
-    public Builder rotateAfter(Duration age) {
+    public Builder tokenRotateAfter(Duration age) {
       this.rotateAfter = range("sseauth.token.rotate-after", age, Duration.ofSeconds(1), Duration.ofDays(7));
       return this;
     }
 
     /** {@code sseauth.token.clock-skew}: 0 to 5m. */
-    public Builder clockSkew(Duration skew) {
+    public Builder tokenClockSkew(Duration skew) {
       this.clockSkew = range("sseauth.token.clock-skew", skew, Duration.ZERO, Duration.ofMinutes(5));
       return this;
     }
 
     /** {@code sseauth.token.issuer}: the {@code iss} claim written and required; null for none. */
-    public Builder issuer(String issuer) {
+    public Builder tokenIssuer(String issuer) {
       this.issuer = emptyToNull(issuer);
       return this;
     }
@@ -396,13 +396,13 @@ public final class SseAuthConfig {
      * the store that minted it. Set the same value on two deployments only to let them accept each
      * other's tokens.
      */
-    public Builder audience(String audience) {
+    public Builder tokenAudience(String audience) {
       this.audience = emptyToNull(audience);
       return this;
     }
 
     /** {@code sseauth.token.max-length}: 256 to 8192 characters. */
-    public Builder maxTokenLength(int max) {
+    public Builder tokenMaxLength(int max) {
       if (max < 256 || max > 8192) {
         throw bad("sseauth.token.max-length", String.valueOf(max), "must be between 256 and 8192");
       }
@@ -423,7 +423,7 @@ public final class SseAuthConfig {
     }
 
     /** {@code sseauth.handshake.event}: the auth event's name. */
-    public Builder authEvent(String name) {
+    public Builder handshakeEvent(String name) {
       this.authEvent = eventName("sseauth.handshake.event", name);
       return this;
     }
@@ -435,7 +435,7 @@ public final class SseAuthConfig {
     }
 
     /** {@code sseauth.handshake.retry}: the reconnection delay sent to browsers, 0 to 1h. */
-    public Builder retry(Duration retry) {
+    public Builder handshakeRetry(Duration retry) {
       this.retry = range("sseauth.handshake.retry", retry, Duration.ZERO, Duration.ofHours(1));
       return this;
     }
@@ -444,7 +444,7 @@ public final class SseAuthConfig {
      * {@code sseauth.id.separator}: one printable ASCII character that is not a letter, digit,
      * {@code .}, {@code -} or {@code ~} (those occur in tokens).
      */
-    public Builder separator(char c) {
+    public Builder idSeparator(char c) {
       if (c < 0x21 || c > 0x7e || Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '~') {
         throw bad("sseauth.id.separator", String.valueOf(c),
             "must be one printable ASCII character other than a letter, digit, '.', '-' or '~'");
@@ -454,7 +454,7 @@ public final class SseAuthConfig {
     }
 
     /** {@code sseauth.origins}: allowed {@code Origin} values such as {@code https://app.example}; empty for any. */
-    public Builder allowedOrigins(Set<String> origins) {
+    public Builder origins(Set<String> origins) {
       for (String o : origins) {
         if (!o.matches("(?i)https?://[a-z0-9.\\-\\[\\]:]+")) {
           throw bad("sseauth.origins", o, "must list origins like https://app.example or http://localhost:8080");
@@ -465,7 +465,7 @@ public final class SseAuthConfig {
     }
 
     /** {@code sseauth.store}: the store name, found through {@link java.util.ServiceLoader}. */
-    public Builder storeName(String name) {
+    public Builder store(String name) {
       if (name == null || !name.matches("[a-z][a-z0-9-]*")) {
         throw bad("sseauth.store", name, "must be a store name such as memory, redis or jdbc");
       }
@@ -492,7 +492,7 @@ public final class SseAuthConfig {
     }
 
     /** {@code sseauth.stream.check-interval}: how often live streams are checked, 10ms to 10s. */
-    public Builder checkInterval(Duration interval) {
+    public Builder streamCheckInterval(Duration interval) {
       this.checkInterval = range("sseauth.stream.check-interval", interval, Duration.ofMillis(10), Duration.ofSeconds(10));
       return this;
     }

@@ -69,7 +69,7 @@ class ConfigCredentialTest {
 
   @Test
   void hmacSecretWhenTooShortThenOneMessageNamingTheKey() {
-    Throwable t = failure(() -> SseAuthConfig.builder().hmacSecret(new byte[10]));
+    Throwable t = failure(() -> SseAuthConfig.builder().tokenSecret(new byte[10]));
     assertThat(t.getMessage()).startsWith("sseauth.token.secret must be at least 32 random bytes")
         .doesNotContain("but was").doesNotContain("***").doesNotContain("80").doesNotContain("10");
   }

@@ -36,8 +36,8 @@ class DeploymentBindingTest {
 
   /** A node with its own memory store: its own deployment. */
   private SseAuth deployment(UnaryOperator<SseAuthConfig.Builder> tweak) {
-    SseAuth a = SseAuth.create(tweak.apply(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock)
-        .checkInterval(Duration.ofMillis(50))).build());
+    SseAuth a = SseAuth.create(tweak.apply(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock)
+        .streamCheckInterval(Duration.ofMillis(50))).build());
     nodes.add(a);
     return a;
   }
@@ -95,17 +95,17 @@ class DeploymentBindingTest {
     assertThat(audA).matches("\"[A-Za-z0-9_-]{16}\"");
     assertThat(audience(token(a))).isEqualTo(audA);
     assertThat(audience(token(b))).matches("\"[A-Za-z0-9_-]{16}\"").isNotEqualTo(audA);
-    assertThat(a.config().audience()).isNull();
+    assertThat(a.config().tokenAudience()).isNull();
   }
 
   @Test
   void decideWhenBothDeploymentsConfigureOneAudienceThenTheyAcceptEachOthersTokens() throws Exception {
-    SseAuth a = deployment(b -> b.audience("https://streams.example"));
-    SseAuth b = deployment(b2 -> b2.audience("https://streams.example"));
+    SseAuth a = deployment(b -> b.tokenAudience("https://streams.example"));
+    SseAuth b = deployment(b2 -> b2.tokenAudience("https://streams.example"));
     String fromA = token(a);
     assertThat(audience(fromA)).isEqualTo("\"https://streams.example\"");
     assertThat(resume(b, fromA)).isInstanceOf(Allowed.class);
-    SseAuth c = deployment(b3 -> b3.audience("https://other.example"));
+    SseAuth c = deployment(b3 -> b3.tokenAudience("https://other.example"));
     assertThat(resume(c, fromA)).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
   }
 }

@@ -60,9 +60,9 @@ class LogHygieneTest {
       } catch (IllegalArgumentException expected) {
         System.getLogger("dev.sseauth").log(System.Logger.Level.ERROR, "config failed", expected);
       }
-      try (SseAuth broken = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.OTHER_SECRET)
+      try (SseAuth broken = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.OTHER_SECRET)
           .store(new FailingStore()).storeTimeout(Duration.ofMillis(20)).build());
-          SseAuth healthy = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.OTHER_SECRET).build())) {
+          SseAuth healthy = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.OTHER_SECRET).build())) {
         String t = ((IssuedTicket) healthy.issueTicket(SsePrincipal.of("bob")).toCompletableFuture().get()).ticket();
         secrets.add(t);
         broken.decide(StreamRequest.get("slt=" + t, null, null)).toCompletableFuture().get();

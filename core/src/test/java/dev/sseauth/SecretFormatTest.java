@@ -132,10 +132,10 @@ class SecretFormatTest {
 
   @Test
   void hmacSecretWhenRandomBytesThenAccepted() {
-    SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).build();
+    SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).build();
     for (int i = 0; i < 1_000; i++) {
       byte[] b = random(32 + i % 64);
-      assertThat(keyBytes(SseAuthConfig.builder().hmacSecret(b).build())).isEqualTo(b);
+      assertThat(keyBytes(SseAuthConfig.builder().tokenSecret(b).build())).isEqualTo(b);
     }
   }
 
@@ -164,7 +164,7 @@ class SecretFormatTest {
     cases.put("runs in a regular sequence", sequence);
     cases.put("has too few distinct byte values", fewValues);
     for (Map.Entry<String, byte[]> c : cases.entrySet()) {
-      Throwable t = catchThrowable(() -> SseAuthConfig.builder().hmacSecret(c.getValue()));
+      Throwable t = catchThrowable(() -> SseAuthConfig.builder().tokenSecret(c.getValue()));
       assertThat(t).as(c.getKey()).isInstanceOf(IllegalArgumentException.class);
       assertThat(t.getMessage()).as(c.getKey())
           .startsWith("sseauth.token.secret must be at least 32 random bytes, but it " + c.getKey().strip())

@@ -46,16 +46,16 @@ class SseAuthConfigTest {
     SseAuthConfig c = SseAuthConfig.fromMap(with());
     assertThat(c.ticketTtl()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.tokenTtl()).isEqualTo(Duration.ofHours(1));
-    assertThat(c.rotateAfter()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.tokenRotateAfter()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.sessionMaxLifetime()).isEqualTo(Duration.ofHours(12));
-    assertThat(c.maxTicketsPerSubject()).isEqualTo(16);
+    assertThat(c.ticketMaxPerSubject()).isEqualTo(16);
     assertThat(c.ticketParam()).isEqualTo("slt");
     assertThat(c.resumeParam()).isEqualTo("lastEventId");
     assertThat(c.handshakeMode()).isEqualTo(HandshakeMode.CONTINUE);
-    assertThat(c.authEvent()).isEqualTo("auth");
-    assertThat(c.separator()).isEqualTo('_');
+    assertThat(c.handshakeEvent()).isEqualTo("auth");
+    assertThat(c.idSeparator()).isEqualTo('_');
     assertThat(c.storeName()).isEqualTo("memory");
-    assertThat(c.allowedOrigins()).isEmpty();
+    assertThat(c.origins()).isEmpty();
     assertThat(c.paths()).containsExactly("/**");
     assertThat(c.signingKey().kid()).isEqualTo("k1");
   }
@@ -72,14 +72,14 @@ class SseAuthConfigTest {
     SseAuthConfig c = SseAuthConfig.fromProperties(p);
     assertThat(c.ticketTtl()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.tokenTtl()).isEqualTo(Duration.ofHours(2));
-    assertThat(c.rotateAfter()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.tokenRotateAfter()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.sessionMaxLifetime()).isEqualTo(Duration.ofDays(1));
     assertThat(c.handshakeMode()).isEqualTo(HandshakeMode.RECONNECT);
-    assertThat(c.allowedOrigins()).isEqualTo(Set.of("https://a.example", "http://localhost:8080"));
+    assertThat(c.origins()).isEqualTo(Set.of("https://a.example", "http://localhost:8080"));
     assertThat(c.paths()).containsExactly("/events", "/feeds/**");
     assertThat(c.storeTimeout()).isEqualTo(Duration.ofMillis(500));
-    assertThat(c.separator()).isEqualTo('!');
-    assertThat(c.clockSkew()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.idSeparator()).isEqualTo('!');
+    assertThat(c.tokenClockSkew()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.storeProperties()).containsEntry("sseauth.memory.max-entries", "1000");
   }
 

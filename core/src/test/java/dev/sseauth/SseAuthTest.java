@@ -33,7 +33,7 @@ class SseAuthTest {
   private SseAuth auth = create(base());
 
   private SseAuthConfig.Builder base() {
-    return SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).checkInterval(Duration.ofMillis(20));
+    return SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock).streamCheckInterval(Duration.ofMillis(20));
   }
 
   private SseAuth create(SseAuthConfig.Builder b) {
@@ -206,7 +206,7 @@ class SseAuthTest {
 
   @Test
   void decideWhenForeignOriginThenForbidden() throws Exception {
-    create(base().allowedOrigins(Set.of("https://app.example")));
+    create(base().origins(Set.of("https://app.example")));
     String t = ticket("alice");
     Decision d = get(auth.decide(StreamRequest.get("slt=" + t, null, "https://evil.example")));
     assertThat(((Denied) d).status()).isEqualTo(403);
@@ -298,7 +298,7 @@ class SseAuthTest {
 
   @Test
   void liveStreamWhenSessionCapReachedThenEndedAsExpired() throws Exception {
-    create(base().sessionMaxLifetime(Duration.ofMinutes(30)).tokenTtl(Duration.ofMinutes(20)).rotateAfter(Duration.ofMinutes(5)));
+    create(base().sessionMaxLifetime(Duration.ofMinutes(30)).tokenTtl(Duration.ofMinutes(20)).tokenRotateAfter(Duration.ofMinutes(5)));
     Allowed a = (Allowed) decide("slt=" + ticket("alice"), null);
     RecordingOutput out = new RecordingOutput();
     a.open(out);
@@ -341,7 +341,7 @@ class SseAuthTest {
 
   @Test
   void issueTicketWhenSubjectHasTooManyOutstandingThenTooManyTickets() throws Exception {
-    create(base().maxTicketsPerSubject(2));
+    create(base().ticketMaxPerSubject(2));
     ticket("alice");
     ticket("alice");
     TicketOutcome o = get(auth.issueTicket(SsePrincipal.of("alice")));
@@ -363,10 +363,10 @@ class SseAuthTest {
   @Test
   void decideWhenStoreFailsOrHangsThenServiceUnavailable() throws Exception {
     // one deployment (one audience) whose store then fails: the token is valid, its revocation check is not possible
-    create(base().audience("one-deployment"));
+    create(base().tokenAudience("one-deployment"));
     String token = handshakeId((Allowed) decide("slt=" + ticket("alice"), null));
     for (boolean hang : new boolean[] {false, true}) {
-      create(base().audience("one-deployment").store(new BrokenStore(hang)).storeTimeout(Duration.ofMillis(50)));
+      create(base().tokenAudience("one-deployment").store(new BrokenStore(hang)).storeTimeout(Duration.ofMillis(50)));
       assertThat(((Denied) decide("slt=" + "A".repeat(42) + "A", null)).status()).isEqualTo(503);
       assertThat(((Denied) decide(null, token)).status()).isEqualTo(503);
       assertThat(((Denied) get(auth.issueTicket(SsePrincipal.of("alice")))).status()).isEqualTo(503);
@@ -375,7 +375,7 @@ class SseAuthTest {
 
   @Test
   void createWhenStoreNameUnknownThenFailsNamingIt() {
-    assertThatThrownBy(() -> SseAuth.create(base().storeName("nosuch").build()))
+    assertThatThrownBy(() -> SseAuth.create(base().store("nosuch").build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sseauth.store").hasMessageContaining("nosuch");
   }
 
@@ -479,7 +479,7 @@ class SseAuthTest {
     String id = handshakeId(first);
     String token = id.substring(0, id.length() - 1);
     String forged = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
-    SseAuth other = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.OTHER_SECRET).clock(clock).build());
+    SseAuth other = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.OTHER_SECRET).clock(clock).build());
     String foreign;
     try {
       Allowed o = (Allowed) get(other.decide(StreamRequest.get("slt=" + ((IssuedTicket) get(other.issueTicket(

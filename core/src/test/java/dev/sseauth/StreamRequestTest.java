@@ -29,7 +29,7 @@ class StreamRequestTest {
 
   @Test
   void guardsWhenPathHoldsEncodedControlCharThenGuarded() {
-    SseAuthConfig c = SseAuthConfig.builder().hmacSecret(dev.sseauth.testing.TestKeys.SECRET)
+    SseAuthConfig c = SseAuthConfig.builder().tokenSecret(dev.sseauth.testing.TestKeys.SECRET)
         .paths(List.of("/events/**")).build();
     assertThat(c.guards("/events%00")).isTrue();
     assertThat(c.guards("/events%0d%0a")).isTrue();

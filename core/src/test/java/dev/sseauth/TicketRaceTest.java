@@ -20,7 +20,7 @@ class TicketRaceTest {
 
   @Test
   void decideWhenEightThreadsRaceForOneTicketTenThousandTimesThenExactlyOneWinsEachTime() throws Exception {
-    try (SseAuth auth = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).maxTicketsPerSubject(2).build())) {
+    try (SseAuth auth = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).ticketMaxPerSubject(2).build())) {
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       String[] ticket = new String[1];
       AtomicInteger winners = new AtomicInteger();

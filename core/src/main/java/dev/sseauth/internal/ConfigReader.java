@@ -83,29 +83,29 @@ public final class ConfigReader {
     apply(p, "sseauth.ticket.path", b::ticketPath);
     apply(p, "sseauth.ticket.param", b::ticketParam);
     apply(p, "sseauth.ticket.ttl", v -> b.ticketTtl(duration("sseauth.ticket.ttl", v)));
-    apply(p, "sseauth.ticket.max-per-subject", v -> b.maxTicketsPerSubject(integer("sseauth.ticket.max-per-subject", v)));
+    apply(p, "sseauth.ticket.max-per-subject", v -> b.ticketMaxPerSubject(integer("sseauth.ticket.max-per-subject", v)));
     apply(p, "sseauth.resume.param", b::resumeParam);
     apply(p, "sseauth.token.ttl", v -> b.tokenTtl(duration("sseauth.token.ttl", v)));
-    apply(p, "sseauth.token.rotate-after", v -> b.rotateAfter(duration("sseauth.token.rotate-after", v)));
-    apply(p, "sseauth.token.clock-skew", v -> b.clockSkew(duration("sseauth.token.clock-skew", v)));
-    apply(p, "sseauth.token.issuer", b::issuer);
-    apply(p, "sseauth.token.audience", b::audience);
-    apply(p, "sseauth.token.max-length", v -> b.maxTokenLength(integer("sseauth.token.max-length", v)));
+    apply(p, "sseauth.token.rotate-after", v -> b.tokenRotateAfter(duration("sseauth.token.rotate-after", v)));
+    apply(p, "sseauth.token.clock-skew", v -> b.tokenClockSkew(duration("sseauth.token.clock-skew", v)));
+    apply(p, "sseauth.token.issuer", b::tokenIssuer);
+    apply(p, "sseauth.token.audience", b::tokenAudience);
+    apply(p, "sseauth.token.max-length", v -> b.tokenMaxLength(integer("sseauth.token.max-length", v)));
     apply(p, "sseauth.session.max-lifetime", v -> b.sessionMaxLifetime(duration("sseauth.session.max-lifetime", v)));
     apply(p, "sseauth.handshake.mode", v -> b.handshakeMode(mode(v)));
-    apply(p, "sseauth.handshake.event", b::authEvent);
-    apply(p, "sseauth.handshake.retry", v -> b.retry(duration("sseauth.handshake.retry", v)));
+    apply(p, "sseauth.handshake.event", b::handshakeEvent);
+    apply(p, "sseauth.handshake.retry", v -> b.handshakeRetry(duration("sseauth.handshake.retry", v)));
     apply(p, "sseauth.rotation.event", b::rotationEvent);
     apply(p, "sseauth.id.separator", v -> {
       if (v.length() != 1) {
         throw ConfigErrors.bad("sseauth.id.separator", v, "must be exactly one character");
       }
-      b.separator(v.charAt(0));
+      b.idSeparator(v.charAt(0));
     });
-    apply(p, "sseauth.origins", v -> b.allowedOrigins(new LinkedHashSet<>(list(v))));
-    apply(p, "sseauth.store", b::storeName);
+    apply(p, "sseauth.origins", v -> b.origins(new LinkedHashSet<>(list(v))));
+    apply(p, "sseauth.store", b::store);
     apply(p, "sseauth.store.timeout", v -> b.storeTimeout(duration("sseauth.store.timeout", v)));
-    apply(p, "sseauth.stream.check-interval", v -> b.checkInterval(duration("sseauth.stream.check-interval", v)));
+    apply(p, "sseauth.stream.check-interval", v -> b.streamCheckInterval(duration("sseauth.stream.check-interval", v)));
     keys(p, b);
     bearer(p, b);
     return b;

@@ -101,7 +101,7 @@ public final class DefaultSseAuth implements SseAuth {
       t.setDaemon(true);
       return t;
     });
-    long every = config.checkInterval().toMillis();
+    long every = config.streamCheckInterval().toMillis();
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
   }
 
@@ -138,7 +138,7 @@ public final class DefaultSseAuth implements SseAuth {
           Instant now = clock.instant();
           TicketGrant grant = new TicketGrant(principal.subject(), principal.attributes(), now,
               now.plus(config.ticketTtl()), status.subjectRevokedAt());
-          return guard.call(() -> store.putTicket(Tickets.hash(ticket), grant, config.maxTicketsPerSubject()));
+          return guard.call(() -> store.putTicket(Tickets.hash(ticket), grant, config.ticketMaxPerSubject()));
         })
         .handle((stored, e) -> {
           if (e != null) {
@@ -149,7 +149,7 @@ public final class DefaultSseAuth implements SseAuth {
             return new Denied(Reason.TOO_MANY_TICKETS);
           }
           return new IssuedTicket(ticket, config.ticketTtl(), config.ticketParam(), config.resumeParam(),
-              config.separator());
+              config.idSeparator());
         });
   }
 
@@ -181,7 +181,7 @@ public final class DefaultSseAuth implements SseAuth {
     if (!"GET".equals(r.method())) {
       return deny(Reason.METHOD_NOT_ALLOWED);
     }
-    if (!config.allowedOrigins().isEmpty() && r.origin() != null && !config.allowedOrigins().contains(r.origin())) {
+    if (!config.origins().isEmpty() && r.origin() != null && !config.origins().contains(r.origin())) {
       return deny(Reason.ORIGIN_NOT_ALLOWED);
     }
     String appQuery = QueryParams.without(r.rawQuery(), config.ticketParam(), config.resumeParam());
@@ -189,7 +189,7 @@ public final class DefaultSseAuth implements SseAuth {
     if (lastEventId == null || lastEventId.isEmpty()) {
       return redeem(r, appQuery, Reason.NO_CREDENTIALS);
     }
-    CompositeIds.Parts parts = CompositeIds.parse(lastEventId, config.separator(), config.maxTokenLength());
+    CompositeIds.Parts parts = CompositeIds.parse(lastEventId, config.idSeparator(), config.tokenMaxLength());
     if (parts == null) {
       return redeem(r, appQuery, Reason.INVALID_TOKEN);
     }
@@ -241,7 +241,7 @@ public final class DefaultSseAuth implements SseAuth {
    */
   private CompletableFuture<Decision> burn(TokenService.Signed leaked) {
     String sessionId = leaked.sessionId();
-    boolean over = !clock.instant().minus(config.clockSkew())
+    boolean over = !clock.instant().minus(config.tokenClockSkew())
         .isBefore(leaked.sessionStart().plus(config.sessionMaxLifetime()));
     if (over || burned.getIfPresent(sessionId) != null) {
       return deny(Reason.TOKEN_IN_URL);
@@ -262,18 +262,18 @@ public final class DefaultSseAuth implements SseAuth {
     Instant now = clock.instant();
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
     if (config.handshakeMode() == HandshakeMode.RECONNECT) {
-      ascii(hs, "retry: " + config.retry().toMillis() + "\n\n"); // undo the handshake's retry: 0
+      ascii(hs, "retry: " + config.handshakeRetry().toMillis() + "\n\n"); // undo the handshake's retry: 0
     }
     SessionInfo session = v.session();
     Instant issuedAt = v.issuedAt();
     String wire = CompositeIds.toWire(jws);
-    if (!now.isBefore(issuedAt.plus(config.rotateAfter()))) {
+    if (!now.isBefore(issuedAt.plus(config.tokenRotateAfter()))) {
       TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(),
           v.knownRevocation(), now);
       session = m.session();
       issuedAt = m.issuedAt();
       wire = CompositeIds.toWire(m.jws());
-      ascii(hs, "event: " + config.rotationEvent() + "\nid: " + wire + config.separator());
+      ascii(hs, "event: " + config.rotationEvent() + "\nid: " + wire + config.idSeparator());
       utf8(hs, previousId);
       ascii(hs, "\ndata:\n\n");
     }
@@ -345,8 +345,8 @@ public final class DefaultSseAuth implements SseAuth {
     String wire = CompositeIds.toWire(m.jws());
     boolean reconnect = config.handshakeMode() == HandshakeMode.RECONNECT;
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
-    ascii(hs, "retry: " + (reconnect ? 0 : config.retry().toMillis()) + "\nevent: " + config.authEvent()
-        + "\nid: " + wire + config.separator());
+    ascii(hs, "retry: " + (reconnect ? 0 : config.handshakeRetry().toMillis()) + "\nevent: " + config.handshakeEvent()
+        + "\nid: " + wire + config.idSeparator());
     utf8(hs, previousId);
     ascii(hs, "\ndata: {\"session\":\"valid\"}\n\n");
     LOG.log(Level.DEBUG, "ticket redeemed: subject {0}, session {1}", g.subject(), sessionId);
@@ -359,8 +359,8 @@ public final class DefaultSseAuth implements SseAuth {
     boolean afterHandshake = handshake.length > 0;
     StreamGrant grant = output -> {
       DefaultLiveStream s = new DefaultLiveStream(this, output,
-          new SseIdRewriter(wire, config.separator(), previousId, config.rotationEvent(), afterHandshake),
-          session, knownRevocation, issuedAt.plus(config.rotateAfter()));
+          new SseIdRewriter(wire, config.idSeparator(), previousId, config.rotationEvent(), afterHandshake),
+          session, knownRevocation, issuedAt.plus(config.tokenRotateAfter()));
       streams.add(s);
       // A revocation recorded after the decision's lookup may have been announced before this stream was
       // listed: look again. Listed first, then looked up, so either the announcement or the lookup sees
@@ -409,7 +409,7 @@ public final class DefaultSseAuth implements SseAuth {
             Instant now = clock.instant();
             TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(),
                 s.knownRevocation(), now);
-            s.rotated(CompositeIds.toWire(m.jws()), m.session(), m.issuedAt().plus(config.rotateAfter()));
+            s.rotated(CompositeIds.toWire(m.jws()), m.session(), m.issuedAt().plus(config.tokenRotateAfter()));
           }
         });
   }
@@ -491,8 +491,8 @@ public final class DefaultSseAuth implements SseAuth {
    * check interval is added as a margin.
    */
   static Duration keptFor(SseAuthConfig config) {
-    return config.tokenTtl().plus(config.storeTimeout()).plus(config.checkInterval())
-        .plus(config.clockSkew().multipliedBy(3));
+    return config.tokenTtl().plus(config.storeTimeout()).plus(config.streamCheckInterval())
+        .plus(config.tokenClockSkew().multipliedBy(3));
   }
 
   @Override

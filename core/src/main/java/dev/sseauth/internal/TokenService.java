@@ -99,7 +99,7 @@ public final class TokenService {
     this.config = config;
     this.deploymentId = deploymentId;
     String id = deploymentId.get();
-    if (config.audience() == null && (id == null || !DEPLOYMENT_ID.matcher(id).matches())) {
+    if (config.tokenAudience() == null && (id == null || !DEPLOYMENT_ID.matcher(id).matches())) {
       throw new IllegalStateException("the store's deployment id must be 1 to 64 of A-Z a-z 0-9 - _");
     }
     this.signingKey = config.signingKey();
@@ -169,8 +169,8 @@ public final class TokenService {
     if (knownRevocation != null) {
       claims.claim(KNOWN_REVOCATION, knownRevocation.toEpochMilli());
     }
-    if (config.issuer() != null) {
-      claims.issuer(config.issuer());
+    if (config.tokenIssuer() != null) {
+      claims.issuer(config.tokenIssuer());
     }
     claims.audience(audience());
     if (!principal.attributes().isEmpty()) {
@@ -225,7 +225,7 @@ public final class TokenService {
 
   /** The token if it is a session token whose signature a configured key verifies; else null. */
   private SignedJWT signed(String jws) {
-    if (jws.length() > config.maxTokenLength() || dots(jws) != 2) {
+    if (jws.length() > config.tokenMaxLength() || dots(jws) != 2) {
       return null;
     }
     SignedJWT jwt;
@@ -254,7 +254,7 @@ public final class TokenService {
   }
 
   private Result claims(JWTClaimsSet c, Instant now) throws ParseException {
-    Duration skew = config.clockSkew();
+    Duration skew = config.tokenClockSkew();
     String sub = c.getSubject();
     String sid = c.getStringClaim("sid");
     Date iat = c.getIssueTime();
@@ -264,7 +264,7 @@ public final class TokenService {
     if (sub == null || sub.isEmpty() || sid == null || sid.isEmpty() || iat == null || exp == null || sst == null) {
       return INVALID;
     }
-    if (config.issuer() != null && !config.issuer().equals(c.getIssuer())) {
+    if (config.tokenIssuer() != null && !config.tokenIssuer().equals(c.getIssuer())) {
       return INVALID;
     }
     if (c.getAudience() == null || !c.getAudience().contains(audience())) {
@@ -316,7 +316,7 @@ public final class TokenService {
 
   /** The audience written into and required of every token: the configured one, else the deployment's. */
   public String audience() {
-    return config.audience() != null ? config.audience() : deploymentId.get();
+    return config.tokenAudience() != null ? config.tokenAudience() : deploymentId.get();
   }
 
   /**

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 
 class TokenServiceTest {
   private final MutableClock clock = MutableClock.atRealTime();
-  private final SseAuthConfig config = SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock)
-      .issuer("https://issuer.example").audience("streams").build();
+  private final SseAuthConfig config = SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock)
+      .tokenIssuer("https://issuer.example").tokenAudience("streams").build();
   private final TokenService tokens = new TokenService(config, () -> "deployment-1");
   private final SsePrincipal alice = new SsePrincipal("alice", Map.of("tenant", "t1"));
 
@@ -87,7 +87,7 @@ class TokenServiceTest {
     // sub, sid, jti, iat, exp, sst, iss, aud and one attribute: still well under 300 bytes
     assertThat(wire.length()).isLessThan(400);
     // the defaults: sub, sid, jti, iat, exp, sst and the deployment's aud (its 16-character id)
-    String plain = CompositeIds.toWire(new TokenService(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).build(),
+    String plain = CompositeIds.toWire(new TokenService(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock).build(),
         () -> Tickets.randomId(12)).mint(SsePrincipal.of("alice"), Tickets.randomId(16), clock.instant(), null, clock.instant()).jws());
     assertThat(plain.length()).isLessThan(300);
     assertThat(wire).doesNotContain("_");
@@ -209,7 +209,7 @@ class TokenServiceTest {
 
   @Test
   void verifyWhenNoAudienceConfiguredThenTheDeploymentsAudienceIsWrittenAndRequired() throws Exception {
-    SseAuthConfig bare = SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).build();
+    SseAuthConfig bare = SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock).build();
     TokenService one = new TokenService(bare, () -> "deployment-1");
     TokenService other = new TokenService(bare, () -> "deployment-2");
     assertThat(one.audience()).isEqualTo("deployment-1");
@@ -227,12 +227,12 @@ class TokenServiceTest {
 
   @Test
   void constructWhenStoreGivesAMalformedDeploymentIdThenFails() {
-    SseAuthConfig bare = SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock).build();
+    SseAuthConfig bare = SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock).build();
     for (String bad : new String[] {null, "", "has space", "x".repeat(65), "a:b"}) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TokenService(bare, () -> bad))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("deployment id");
     }
-    new TokenService(bare.toBuilder().audience("configured").build(), () -> null); // unused when configured
+    new TokenService(bare.toBuilder().tokenAudience("configured").build(), () -> null); // unused when configured
   }
 
   @Test
@@ -253,7 +253,7 @@ class TokenServiceTest {
   @Test
   void verifyWhenOversizedThenInvalidWithoutParsing() throws Exception {
     String big = sign(header(JWSAlgorithm.HS256).build(), validClaims().claim("pad", "x".repeat(3000)).build(), TestKeys.SECRET);
-    assertThat(big.length()).isGreaterThan(config.maxTokenLength());
+    assertThat(big.length()).isGreaterThan(config.tokenMaxLength());
     assertThat(refusal(big)).isEqualTo(Reason.INVALID_TOKEN);
   }
 

@@ -79,13 +79,13 @@ public abstract class RevocationRaceTest {
   private SseAuth node(Duration offset, UnaryOperator<SseAuthConfig.Builder> tweak) {
     Clock clock = new SkewedClock(base, offset);
     SseAuth node = SseAuth.create(tweak.apply(SseAuthConfig.builder()
-        .hmacSecret(SECRET)
+        .tokenSecret(SECRET)
         .clock(clock)
-        .clockSkew(SKEW)
+        .tokenClockSkew(SKEW)
         .storeTimeout(Duration.ofSeconds(10)) // a loaded machine must not turn these tests into outage tests
         .ticketTtl(Duration.ofMinutes(10))
-        .maxTicketsPerSubject(1000)
-        .checkInterval(Duration.ofMillis(20))
+        .ticketMaxPerSubject(1000)
+        .streamCheckInterval(Duration.ofMillis(20))
         .store(createNodeStore(prefix, clock))).build());
     nodes.add(node);
     return node;
@@ -130,7 +130,7 @@ public abstract class RevocationRaceTest {
   @ValueSource(ints = {30, -30})
   void revokeSubjectWhileTwoNodesIssueRedeemAndRotateThenNoEarlierSessionOutlivesIt(int offsetSeconds)
       throws Exception {
-    UnaryOperator<SseAuthConfig.Builder> rotating = b -> b.rotateAfter(Duration.ofSeconds(1));
+    UnaryOperator<SseAuthConfig.Builder> rotating = b -> b.tokenRotateAfter(Duration.ofSeconds(1));
     SseAuth[] both = {node(Duration.ZERO, rotating), node(Duration.ofSeconds(offsetSeconds), rotating)};
     ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
     int voided = 0;
@@ -263,8 +263,8 @@ public abstract class RevocationRaceTest {
   @ValueSource(ints = {30, -30})
   void revokeSubjectThenRecordOutlastsEveryTokenItVoidsOnEitherNode(int offsetSeconds) throws Exception {
     Duration ttl = Duration.ofMinutes(2);
-    SseAuth a = node(Duration.ZERO, c -> c.tokenTtl(ttl).rotateAfter(Duration.ofMinutes(1)));
-    SseAuth b = node(Duration.ofSeconds(offsetSeconds), c -> c.tokenTtl(ttl).rotateAfter(Duration.ofMinutes(1)));
+    SseAuth a = node(Duration.ZERO, c -> c.tokenTtl(ttl).tokenRotateAfter(Duration.ofMinutes(1)));
+    SseAuth b = node(Duration.ofSeconds(offsetSeconds), c -> c.tokenTtl(ttl).tokenRotateAfter(Duration.ofMinutes(1)));
     Allowed onB = (Allowed) redeem(b, ticket(b, "fred"));
     String id = ids(onB, new RecordingOutput()).get(0);
     get(a.revokeSubject("fred"));

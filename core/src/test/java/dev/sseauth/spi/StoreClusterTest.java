@@ -77,12 +77,12 @@ public abstract class StoreClusterTest {
   /** A node on the store under {@code prefix}: the same deployment as every node with that prefix. */
   private SseAuth node(String prefix, java.util.function.UnaryOperator<SseAuthConfig.Builder> tweak) {
     return SseAuth.create(tweak.apply(SseAuthConfig.builder()
-        .hmacSecret(SECRET)
+        .tokenSecret(SECRET)
         // generous limits: under a loaded machine a timed-out take would count as a lost ticket,
         // while these tests are about atomicity (fail-closed timeouts have their own outage tests)
         .storeTimeout(Duration.ofSeconds(30))
         .ticketTtl(Duration.ofMinutes(10))
-        .checkInterval(Duration.ofMillis(50))
+        .streamCheckInterval(Duration.ofMillis(50))
         .store(createNodeStore(prefix)))
         .build());
   }
@@ -231,8 +231,8 @@ public abstract class StoreClusterTest {
   void decideWhenBothDeploymentsConfigureOneAudienceThenEachAcceptsTheOthersTokens() throws Exception {
     String prefixX = uniquePrefix();
     String prefixY = uniquePrefix();
-    try (SseAuth x = node(prefixX, b -> b.audience("https://streams.example"));
-        SseAuth y = node(prefixY, b -> b.audience("https://streams.example"))) {
+    try (SseAuth x = node(prefixX, b -> b.tokenAudience("https://streams.example"));
+        SseAuth y = node(prefixY, b -> b.tokenAudience("https://streams.example"))) {
       String fromX = handshakeId((Allowed) get(x.decide(withTicket(ticket(x, "frank")))));
       assertThat(get(y.decide(StreamRequest.get(null, fromX, null)))).isInstanceOf(Allowed.class);
     } finally {

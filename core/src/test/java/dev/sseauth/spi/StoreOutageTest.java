@@ -71,9 +71,9 @@ public abstract class StoreOutageTest {
 
   private static SseAuthConfig config(SseAuthStore store) {
     return SseAuthConfig.builder()
-        .hmacSecret(SECRET)
+        .tokenSecret(SECRET)
         .storeTimeout(Duration.ofMillis(300))
-        .checkInterval(Duration.ofMillis(50))
+        .streamCheckInterval(Duration.ofMillis(50))
         .store(store)
         .build();
   }

@@ -24,7 +24,7 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * SseAuthStore store = JdbcStore.builder().dataSource(pool).createSchema(true).build();
- * SseAuth auth = SseAuth.create(SseAuthConfig.builder().hmacSecret(secret).store(store).build());
+ * SseAuth auth = SseAuth.create(SseAuthConfig.builder().tokenSecret(secret).store(store).build());
  * }</pre>
  *
  * <p>The tables are documented in {@code dev/sseauth/jdbc/schema.sql} inside this jar (see

@@ -34,10 +34,10 @@ final class Fixture implements AutoCloseable {
 
   Fixture(UnaryOperator<SseAuthConfig.Builder> custom) {
     SseAuthConfig.Builder b = SseAuthConfig.builder()
-        .hmacSecret(TOKEN_SECRET)
+        .tokenSecret(TOKEN_SECRET)
         .paths(List.of("/events", "/feeds/**"))
         .clock(clock)
-        .checkInterval(Duration.ofMillis(50))
+        .streamCheckInterval(Duration.ofMillis(50))
         .bearerVerifier(BearerTokenVerifier.hmac(BEARER_SECRET, null, null, List.of("tenant"), clock));
     auth = SseAuth.create(custom.apply(b).build());
   }

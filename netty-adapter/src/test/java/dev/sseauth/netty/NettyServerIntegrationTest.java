@@ -49,7 +49,7 @@ class NettyServerIntegrationTest {
   private TestServer server;
 
   private void start(UnaryOperator<SseAuthConfig.Builder> custom) {
-    fx = new Fixture(b -> custom.apply(b.retry(Duration.ofMillis(20))));
+    fx = new Fixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
     server = new TestServer(fx.auth, 2);
   }
 
@@ -257,7 +257,7 @@ class NettyServerIntegrationTest {
     nextMessage(es);
     assertThat(nextMessage(es).getLastEventId()).isEqualTo(token + "_2");
 
-    fx.clock.advance(fx.auth.config().rotateAfter().plusSeconds(1));
+    fx.clock.advance(fx.auth.config().tokenRotateAfter().plusSeconds(1));
     MessageEvent rotation = nextMessage(es);
     assertThat(rotation.getEventName()).isEqualTo("sseauth-rotate");
     String rotated = tokenOf(rotation);
@@ -296,7 +296,7 @@ class NettyServerIntegrationTest {
 
     fx.clock.advance(fx.auth.config().tokenTtl()); // the live stream ends when its token expires
     assertThat(s.ended.await(5, TimeUnit.SECONDS)).as("the stream ended").isTrue();
-    fx.clock.advance(fx.auth.config().clockSkew().plusSeconds(1)); // past the skew verification tolerates
+    fx.clock.advance(fx.auth.config().tokenClockSkew().plusSeconds(1)); // past the skew verification tolerates
     assertThat(s.lines).doesNotContain("data: e3");
 
     HttpResponse<String> again = get("/events", token + "_2");

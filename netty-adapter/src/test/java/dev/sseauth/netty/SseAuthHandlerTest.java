@@ -216,7 +216,7 @@ class SseAuthHandlerTest {
 
   @Test
   void channelReadWhenOriginNotAllowedThen403() {
-    try (Fixture strict = new Fixture(b -> b.allowedOrigins(java.util.Set.of("https://app.example")))) {
+    try (Fixture strict = new Fixture(b -> b.origins(java.util.Set.of("https://app.example")))) {
       RecordingApp strictApp = new RecordingApp();
       EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(strict.auth), strictApp);
       HttpRequest r = get("/events?slt=" + strict.ticket("alice"));
@@ -627,7 +627,7 @@ class SseAuthHandlerTest {
     app.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("id: 5\ndata: a\n\n", UTF_8)));
     String t1 = tokenOf(drainBody());
 
-    fx.clock.advance(fx.auth.config().rotateAfter().plusSeconds(1));
+    fx.clock.advance(fx.auth.config().tokenRotateAfter().plusSeconds(1));
     StringBuilder out = new StringBuilder();
     Await.until(Duration.ofSeconds(5), "a rotation event", () -> {
       ch.runPendingTasks();

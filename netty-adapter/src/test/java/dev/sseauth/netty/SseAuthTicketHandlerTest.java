@@ -107,7 +107,7 @@ class SseAuthTicketHandlerTest {
 
   @Test
   void postWhenTooManyTicketsThen429() {
-    try (Fixture one = new Fixture(b -> b.maxTicketsPerSubject(1))) {
+    try (Fixture one = new Fixture(b -> b.ticketMaxPerSubject(1))) {
       EmbeddedChannel c = new EmbeddedChannel(new SseAuthTicketHandler(one.auth));
       assertThat(exchange(c, request(HttpMethod.POST, "/sse/ticket", one.bearer("bob"))).release()).isTrue();
       FullHttpResponse r = exchange(c, request(HttpMethod.POST, "/sse/ticket", one.bearer("bob")));

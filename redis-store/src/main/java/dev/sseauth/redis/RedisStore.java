@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * SseAuthStore store = RedisStore.builder().uri("redis://127.0.0.1:6379").build();
- * SseAuth auth = SseAuth.create(SseAuthConfig.builder().hmacSecret(secret).store(store).build());
+ * SseAuth auth = SseAuth.create(SseAuthConfig.builder().tokenSecret(secret).store(store).build());
  * }</pre>
  *
  * <p>What it stores (keys under {@link Builder#keyPrefix(String) the prefix}, default

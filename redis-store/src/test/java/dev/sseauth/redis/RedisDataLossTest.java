@@ -44,7 +44,7 @@ class RedisDataLossTest {
   }
 
   private SseAuth node(int port) {
-    SseAuth n = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).storeTimeout(Duration.ofMillis(500))
+    SseAuth n = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).storeTimeout(Duration.ofMillis(500))
         .store(RedisStore.builder().uri("redis://127.0.0.1:" + port).keyPrefix(prefix).timeout(Duration.ofMillis(300)).build())
         .build());
     nodes.add(n);

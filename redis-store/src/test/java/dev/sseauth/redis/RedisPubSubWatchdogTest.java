@@ -94,8 +94,8 @@ class RedisPubSubWatchdogTest {
   }
 
   private SseAuth node(SseAuthStore store) {
-    return closedAfter(SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET)
-        .storeTimeout(Duration.ofMillis(500)).checkInterval(Duration.ofMillis(50)).store(store).build()));
+    return closedAfter(SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET)
+        .storeTimeout(Duration.ofMillis(500)).streamCheckInterval(Duration.ofMillis(50)).store(store).build()));
   }
 
   /** Every heartbeat published under the prefix, counted per channel, as any other subscriber sees them. */

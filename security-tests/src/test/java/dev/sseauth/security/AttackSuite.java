@@ -388,7 +388,7 @@ abstract class AttackSuite {
 
   @Test
   void tokenWhenPastAbsoluteCapThen401() throws Exception {
-    boot(b -> b.sessionMaxLifetime(Duration.ofHours(2)).tokenTtl(Duration.ofHours(1)).rotateAfter(Duration.ofMinutes(10)));
+    boot(b -> b.sessionMaxLifetime(Duration.ofHours(2)).tokenTtl(Duration.ofHours(1)).tokenRotateAfter(Duration.ofMinutes(10)));
     // a correctly signed token whose session started longer ago than the cap, with a fresh exp
     Instant now = rig.clock.instant();
     JWTClaimsSet old = rig.validClaims("alice").claim("sst", now.minus(Duration.ofHours(2)).minusSeconds(31).toEpochMilli())
@@ -579,7 +579,7 @@ abstract class AttackSuite {
 
   @Test
   void ticketEndpointWhenOneSubjectFloodsThen429AndOthersUnaffected() throws Exception {
-    boot(b -> b.maxTicketsPerSubject(16));
+    boot(b -> b.ticketMaxPerSubject(16));
     int ok = 0;
     int tooMany = 0;
     for (int i = 0; i < 40; i++) {

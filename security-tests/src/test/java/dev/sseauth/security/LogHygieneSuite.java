@@ -81,8 +81,8 @@ abstract class LogHygieneSuite {
       Logger.getLogger(name).setLevel(Level.ALL);
     }
     try {
-      try (Rig rig = new Rig(kind(), b -> b.maxTicketsPerSubject(4).tokenTtl(Duration.ofMinutes(30))
-          .rotateAfter(Duration.ofMinutes(5)))) {
+      try (Rig rig = new Rig(kind(), b -> b.ticketMaxPerSubject(4).tokenTtl(Duration.ofMinutes(30))
+          .tokenRotateAfter(Duration.ofMinutes(5)))) {
         // the happy path: ticket, redemption, reconnect, rotation at reconnect
         String ticket = rig.ticket();
         secrets.add(ticket);

@@ -71,12 +71,12 @@ final class Rig implements AutoCloseable {
     return SseAuthConfig.builder()
         .signingKey(SessionKey.fromJwk(RSA))
         .verificationKeys(List.of(SessionKey.hmac(HS_KID, HS_SECRET)))
-        .issuer(ISSUER)
-        .audience(AUDIENCE)
-        .allowedOrigins(Set.of(ORIGIN))
+        .tokenIssuer(ISSUER)
+        .tokenAudience(AUDIENCE)
+        .origins(Set.of(ORIGIN))
         .paths(List.of("/events/**"))
         .clock(clock)
-        .checkInterval(Duration.ofMillis(50));
+        .streamCheckInterval(Duration.ofMillis(50));
   }
 
   private static RSAKey rsa(String kid) {

@@ -86,7 +86,7 @@ public final class BrowserRun {
 
   private static SseAuth auth(String prefix, HandshakeMode mode) {
     return SseAuth.create(SseAuthConfig.builder()
-        .hmacSecret(java.util.Base64.getDecoder().decode("f2y1v3hrtALfe6bxJidFs5zesDOfTBOza68yrPJhfUo="))
+        .tokenSecret(java.util.Base64.getDecoder().decode("f2y1v3hrtALfe6bxJidFs5zesDOfTBOza68yrPJhfUo="))
         .paths(List.of(prefix + "/events"))
         .ticketPath(prefix + "/sse/ticket")
         .handshakeMode(mode)

@@ -54,8 +54,8 @@ public class CoreBenchmarks {
 
   static SseAuthConfig config() {
     return SseAuthConfig.builder()
-        .hmacSecret(SECRET)
-        .maxTicketsPerSubject(10_000)
+        .tokenSecret(SECRET)
+        .ticketMaxPerSubject(10_000)
         .build();
   }
 
@@ -92,7 +92,7 @@ public class CoreBenchmarks {
       int at = handshake.indexOf("\nid: ") + 5;
       String composite = handshake.substring(at, handshake.indexOf('\n', at)); // "<wire token>_"
       lastEventId = composite + "41";
-      jws = CompositeIds.parse(lastEventId, config.separator(), config.maxTokenLength()).jws();
+      jws = CompositeIds.parse(lastEventId, config.idSeparator(), config.tokenMaxLength()).jws();
       macVerifier = new MACVerifier(SECRET);
       macSigner = new MACSigner(SECRET);
       try {

@@ -56,8 +56,8 @@ class SseResponseConcurrencyTest {
   @BeforeEach
   void start() {
     clock = MutableClock.atRealTime();
-    auth = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).clock(clock)
-        .checkInterval(Duration.ofMillis(10)).rotateAfter(Duration.ofMinutes(1)).tokenTtl(Duration.ofHours(1)).build());
+    auth = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock)
+        .streamCheckInterval(Duration.ofMillis(10)).tokenRotateAfter(Duration.ofMinutes(1)).tokenTtl(Duration.ofHours(1)).build());
     executor = SseResponse.newExecutor();
   }
 

@@ -36,7 +36,7 @@ class ContextPathTest {
         res.getWriter().write("app ran");
       }
     };
-    try (SseAuth auth = SseAuth.create(SseAuthConfig.builder().hmacSecret(TestKeys.SECRET).paths(List.of("/events")).build())) {
+    try (SseAuth auth = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).paths(List.of("/events")).build())) {
       TestServer.Deployment d = new TestServer.Deployment().contextPath("/app")
           .filter("sse-auth", new SseAuthFilter(auth)).servlet("/events", app).servlet("/open", app);
       Function<TestServer.Deployment, TestServer> start = dep -> {

@@ -163,7 +163,7 @@ class FilterConfigurationTest {
     assertThat(redeem(owned, ownedTicket)).isEqualTo(new Denied(Reason.INVALID_TICKET)); // its store was closed
 
     try (SseAuth given = SseAuth.create(SseAuthConfig.builder()
-        .hmacSecret(TestKeys.OTHER_SECRET).build())) {
+        .tokenSecret(TestKeys.OTHER_SECRET).build())) {
       server = new JettyServer(deployment(new SseAuthFilter(given), Map.of()));
       String givenTicket = issue(given);
       server.close();

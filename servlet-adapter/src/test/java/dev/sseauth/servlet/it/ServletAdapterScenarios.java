@@ -59,8 +59,8 @@ abstract class ServletAdapterScenarios {
   void boot(UnaryOperator<SseAuthConfig.Builder> tweak, boolean idleTimeoutOff) throws Exception {
     clock = MutableClock.atRealTime();
     counting = new CountingClock(clock);
-    auth = SseAuth.create(tweak.apply(SseAuthConfig.builder().hmacSecret(SECRET).clock(counting)
-        .checkInterval(Duration.ofMillis(50)).retry(Duration.ofMillis(20))
+    auth = SseAuth.create(tweak.apply(SseAuthConfig.builder().tokenSecret(SECRET).clock(counting)
+        .streamCheckInterval(Duration.ofMillis(50)).handshakeRetry(Duration.ofMillis(20))
         .paths(List.of("/sync/**", "/async/**"))).build());
     app = new TestApp();
     TestServer.Deployment d = new TestServer.Deployment();
@@ -243,14 +243,14 @@ abstract class ServletAdapterScenarios {
   @Test
   void streamWhenTokenForgedMalformedOrExpiredThenUnauthorizedAndAppNeverRuns() throws Exception {
     // one explicit audience for both, so that only the key differs
-    boot(b -> b.handshakeMode(HandshakeMode.RECONNECT).audience("scenarios"));
+    boot(b -> b.handshakeMode(HandshakeMode.RECONNECT).tokenAudience("scenarios"));
     HttpResponse<String> first = SseLines.send("GET", uri("/sync/events?slt=" + ticket()), Map.of());
     Matcher m = Pattern.compile("id: (\\S+)_\n").matcher(first.body());
     assertThat(m.find()).isTrue();
     String token = m.group(1);
     // another key, same everything else
     SseAuth other = SseAuth.create(SseAuthConfig.builder()
-        .signingKey(SessionKey.hmac("k1", TestKeys.OTHER_SECRET)).audience("scenarios")
+        .signingKey(SessionKey.hmac("k1", TestKeys.OTHER_SECRET)).tokenAudience("scenarios")
         .clock(clock).build());
     String foreign;
     try {
@@ -307,7 +307,7 @@ abstract class ServletAdapterScenarios {
 
   @Test
   void streamWhenOriginIsNotAllowedThenForbiddenAndAppNeverRuns() throws Exception {
-    boot(b -> b.allowedOrigins(java.util.Set.of("https://app.example")));
+    boot(b -> b.origins(java.util.Set.of("https://app.example")));
     String t = ticket();
     HttpResponse<String> r = SseLines.send("GET", uri("/sync/events?slt=" + t), Map.of("Origin", "https://evil.example"));
     assertRefused(r, 403, null);
@@ -397,7 +397,7 @@ abstract class ServletAdapterScenarios {
   @ValueSource(strings = {"sync", "async"})
   void streamWhenIdleAndTokenDueThenRotationUpdatesIdSilentlyAndTheReconnectUsesTheNewToken(String kind)
       throws Exception {
-    boot(b -> b.rotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)));
+    boot(b -> b.tokenRotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)));
     try (LdClient client = new LdClient(uri("/" + kind + "/events?count=1&slt=" + ticket()))) {
       Await.until(WAIT, "event 1", () -> client.except("auth").size() == 1);
       String oldToken = tokenOf(client.events.get(1).id());
@@ -422,7 +422,7 @@ abstract class ServletAdapterScenarios {
 
   @Test
   void streamWhenAppWritesFromSeveralThreadsDuringRotationsThenEveryEventArrivesWhole() throws Exception {
-    boot(b -> b.rotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)));
+    boot(b -> b.tokenRotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)));
     List<SseLines.Event> events = new ArrayList<>();
     try (SseLines s = SseLines.open(uri("/async/events?count=0&then=burst&threads=3&slt=" + ticket()), Map.of())) {
       events.add(s.next(WAIT));
@@ -495,7 +495,7 @@ abstract class ServletAdapterScenarios {
   @ParameterizedTest
   @ValueSource(strings = {"sync", "async"})
   void streamWhenSessionReachesItsDeadlineThenItEndsThereAndNotBefore(String kind) throws Exception {
-    boot(b -> b.sessionMaxLifetime(Duration.ofMinutes(5)).rotateAfter(Duration.ofMinutes(10)));
+    boot(b -> b.sessionMaxLifetime(Duration.ofMinutes(5)).tokenRotateAfter(Duration.ofMinutes(10)));
     // heartbeats: a synchronous servlet learns that its stream ended at its next write
     try (SseLines s = SseLines.open(uri("/" + kind + "/events?count=1&hb=100&slt=" + ticket()), Map.of())) {
       String token = tokenOf(s.next(WAIT).id());
@@ -526,7 +526,7 @@ abstract class ServletAdapterScenarios {
   @CsvSource({"sync, revoked", "sync, rotating", "async, revoked", "async, rotating"})
   void streamWhenManyClientsStopReadingThenAnotherStreamStillRotatesAndEndsWithinOneSecondOfRevocation(String kind,
       String pending) throws Exception {
-    boot(b -> b.rotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)), true);
+    boot(b -> b.tokenRotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)), true);
     List<StalledClient> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < STALLED; i++) {
@@ -618,7 +618,7 @@ abstract class ServletAdapterScenarios {
 
   @Test
   void ticketWhenTooManyOutstandingThenTooManyRequests() throws Exception {
-    boot(b -> b.maxTicketsPerSubject(2));
+    boot(b -> b.ticketMaxPerSubject(2));
     ticket();
     ticket();
     HttpResponse<String> r = SseLines.send("POST", uri("/sse/ticket"), Map.of("X-Test-User", "alice"));
