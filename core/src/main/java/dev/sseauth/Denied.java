@@ -1,5 +1,7 @@
 package dev.sseauth;
 
+import dev.sseauth.adapter.Decision;
+
 import java.util.Objects;
 
 /**

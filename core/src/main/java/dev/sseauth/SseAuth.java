@@ -1,5 +1,9 @@
 package dev.sseauth;
 
+import dev.sseauth.adapter.StreamRequest;
+
+import dev.sseauth.adapter.Decision;
+
 import dev.sseauth.internal.DefaultSseAuth;
 import java.util.Properties;
 import java.util.concurrent.CompletionStage;

@@ -1,5 +1,11 @@
 package dev.sseauth;
 
+import dev.sseauth.adapter.Decision;
+
+import dev.sseauth.adapter.Allowed;
+
+import dev.sseauth.adapter.StreamRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.internal.MemoryStore;

@@ -1,5 +1,9 @@
 package dev.sseauth;
 
+import dev.sseauth.adapter.Allowed;
+
+import dev.sseauth.adapter.StreamRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.spi.Revocation;

@@ -1,5 +1,13 @@
 package dev.sseauth;
 
+import dev.sseauth.adapter.Decision;
+
+import dev.sseauth.adapter.LiveStream;
+
+import dev.sseauth.adapter.Allowed;
+
+import dev.sseauth.adapter.StreamRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.sseauth;
 
+import dev.sseauth.adapter.StreamRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

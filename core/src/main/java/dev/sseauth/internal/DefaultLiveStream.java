@@ -1,9 +1,9 @@
 package dev.sseauth.internal;
 
-import dev.sseauth.LiveStream;
+import dev.sseauth.adapter.LiveStream;
 import dev.sseauth.Reason;
 import dev.sseauth.SessionInfo;
-import dev.sseauth.StreamOutput;
+import dev.sseauth.adapter.StreamOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;

@@ -2,16 +2,16 @@ package dev.sseauth.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sseauth.Allowed;
-import dev.sseauth.Decision;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
 import dev.sseauth.IssuedTicket;
-import dev.sseauth.LiveStream;
+import dev.sseauth.adapter.LiveStream;
 import dev.sseauth.Reason;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
-import dev.sseauth.StreamRequest;
+import dev.sseauth.adapter.StreamRequest;
 import dev.sseauth.TicketOutcome;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.LogCapture;

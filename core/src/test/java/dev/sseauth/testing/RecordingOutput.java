@@ -1,7 +1,7 @@
 package dev.sseauth.testing;
 
 import dev.sseauth.Reason;
-import dev.sseauth.StreamOutput;
+import dev.sseauth.adapter.StreamOutput;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;

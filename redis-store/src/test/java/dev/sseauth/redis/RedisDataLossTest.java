@@ -2,15 +2,15 @@ package dev.sseauth.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sseauth.Allowed;
-import dev.sseauth.Decision;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
 import dev.sseauth.IssuedTicket;
 import dev.sseauth.Reason;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
-import dev.sseauth.StreamRequest;
+import dev.sseauth.adapter.StreamRequest;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.TcpProxy;
 import dev.sseauth.testing.TestKeys;

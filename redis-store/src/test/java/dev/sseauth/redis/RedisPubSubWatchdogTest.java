@@ -2,15 +2,15 @@ package dev.sseauth.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sseauth.Allowed;
+import dev.sseauth.adapter.Allowed;
 import dev.sseauth.Denied;
 import dev.sseauth.IssuedTicket;
-import dev.sseauth.LiveStream;
+import dev.sseauth.adapter.LiveStream;
 import dev.sseauth.Reason;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
-import dev.sseauth.StreamRequest;
+import dev.sseauth.adapter.StreamRequest;
 import dev.sseauth.spi.Revocation;
 import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.SseAuthStore;

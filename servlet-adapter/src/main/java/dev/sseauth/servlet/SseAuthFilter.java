@@ -1,12 +1,12 @@
 package dev.sseauth.servlet;
 
-import dev.sseauth.Allowed;
-import dev.sseauth.Decision;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
 import dev.sseauth.SessionInfo;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
-import dev.sseauth.StreamRequest;
+import dev.sseauth.adapter.StreamRequest;
 import dev.sseauth.servlet.internal.FilterSettings;
 import dev.sseauth.servlet.internal.GuardedRequest;
 import dev.sseauth.servlet.internal.Headers;

@@ -1,15 +1,15 @@
 package dev.sseauth.netty.internal;
 
-import dev.sseauth.Allowed;
+import dev.sseauth.adapter.Allowed;
 import dev.sseauth.Denied;
-import dev.sseauth.LiveStream;
+import dev.sseauth.adapter.LiveStream;
 import dev.sseauth.Reason;
 import dev.sseauth.SessionInfo;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
-import dev.sseauth.StreamOutput;
-import dev.sseauth.StreamRequest;
+import dev.sseauth.adapter.StreamOutput;
+import dev.sseauth.adapter.StreamRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.ByteBufOutputStream;

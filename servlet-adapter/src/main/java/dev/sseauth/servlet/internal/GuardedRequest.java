@@ -1,6 +1,6 @@
 package dev.sseauth.servlet.internal;
 
-import dev.sseauth.Allowed;
+import dev.sseauth.adapter.Allowed;
 import dev.sseauth.SsePrincipal;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;

@@ -1,6 +1,6 @@
 package dev.sseauth.servlet.internal;
 
-import dev.sseauth.StreamRequest;
+import dev.sseauth.adapter.StreamRequest;
 
 /** Header value decoding. Stateless. */
 public final class Headers {

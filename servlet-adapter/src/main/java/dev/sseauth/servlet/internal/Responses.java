@@ -1,7 +1,7 @@
 package dev.sseauth.servlet.internal;
 
-import dev.sseauth.Allowed;
-import dev.sseauth.Decision;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
 import dev.sseauth.Reason;
 import jakarta.servlet.ServletOutputStream;

@@ -1,9 +1,9 @@
 package dev.sseauth.servlet.internal;
 
-import dev.sseauth.Allowed;
-import dev.sseauth.LiveStream;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.LiveStream;
 import dev.sseauth.Reason;
-import dev.sseauth.StreamOutput;
+import dev.sseauth.adapter.StreamOutput;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

@@ -3,13 +3,13 @@ package dev.sseauth.servlet.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sseauth.Allowed;
+import dev.sseauth.adapter.Allowed;
 import dev.sseauth.IssuedTicket;
 import dev.sseauth.Reason;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
-import dev.sseauth.StreamRequest;
+import dev.sseauth.adapter.StreamRequest;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.TestKeys;

@@ -1,5 +1,9 @@
 package dev.sseauth.servlet.it;
 
+import dev.sseauth.adapter.Allowed;
+
+import dev.sseauth.adapter.StreamRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.HandshakeMode;
@@ -256,7 +260,7 @@ abstract class ServletAdapterScenarios {
     try {
       String ft = ((dev.sseauth.IssuedTicket) other.issueTicket(dev.sseauth.SsePrincipal.of("alice"))
           .toCompletableFuture().join()).ticket();
-      dev.sseauth.Allowed a = (dev.sseauth.Allowed) other.decide(dev.sseauth.StreamRequest.get("slt=" + ft, null, null))
+      dev.sseauth.adapter.Allowed a = (dev.sseauth.adapter.Allowed) other.decide(dev.sseauth.adapter.StreamRequest.get("slt=" + ft, null, null))
           .toCompletableFuture().join();
       Matcher fm = Pattern.compile("id: (\\S+)_\n").matcher(new String(a.handshake(), StandardCharsets.UTF_8));
       assertThat(fm.find()).isTrue();

@@ -1,4 +1,8 @@
-package dev.sseauth;
+package dev.sseauth.adapter;
+
+import dev.sseauth.SessionInfo;
+
+import dev.sseauth.SsePrincipal;
 
 import dev.sseauth.internal.StreamGrant;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,6 @@
-package dev.sseauth;
+package dev.sseauth.adapter;
+
+import dev.sseauth.Reason;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package dev.sseauth;
+package dev.sseauth.adapter;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,6 @@
-package dev.sseauth;
+package dev.sseauth.adapter;
+
+import dev.sseauth.SessionInfo;
 
 import java.io.IOException;
 import java.io.OutputStream;
