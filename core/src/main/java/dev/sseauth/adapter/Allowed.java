@@ -5,7 +5,6 @@ import dev.sseauth.SessionInfo;
 import dev.sseauth.SsePrincipal;
 
 import dev.sseauth.internal.StreamGrant;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -152,10 +151,5 @@ public final class Allowed implements Decision {
   public String toString() {
     return "Allowed[subject=" + session.principal().subject() + ", previousId=" + previousId
         + ", handshakeBytes=" + handshake.length + "]";
-  }
-
-  /** The handshake as text, for logging-free diagnostics in tests. Contains a token: never log it. */
-  String handshakeText() {
-    return new String(handshake, StandardCharsets.UTF_8);
   }
 }
