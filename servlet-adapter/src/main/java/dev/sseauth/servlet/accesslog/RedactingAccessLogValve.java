@@ -1,5 +1,7 @@
 package dev.sseauth.servlet.accesslog;
 
+import dev.sseauth.TicketRedactor;
+
 import java.io.CharArrayWriter;
 import org.apache.catalina.valves.AccessLogValve;
 

@@ -1,5 +1,7 @@
 package dev.sseauth.servlet.accesslog;
 
+import dev.sseauth.TicketRedactor;
+
 import java.io.IOException;
 import java.util.Objects;
 import org.eclipse.jetty.server.RequestLog;

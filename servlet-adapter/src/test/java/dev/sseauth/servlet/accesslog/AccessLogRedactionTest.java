@@ -1,5 +1,7 @@
 package dev.sseauth.servlet.accesslog;
 
+import dev.sseauth.TicketRedactor;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
