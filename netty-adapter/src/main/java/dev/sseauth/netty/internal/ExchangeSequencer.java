@@ -247,20 +247,21 @@ public final class ExchangeSequencer {
   private void finishResponse(ChannelHandlerContext ctx) {
     Out was = out;
     out = Out.IDLE;
-    if (was == Out.REWRITE) {
-      streamEnded(ctx);
+    if (was == Out.REWRITE && endStream().closeAtEnd()) {
+      // HTTP/1.0: the end of the stream is the end of the connection, once what went before is sent
+      out = Out.ENDED;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
     }
     writeAnswers(ctx);
   }
 
   /** The guarded stream ended: by its last content, {@link #endResponse}, or the channel going. */
-  private void streamEnded(ChannelHandlerContext ctx) {
+  private GuardedResponse endStream() {
     GuardedResponse g = current;
     current = null;
     g.close();
-    if (g.closeAtEnd()) {
-      ctx.channel().close();
-    }
+    return g;
   }
 
   /** Writes the handler's answers at the head of the queue, as long as no response is in progress. */
@@ -301,7 +302,7 @@ public final class ExchangeSequencer {
       return;
     }
     out = Out.ENDED;
-    streamEnded(ctx);
+    endStream();
     ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -320,7 +321,9 @@ public final class ExchangeSequencer {
     exchanges.clear();
     if (out == Out.REWRITE) {
       out = Out.ENDED;
-      streamEnded(ctx);
+      if (endStream().closeAtEnd()) {
+        ctx.channel().close();
+      }
     }
     if (restoreAutoRead) {
       restoreAutoRead = false;
