@@ -25,8 +25,8 @@ public interface NettyPrincipalResolver {
    *
    * @param request the request line and headers (the body is not read); never null
    * @return completes with the principal, or with null if the request is not authenticated; the
-   *     endpoint then answers 401, as it does when the stage completes exceptionally or this method
-   *     throws ({@link dev.sseauth.SseAuth#answerTicketRequest})
+   *     endpoint then refuses it ({@link dev.sseauth.Reason#NOT_AUTHENTICATED}), as it does when the
+   *     stage completes exceptionally or this method throws ({@link dev.sseauth.SseAuth#answerTicketRequest})
    */
   CompletionStage<SsePrincipal> resolve(HttpRequest request);
 

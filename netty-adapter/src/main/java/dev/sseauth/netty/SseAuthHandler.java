@@ -32,8 +32,8 @@ import java.util.concurrent.CompletableFuture;
  *       and the connection is closed after it: its headers cannot be trusted to have been read in full.
  *   <li>A request to {@link dev.sseauth.SseAuthConfig#ticketPath()} (raw path, exact match; the query is
  *       ignored) is answered by {@link SseAuth#answerTicketRequest} for the principal the
- *       {@link NettyPrincipalResolver} finds: a ticket as JSON for {@code POST}, else the core's refusal
- *       (405 with {@code Allow: POST}, 401, 429, 503). The body is never read; no
+ *       {@link NettyPrincipalResolver} finds: the ticket, or the core's refusal (another method than
+ *       {@code POST}, no principal, too many tickets, the store unavailable). The body is never read; no
  *       {@code HttpObjectAggregator} is needed.
  *   <li>A request to a path {@linkplain dev.sseauth.SseAuthConfig#guards(String) guarded} by the
  *       configuration is judged by {@link SseAuth#decide}. A refusal, or the handshake alone in reconnect
@@ -53,15 +53,15 @@ import java.util.concurrent.CompletableFuture;
  * connection closes in its turn.
  *
  * <p>Outbound, when the application answers an allowed request with a response that
- * {@link dev.sseauth.adapter.Allowed#rewrites} (status 200, {@code text/event-stream}), this handler
+ * {@link dev.sseauth.adapter.Allowed#rewrites} (an event stream), this handler
  * applies {@link dev.sseauth.adapter.Allowed#streamHeaders} to its head and frames it as chunked (in
  * HTTP/1.0, which has no chunking, close-delimited: the connection closes when the stream ends), writes
  * the sse-auth handshake first, then passes every {@code HttpContent} or {@code ByteBuf} the application
  * writes through the core's id rewriter; each buffer the application writes is released exactly once.
  * The token is rotated in place, and on expiry or revocation the response is ended and the channel
  * closed, always on the channel's event loop, so the client reconnects and is judged again; later writes
- * of the application are released and fail. Every other response (another status, such as a 204 or a
- * 500, or another type) passes untouched, with no handshake.
+ * of the application are released and fail. Every other response (another status or another type)
+ * passes untouched, with no handshake.
  *
  * <p>One instance per channel (it is not {@code @Sharable}); all methods run on the channel's event loop.
  * Closing the channel or removing the handler releases every message it holds and stops the stream's
@@ -87,7 +87,7 @@ public final class SseAuthHandler extends ChannelDuplexHandler {
   /**
    * A handler whose ticket endpoint authenticates {@code Authorization: Bearer <JWT>} with the configured
    * {@link dev.sseauth.SseAuthConfig#bearerVerifier()} ({@code sseauth.bearer.*}). With no verifier
-   * configured, every ticket request is refused with 401 ({@link dev.sseauth.Reason#NOT_AUTHENTICATED}):
+   * configured, every ticket request is refused ({@link dev.sseauth.Reason#NOT_AUTHENTICATED}):
    * a server whose tickets are issued elsewhere still guards its streams with this handler, and a missing
    * setting fails closed. To issue tickets on another authentication, pass a resolver.
    *

@@ -46,22 +46,22 @@ public final class RequestJudge {
    * completes (the resolver may read it until then).
    */
   public CompletionStage<Exchange> judge(HttpRequest request) {
-    Function<Reply, Exchange> answer = answering(request);
     if (request.decoderResult().isFailure()) {
       Throwable cause = request.decoderResult().cause();
       Reason reason = cause instanceof TooLongHttpHeaderException ? Reason.HEADERS_TOO_LARGE
           : cause instanceof TooLongHttpLineException ? Reason.URI_TOO_LONG : Reason.MALFORMED_REQUEST;
-      return CompletableFuture.completedFuture(answer.apply(reason.reply()));
+      return CompletableFuture.completedFuture(answering(request).apply(reason.reply()));
     }
     RequestTarget target = RequestTarget.parse(request.uri());
     String method = request.method().name();
     if (target.path().equals(config.ticketPath())) {
-      return auth.answerTicketRequest(method, () -> resolver.resolve(request)).thenApply(answer);
+      return auth.answerTicketRequest(method, () -> resolver.resolve(request)).thenApply(answering(request));
     }
     if (!config.guards(target.withoutQuery())) {
       return PASSED;
     }
     StreamRequest facts = StreamRequest.of(method, target.rawQuery(), request.headers()::get);
+    Function<Reply, Exchange> answer = answering(request);
     return auth.decide(facts).thenApply(decision -> {
       if (decision.reply() != null) {
         return answer.apply(decision.reply());
