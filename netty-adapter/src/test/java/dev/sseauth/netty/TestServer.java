@@ -63,7 +63,7 @@ final class TestServer implements AutoCloseable {
               @Override public void channelRead(ChannelHandlerContext c, Object m) { if (DEBUG) System.err.println(c.channel().id() + " IN " + ((io.netty.buffer.ByteBuf) m).toString(StandardCharsets.UTF_8).replace("\r\n", " | ")); c.fireChannelRead(m); }
               @Override public void write(ChannelHandlerContext c, Object m, io.netty.channel.ChannelPromise p) { if (DEBUG && m instanceof io.netty.buffer.ByteBuf b) System.err.println(c.channel().id() + " OUT " + b.toString(StandardCharsets.UTF_8).replace("\r\n", " | ")); c.write(m, p); }
               @Override public void close(ChannelHandlerContext c, io.netty.channel.ChannelPromise p) { if (DEBUG) System.err.println(c.channel().id() + " CLOSE"); c.close(p); }
-            }, new HttpServerCodec(), new SseAuthTicketHandler(auth), new SseAuthHandler(auth), new App());
+            }, new HttpServerCodec(), new SseAuthHandler(auth), new App());
           }
         })
         .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();

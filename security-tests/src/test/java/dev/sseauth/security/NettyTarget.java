@@ -3,7 +3,6 @@ package dev.sseauth.security;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SsePrincipal;
 import dev.sseauth.netty.SseAuthHandler;
-import dev.sseauth.netty.SseAuthTicketHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -18,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Netty 4.2 HTTP server: {@code HttpServerCodec} (default limits), {@link SseAuthTicketHandler},
- * {@link SseAuthHandler}, then the application, which answers every request that reaches it.
+ * A Netty 4.2 HTTP server: {@code HttpServerCodec} (default limits), {@link SseAuthHandler}, then the
+ * application, which answers every request that reaches it.
  */
 final class NettyTarget implements TargetServer {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -33,11 +32,10 @@ final class NettyTarget implements TargetServer {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.pipeline().addLast(new HttpServerCodec(),
-                new SseAuthTicketHandler(auth, r -> {
+                new SseAuthHandler(auth, r -> {
                   String user = r.headers().get("X-Test-User");
                   return CompletableFuture.completedFuture(user == null ? null : SsePrincipal.of(user));
                 }),
-                new SseAuthHandler(auth),
                 app.nettyHandler());
           }
         })
