@@ -21,7 +21,7 @@ public final class CoreKeys {
   private static final String EVENT_RULE = "must be 1 to 64 of A-Z a-z 0-9 _ . - and not 'message'";
 
   public static final ConfigKey<String> TOKEN_SECRET = ConfigKey.string("sseauth.token.secret", null, null,
-      "must be at least 32 random bytes in base64, or in hex after hex:",
+      "must be at least 32 random bytes, in base64 or in hex (after hex:)",
       "HS256 secret that signs session tokens: base64 (standard or URL-safe, padding optional, optional `base64:` "
           + "prefix) or `hex:` followed by hex digits; make one with `openssl rand -base64 32`. Text, short "
           + "repeated patterns, few distinct characters and regular sequences are refused at startup")
