@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.internal.ConfigReader;
-import dev.sseauth.spi.ConfigKey;
 import dev.sseauth.SseAuth;
 import dev.sseauth.spi.StoreContext;
 import dev.sseauth.testing.Leaks;
@@ -31,34 +30,6 @@ class JdbcStoreProviderTest {
     assertThat(ConfigReader.providers().get("jdbc")).isInstanceOf(JdbcStoreProvider.class);
     assertThat(ConfigReader.allKeys()).contains("sseauth.jdbc.url", "sseauth.jdbc.user", "sseauth.jdbc.password",
         "sseauth.jdbc.table-prefix", "sseauth.jdbc.create-schema", "sseauth.jdbc.poll-interval", "sseauth.jdbc.pool-size");
-  }
-
-  @Test
-  void configKeysWhenDeclaredThenUrlUserAndPasswordSensitiveAndDefaultsAsTheBuilders() {
-    JdbcStoreProvider provider = new JdbcStoreProvider();
-    assertThat(provider.configKeys()).extracting(ConfigKey::name).containsExactly("sseauth.jdbc.url", "sseauth.jdbc.user",
-        "sseauth.jdbc.password", "sseauth.jdbc.table-prefix", "sseauth.jdbc.create-schema", "sseauth.jdbc.poll-interval",
-        "sseauth.jdbc.cleanup-interval", "sseauth.jdbc.pool-size", "sseauth.jdbc.timeout");
-    assertThat(provider.sensitiveKeys()).containsExactlyInAnyOrder("sseauth.jdbc.url", "sseauth.jdbc.user",
-        "sseauth.jdbc.password");
-    assertThat(provider.configKeys()).extracting(ConfigKey::defaultText).containsExactly("— (required)", null, null,
-        "sseauth_", "false", "250ms", "1m", "4", "2s");
-  }
-
-  @Test
-  void fromMapWhenJdbcUrlInvalidThenFailsWhenReadWithoutTheUrl() {
-    Throwable t = catchThrowable(() -> SseAuthConfig.fromMap(Map.of("sseauth.token.secret", SECRET, "sseauth.store", "jdbc",
-        "sseauth.jdbc.url", "postgresql://" + USER + ":" + PASSWORD + "@host/db")));
-    assertThat(t).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sseauth.jdbc.url must be a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/app");
-    Leaks.assertNoneIn(t, PASSWORD, USER);
-  }
-
-  @Test
-  void createWhenUrlBlankThenFailsAsMissing() {
-    assertThatThrownBy(() -> new JdbcStoreProvider().create(context(Map.of("sseauth.jdbc.url", "  "))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sseauth.jdbc.url must be set when sseauth.store is jdbc");
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.internal.ConfigReader;
-import dev.sseauth.spi.ConfigKey;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContext;
 import dev.sseauth.testing.Leaks;
@@ -32,25 +31,6 @@ class RedisStoreProviderTest {
     assertThat(ConfigReader.providers()).containsKey("redis");
     assertThat(ConfigReader.providers().get("redis")).isInstanceOf(RedisStoreProvider.class);
     assertThat(ConfigReader.allKeys()).contains("sseauth.redis.uri", "sseauth.redis.key-prefix", "sseauth.redis.timeout");
-  }
-
-  @Test
-  void configKeysWhenDeclaredThenOnlyTheUriSensitiveAndDefaultsAsTheBuilders() {
-    RedisStoreProvider provider = new RedisStoreProvider();
-    assertThat(provider.configKeys()).extracting(ConfigKey::name)
-        .containsExactly("sseauth.redis.uri", "sseauth.redis.key-prefix", "sseauth.redis.timeout");
-    assertThat(provider.sensitiveKeys()).containsExactly("sseauth.redis.uri");
-    assertThat(provider.configKeys()).extracting(ConfigKey::defaultText)
-        .containsExactly("redis://127.0.0.1:6379", "sseauth:", "2s");
-    assertThat(provider.configKeys().get(2).range()).isEqualTo("10ms to 1m");
-  }
-
-  @Test
-  void fromMapWhenRedisValueInvalidThenFailsWhenReadNamingKeyAndValue() {
-    assertThatThrownBy(() -> SseAuthConfig.fromMap(Map.of("sseauth.token.secret", SECRET, "sseauth.store", "redis",
-        "sseauth.redis.timeout", "5ms")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sseauth.redis.timeout must be between 10ms and 1m, but was '5ms'");
   }
 
   @Test
