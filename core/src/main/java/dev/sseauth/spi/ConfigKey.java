@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * One configuration key, declared once: its name, the type of its values, its default, the values it
  * allows, whether a value may hold a credential, and a one-line description. The core's properties
  * reader, the builders' validation, the environment-variable names and the documentation's key table
- * all come from these declarations: the core declares its own keys ({@code SseAuthConfig.keys()}) and
- * each store declares its own in {@link StoreProvider#configKeys()}.
+ * all come from these declarations: the core declares its own keys
+ * ({@link dev.sseauth.SseAuthConfig#keys()}) and each store declares its own in
+ * {@link StoreProvider#configKeys()}.
  *
  * <p>A key also reads and checks its values and makes the errors about them: every message names the
  * key, and shows the value only if the key is not {@link #isSensitive() sensitive}.
@@ -241,6 +242,7 @@ public final class ConfigKey<T> {
    *
    * @throws IllegalArgumentException naming the key if {@code text} is not of its type or not allowed;
    *     the message shows the value unless the key is sensitive
+   * @throws NullPointerException if {@code text} is null
    */
   @SuppressWarnings("unchecked")
   public T parse(String text) {
