@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,7 +22,7 @@ public final class Replies {
     response.setStatus(reply.status());
     Set<String> named = new HashSet<>();
     for (Reply.Header h : reply.headers()) {
-      if (named.add(h.name().toLowerCase(java.util.Locale.ROOT))) {
+      if (named.add(h.name().toLowerCase(Locale.ROOT))) {
         response.setHeader(h.name(), h.value()); // replaces whatever an earlier filter set
       } else {
         response.addHeader(h.name(), h.value());

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -40,9 +41,11 @@ import java.util.function.Consumer;
  * which starts the stream (the core's {@linkplain Allowed#streamHeaders stream headers}, then the
  * handshake) before the first of them; otherwise everything passes to the container untouched.
  *
- * <p>Until the mode is known, the headers the core removes when a stream starts, and the servlet API's
- * typed length, are held back: the container does not see them yet. They are then applied in the order
- * the application set them; on a stream the core's removals follow (and hold against later calls).
+ * <p>Until the mode is known, the headers the core removes when a stream starts (those of
+ * {@link Allowed#streamHeaders} without a value) are held back, and so is the length set through the
+ * servlet API's typed setters ({@link #setContentLength}): nothing has been written yet, so the container
+ * need not see them. Once the mode is known they are applied in the order the application set them; on a
+ * stream the core's removals follow when it starts, and are applied again after any later such call.
  *
  * <p>Thread-safe: async applications write from any thread. The header lock is never held across I/O.
  */
@@ -86,7 +89,7 @@ public final class SseResponse extends HttpServletResponseWrapper {
   }
 
   /** The executor the responses of one filter share: see {@link SerialOutput#newExecutor()}. */
-  public static java.util.concurrent.ExecutorService newExecutor() {
+  public static ExecutorService newExecutor() {
     return SerialOutput.newExecutor();
   }
 
@@ -135,7 +138,8 @@ public final class SseResponse extends HttpServletResponseWrapper {
 
   // ---- the headers held back until the mode is known ----
 
-  private void held(String name, Consumer<HttpServletResponse> op) {
+  /** A header call: held if the core removes that header at a stream's start, else applied now. */
+  private void header(String name, Consumer<HttpServletResponse> op) {
     if (removed.contains(name)) {
       hold(op);
     } else {
@@ -143,6 +147,7 @@ public final class SseResponse extends HttpServletResponseWrapper {
     }
   }
 
+  /** Holds {@code op} until the mode is known; on a stream, the core's removals hold after it. */
   private void hold(Consumer<HttpServletResponse> op) {
     synchronized (heads) {
       switch (mode) {
@@ -168,32 +173,32 @@ public final class SseResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setHeader(String name, String value) {
-    held(name, r -> r.setHeader(name, value));
+    header(name, r -> r.setHeader(name, value));
   }
 
   @Override
   public void addHeader(String name, String value) {
-    held(name, r -> r.addHeader(name, value));
+    header(name, r -> r.addHeader(name, value));
   }
 
   @Override
   public void setIntHeader(String name, int value) {
-    held(name, r -> r.setIntHeader(name, value));
+    header(name, r -> r.setIntHeader(name, value));
   }
 
   @Override
   public void addIntHeader(String name, int value) {
-    held(name, r -> r.addIntHeader(name, value));
+    header(name, r -> r.addIntHeader(name, value));
   }
 
   @Override
   public void setDateHeader(String name, long date) {
-    held(name, r -> r.setDateHeader(name, date));
+    header(name, r -> r.setDateHeader(name, date));
   }
 
   @Override
   public void addDateHeader(String name, long date) {
-    held(name, r -> r.addDateHeader(name, date));
+    header(name, r -> r.addDateHeader(name, date));
   }
 
   @Override
