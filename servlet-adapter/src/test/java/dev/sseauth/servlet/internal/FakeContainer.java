@@ -10,9 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ final class FakeContainer {
   final HttpServletResponse response;
   final AsyncContext async;
   final List<String> violations = new CopyOnWriteArrayList<>();
-  final Map<String, String> headers = new ConcurrentHashMap<>();
+  final Map<String, String> headers = Collections.synchronizedMap(new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
   private final Out out = new Out();
   private final List<AsyncListener> listeners = new CopyOnWriteArrayList<>();
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -53,7 +54,7 @@ final class FakeContainer {
         new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> switch (m.getName()) {
           case "getContentType" -> contentType;
           case "setContentType" -> {
-            contentType = (String) args[0];
+            contentType = (String) args[0]; // null: none
             int cs = contentType == null ? -1 : contentType.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
             if (cs >= 0) {
               encoding = contentType.substring(cs + "charset=".length()).trim();
