@@ -299,8 +299,9 @@ final class SerialOutput implements StreamOutput {
     }
   }
 
+  /** The end, or tasks once the stream has started (a task queued earlier waits for the start). */
   private boolean hasWork() {
-    return ended ? !settled : !tasks.isEmpty();
+    return ended ? !settled : started && !tasks.isEmpty();
   }
 
   private void workLocked() {
@@ -312,7 +313,7 @@ final class SerialOutput implements StreamOutput {
       }
       return;
     }
-    for (Runnable task; !ended && (task = tasks.poll()) != null; ) {
+    for (Runnable task; !ended && started && (task = tasks.poll()) != null; ) {
       try {
         task.run();
       } catch (RuntimeException e) {
@@ -352,7 +353,8 @@ final class SerialOutput implements StreamOutput {
 
   /**
    * Queues {@code task}; it runs under the lock, on a thread of the filter's executor if the lock is
-   * free, else on the holder's thread right after its write. Never waits.
+   * free, else on the holder's thread right after its write; a task queued before the stream has started
+   * runs right after the start. Never waits.
    */
   @Override
   public void execute(Runnable task) {

@@ -136,6 +136,25 @@ class SerialOutputTest {
     assertThat(c.received()).endsWith("data: a\n\n: task\n\n");
   }
 
+  @Test
+  void executeWhenTheStreamHasNotStartedThenTheTaskWaitsForTheStartAndRunsRightAfterIt() throws Exception {
+    out = new SerialOutput(allowed, Runnable::run, () -> c.response.getOutputStream()); // drains at once
+    AtomicInteger ran = new AtomicInteger();
+    out.execute(() -> {
+      try {
+        out.write(ascii(": task\n\n"));
+        ran.incrementAndGet();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertThat(ran).hasValue(0);
+    assertThat(c.writesStarted()).isZero();
+    write("data: a\n\n"); // starts the stream; the task runs as this write releases the lock
+    assertThat(ran).hasValue(1);
+    assertThat(c.received()).isEqualTo(handshake() + "data: a\n\n: task\n\n");
+  }
+
   // ---- the end ----
 
   @Test
