@@ -456,15 +456,16 @@ public final class SseResponse extends HttpServletResponseWrapper {
   /**
    * The application's text output. On an event stream it encodes with the response charset (UTF-8 unless
    * the application named one) through one {@link CharsetEncoder} for the whole response, without
-   * buffering, so {@code flush()} reaches the client at once; input the encoder leaves unconsumed (half
-   * of a surrogate pair) waits for the next write and is encoded at {@code close()}. Passes straight to
-   * the container's writer if the response is not an event stream. Used through a {@link PrintWriter},
-   * which serialises the calls.
+   * buffering, so {@code flush()} reaches the client at once; input the encoder leaves unconsumed (the
+   * first half of a surrogate pair) waits for the next write, and {@code close()} ends the encoder's
+   * input. Passes straight to the container's writer if the response is not an event stream. Used
+   * through a {@link PrintWriter}, which serialises the calls.
    */
   private final class AppWriter extends Writer {
     private CharsetEncoder encoder;
     private CharBuffer pending = CharBuffer.allocate(0); // unconsumed input, ready to read
     private ByteBuffer bytes = ByteBuffer.allocate(256);
+    private boolean closed;
 
     private CharsetEncoder encoder() {
       if (encoder == null) {
@@ -540,11 +541,16 @@ public final class SseResponse extends HttpServletResponseWrapper {
         raw.getWriter().close();
         return;
       }
-      if (pending.hasRemaining()) {
-        encode(pending, true);
-        pending = CharBuffer.allocate(0);
+      if (closed) {
+        return;
       }
-      output.appClose();
+      closed = true;
+      try {
+        encode(pending, true); // what is left, and the end of a stateful charset
+      } finally {
+        pending = CharBuffer.allocate(0);
+        output.appClose();
+      }
     }
   }
 }

@@ -262,6 +262,22 @@ class SseResponseTest {
   }
 
   @Test
+  void writerWhenTheCharsetIsStatefulThenOneEncoderSpansTheWritesAndCloseEndsItsInput() throws Exception {
+    Charset jis = Charset.forName("ISO-2022-JP");
+    SseResponse r = response();
+    r.setContentType("text/event-stream;charset=ISO-2022-JP");
+    PrintWriter w = r.getWriter();
+    w.write(":\u65e5");
+    w.flush();
+    w.write("\u672c");
+    w.close(); // switches back to ASCII
+    byte[] bytes = c.receivedBytes();
+    int handshake = HANDSHAKE.matcher(c.received()).results().findFirst().orElseThrow().group().length();
+    assertThat(Arrays.copyOfRange(bytes, handshake, bytes.length)).isEqualTo(":\u65e5\u672c".getBytes(jis));
+    assertThat(c.closed()).isTrue();
+  }
+
+  @Test
   void writerWhenNotAnEventStreamThenTheContainersWriterIsUsed() throws Exception {
     SseResponse r = response();
     r.setContentType("text/plain;charset=UTF-8");
