@@ -1,4 +1,4 @@
-package dev.sseauth.servlet.accesslog;
+package dev.sseauth.accesslog;
 
 import dev.sseauth.TicketRedactor;
 
