@@ -114,7 +114,7 @@ public final class DefaultSseAuth implements SseAuth {
     if (store == null) {
       StoreProvider provider = ConfigReader.providers().get(config.storeName());
       if (provider == null) {
-        throw new IllegalArgumentException("sseauth.store names no store on the class path, but was '"
+        throw new IllegalArgumentException(CoreKeys.STORE.name() + " names no store on the class path, but was '"
             + config.storeName() + "' (available: " + ConfigReader.providers().keySet() + ")");
       }
       store = ConfigErrors.createStore(provider, new StoreContext(config.storeProperties(), config.clock()));
