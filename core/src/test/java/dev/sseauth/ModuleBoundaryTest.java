@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The public API is what the core exports, and a decision comes from the core only: code outside the
- * core, as a module or on the class path, cannot reach {@code dev.sseauth.internal} nor create an
- * {@code Allowed} or a {@code Denied}. Proven by compiling such code with the JDK's compiler.
+ * The public API is what the core exports, and a decision comes from the core only: a module outside the
+ * core cannot reach {@code dev.sseauth.internal}, and no code outside the core, as a module or on the
+ * class path, can create an {@code Allowed} or a {@code Denied} (short of deliberate reflection, which
+ * the class path cannot stop). Proven by compiling such code with the JDK's compiler.
  */
 class ModuleBoundaryTest {
   @TempDir
@@ -109,6 +110,21 @@ class ModuleBoundaryTest {
         """);
     assertThat(r.ok()).isFalse();
     assertThat(r.diagnostics()).contains("dev.sseauth.internal").contains("is not visible");
+  }
+
+  @Test
+  void theCoresDecisionFactoryIsNotCallableFromTheClassPath() throws IOException {
+    Result r = compile(false, "CallsFactory", """
+        import dev.sseauth.*;
+        import java.time.Instant;
+        public class CallsFactory {
+          Object a = dev.sseauth.internal.Outcomes.allowed(new SessionInfo(SsePrincipal.of("admin"), "sid",
+              Instant.now(), Instant.now().plusSeconds(3600)), "", null, new byte[0], false, out -> null);
+          Object d = dev.sseauth.internal.Outcomes.denied(Reason.NO_CREDENTIALS);
+        }
+        """);
+    assertThat(r.ok()).isFalse();
+    assertThat(r.diagnostics()).contains("Outcomes").contains("not public");
   }
 
   @Test

@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * Creates {@link Allowed} and {@link Denied}, whose constructors are private: a security decision comes
- * from the core only. Reaches them through a private lookup, which Java grants within the core's own
- * module (or the class path) and to no one outside it. Internal: not a public API.
+ * from the core only. Reaches them through a private lookup, which Java grants to the core's own code.
+ * Package-private, so only the deciding code of this package creates decisions, on the module path and
+ * on the class path alike (where, as for every class, only deliberate reflection gets around it).
  */
-public final class Outcomes {
+final class Outcomes {
   private static final MethodHandle ALLOWED;
   private static final Map<Reason, Denied> DENIED = new EnumMap<>(Reason.class);
 
@@ -38,12 +39,12 @@ public final class Outcomes {
   private Outcomes() {}
 
   /** The one refusal for {@code reason}. */
-  public static Denied denied(Reason reason) {
+  static Denied denied(Reason reason) {
     return DENIED.get(reason);
   }
 
   /** A decision to let a stream request through; see {@link Allowed} for the parts. */
-  public static Allowed allowed(SessionInfo session, String previousId, String appQuery, byte[] handshake,
+  static Allowed allowed(SessionInfo session, String previousId, String appQuery, byte[] handshake,
       boolean endAfterHandshake, StreamGrant grant) {
     try {
       return (Allowed) ALLOWED.invokeExact(session, previousId, appQuery, handshake, endAfterHandshake, grant);
