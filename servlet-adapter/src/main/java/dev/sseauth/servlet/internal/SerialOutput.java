@@ -169,15 +169,23 @@ final class SerialOutput implements StreamOutput {
   }
 
   /**
-   * The application completes its async cycle.
+   * The application completes its async cycle. If {@code stream}, the stream starts first unless it has
+   * (its handshake goes out even when the application wrote nothing).
    *
    * @return false if nothing of this output's is in flight any more (a listener completing after a timeout
    *     or error): the caller completes the container's cycle itself; true if the stream ends now and the
    *     container's {@code complete()} follows the write in progress, if any, like the core's own end
    */
-  boolean appComplete() {
+  boolean appComplete(boolean stream) {
     if (settled) {
       return false;
+    }
+    if (stream && !started && !ended) {
+      try {
+        startNow();
+      } catch (IOException e) {
+        // the client is gone: the end below completes the cycle all the same
+      }
     }
     ended = true;
     drain();
@@ -256,10 +264,15 @@ final class SerialOutput implements StreamOutput {
     started = true;
     rawOut = start.open();
     byte[] hs = allowed.handshake();
-    if (hs.length > 0) {
-      rawOut.write(hs);
+    try {
+      if (hs.length > 0) {
+        rawOut.write(hs);
+      }
+      rawOut.flush(); // commits: the client has its session token before any application event
+    } catch (IOException e) {
+      ended = true; // the client is gone: no stream to track, every later write refused
+      throw e;
     }
-    rawOut.flush(); // commits: the client has its session token before any application event
     live = allowed.open(this);
   }
 

@@ -330,7 +330,10 @@ public final class SseResponse extends HttpServletResponseWrapper {
   private final class AppAsyncContext implements AsyncContext {
     @Override
     public void complete() {
-      if (!output.appComplete()) {
+      // an event stream completed before anything started it (no byte, no flush, and the request thread
+      // may not have left the filter yet) still gets its handshake, as on every other path: the ticket is
+      // spent, and the client needs its token to reconnect
+      if (!output.appComplete(mode() == Mode.SSE)) {
         async.complete();
       }
     }
@@ -494,6 +497,11 @@ public final class SseResponse extends HttpServletResponseWrapper {
       if (mode() == Mode.PASS) {
         raw.getWriter().write(c, off, len);
         return;
+      }
+      if (closed) {
+        // the encoder has ended its input; PrintWriter turns this into checkError(), as for any write
+        // to an ended stream
+        throw new IOException("the writer is closed");
       }
       CharBuffer in = CharBuffer.wrap(c, off, len);
       if (pending.hasRemaining()) {

@@ -184,7 +184,7 @@ class SerialOutputTest {
     Await.until(WAIT, "the async cycle to complete", c::completed);
     assertThat(c.closed()).isFalse();
     assertThatThrownBy(() -> write("data: 2\n\n")).isInstanceOf(IOException.class);
-    assertThat(out.appComplete()).as("nothing in flight: the application's complete passes on").isFalse();
+    assertThat(out.appComplete(false)).as("nothing in flight: the application's complete passes on").isFalse();
     assertThat(c.violations).isEmpty();
   }
 
@@ -201,7 +201,7 @@ class SerialOutputTest {
   void appCompleteWhenTheStreamIsLiveThenTheOutputCompletesTheCycle() throws Exception {
     out.finishBy(c.async);
     write("data: 1\n\n");
-    assertThat(out.appComplete()).isTrue();
+    assertThat(out.appComplete(false)).isTrue();
     Await.until(WAIT, "the async cycle to complete", c::completed);
     assertThatThrownBy(() -> write("data: 2\n\n")).isInstanceOf(IOException.class);
     assertThat(c.violations).isEmpty();
