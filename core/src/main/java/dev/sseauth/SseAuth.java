@@ -63,8 +63,9 @@ public interface SseAuth extends AutoCloseable {
   /**
    * Answers a request to the ticket endpoint ({@link SseAuthConfig#ticketPath()}), for adapters: another
    * method than {@code POST} gets {@link Reason#TICKET_METHOD_NOT_ALLOWED} and {@code principal} is not
-   * asked; no principal (null, or a lookup that fails) gets {@link Reason#NOT_AUTHENTICATED}; otherwise
-   * the {@link #issueTicket} outcome. Send the result's {@link Reply} as it is.
+   * asked; no principal (null, or a lookup that fails) gets {@link Reason#NOT_AUTHENTICATED}; a lookup
+   * that has not answered within three store timeouts and a second gets {@link Reason#STORE_UNAVAILABLE};
+   * otherwise the {@link #issueTicket} outcome. Send the result's {@link Reply} as it is.
    *
    * @param method the request's HTTP method; never null
    * @param principal finds the authenticated caller, completing with null if there is none; never null

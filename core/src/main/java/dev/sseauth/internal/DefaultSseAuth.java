@@ -40,6 +40,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -171,14 +173,35 @@ public final class DefaultSseAuth implements SseAuth {
     } catch (RuntimeException e) {
       found = CompletableFuture.failedFuture(e);
     }
-    return found.handle((p, e) -> {
+    // A lookup that never answers (a resolver waiting on a service that is down) must not hold the
+    // request, nor the connection's later requests, forever: past the bound it is refused as unavailable.
+    CompletableFuture<SsePrincipal> bounded = new CompletableFuture<>();
+    found.whenComplete((p, e) -> {
       if (e != null) {
-        LOG.log(Level.WARNING, "finding the principal of a ticket request failed: {0}", e.getClass().getName());
+        bounded.completeExceptionally(e);
+      } else {
+        bounded.complete(p);
       }
-      return p;
-    }).thenCompose(p -> p == null
-        ? CompletableFuture.completedFuture(Reason.NOT_AUTHENTICATED.reply())
-        : issueTicket(p).thenApply(TicketOutcome::reply));
+    });
+    bounded.orTimeout(principalBound().toMillis(), TimeUnit.MILLISECONDS);
+    return bounded.handle((p, e) -> {
+      if (e == null) {
+        return p == null ? CompletableFuture.completedFuture(Reason.NOT_AUTHENTICATED.reply())
+            : issueTicket(p).thenApply(TicketOutcome::reply);
+      }
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof TimeoutException) {
+        LOG.log(Level.WARNING, "finding the principal of a ticket request took longer than {0}", principalBound());
+        return CompletableFuture.completedFuture(Reason.STORE_UNAVAILABLE.reply());
+      }
+      LOG.log(Level.WARNING, "finding the principal of a ticket request failed: {0}", cause.getClass().getName());
+      return CompletableFuture.completedFuture(Reason.NOT_AUTHENTICATED.reply());
+    }).thenCompose(r -> r);
+  }
+
+  /** How long the ticket endpoint waits for the principal: as long as three store calls, and a second. */
+  private Duration principalBound() {
+    return config.storeTimeout().multipliedBy(3).plusSeconds(1);
   }
 
   // ---- the decision ----

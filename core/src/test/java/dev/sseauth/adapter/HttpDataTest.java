@@ -166,6 +166,17 @@ class HttpDataTest {
   }
 
   @Test
+  void ticketEndpointWhenThePrincipalLookupNeverAnswersThen503() throws Exception {
+    try (SseAuth quick = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET)
+        .storeTimeout(Duration.ofMillis(10)).build())) {
+      CompletableFuture<SsePrincipal> never = new CompletableFuture<>();
+      Reply r = get(quick.answerTicketRequest("POST", () -> never));
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(never).as("the resolver's own stage is left alone").isNotDone();
+    }
+  }
+
+  @Test
   void ticketEndpointWhenAuthenticatedThenTheTicketAsJsonThatRedeems() throws Exception {
     Reply r = get(auth.answerTicketRequest("POST", () -> CompletableFuture.completedFuture(SsePrincipal.of("alice"))));
     assertThat(r.status()).isEqualTo(200);
