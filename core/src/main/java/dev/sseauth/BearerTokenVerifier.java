@@ -10,7 +10,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import dev.sseauth.internal.ConfigErrors;
+import dev.sseauth.internal.CoreKeys;
 import dev.sseauth.internal.Secrets;
 import java.time.Clock;
 import java.util.Date;
@@ -73,7 +73,7 @@ public final class BearerTokenVerifier {
   public static BearerTokenVerifier hmac(byte[] secret, String issuer, String audience, List<String> attributeClaims,
       Clock clock) {
     if (secret.length < 32) {
-      throw new IllegalArgumentException("sseauth.bearer.secret must be at least 256 bits (32 bytes)");
+      throw CoreKeys.BEARER_SECRET.error("must be at least 256 bits (32 bytes)");
     }
     JWK key = new OctetSequenceKey.Builder(secret.clone()).algorithm(JWSAlgorithm.HS256).build();
     return new BearerTokenVerifier(new JWKSet(key), issuer, audience, attributeClaims, clock);
@@ -90,7 +90,7 @@ public final class BearerTokenVerifier {
     try {
       keys = Secrets.jwkSet(json);
     } catch (IllegalArgumentException e) {
-      throw ConfigErrors.about("sseauth.bearer.jwks-file", e.getMessage());
+      throw CoreKeys.BEARER_JWKS_FILE.error(e.getMessage());
     }
     return new BearerTokenVerifier(keys, issuer, audience, attributeClaims, clock);
   }

@@ -1,19 +1,24 @@
 package dev.sseauth;
 
 import dev.sseauth.adapter.Decision;
-
-import java.util.Objects;
+import dev.sseauth.adapter.Reply;
 
 /**
- * A refusal. The adapter sends {@link Reason#status()} with {@code Cache-Control: no-store}, adds
- * {@link #wwwAuthenticate()} when it is not null, and never runs the application.
+ * A refusal, created only by the core. An adapter sends {@link #reply()} as it is and never runs the
+ * application.
  *
- * @param reason why; never null
+ * <p>Immutable and thread-safe; one instance per {@link Reason}, so {@code ==} and {@code equals} agree.
  */
-public record Denied(Reason reason) implements Decision, TicketOutcome {
-  /** @throws NullPointerException if reason is null */
-  public Denied {
-    Objects.requireNonNull(reason, "reason");
+public final class Denied implements Decision, TicketOutcome {
+  private final Reason reason;
+
+  private Denied(Reason reason) {
+    this.reason = reason;
+  }
+
+  /** Why; never null. */
+  public Reason reason() {
+    return reason;
   }
 
   /** The HTTP status to send. */
@@ -21,20 +26,21 @@ public record Denied(Reason reason) implements Decision, TicketOutcome {
     return reason.status();
   }
 
-  /** The {@code Allow} header value for a 405 ({@code GET}: streams are only read), or null otherwise. */
-  public String allow() {
-    return reason == Reason.METHOD_NOT_ALLOWED ? "GET" : null;
-  }
-
   /**
    * The {@code WWW-Authenticate} header value for a 401 (RFC 6750 §3), or null for other statuses.
    */
   public String wwwAuthenticate() {
-    if (reason.status() != 401) {
-      return null;
-    }
-    return reason == Reason.NO_CREDENTIALS || reason == Reason.NOT_AUTHENTICATED
-        ? "Bearer"
-        : "Bearer error=\"invalid_token\"";
+    return reason.wwwAuthenticate();
+  }
+
+  /** The complete response to send: {@link Reason#reply()}. Never null. */
+  @Override
+  public Reply reply() {
+    return reason.reply();
+  }
+
+  @Override
+  public String toString() {
+    return "Denied[reason=" + reason + "]";
   }
 }

@@ -1,5 +1,9 @@
 package dev.sseauth;
 
+import dev.sseauth.adapter.Reply;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -35,6 +39,18 @@ public record IssuedTicket(String ticket, Duration expiresIn, String param, Stri
     String sep = separator == '"' || separator == '\\' ? "\\" + separator : String.valueOf(separator);
     return "{\"ticket\":\"" + ticket + "\",\"expiresIn\":" + expiresIn.toSeconds() + ",\"param\":\"" + param
         + "\",\"resume\":\"" + resumeParam + "\",\"separator\":\"" + sep + "\"}";
+  }
+
+  /**
+   * The ticket endpoint's answer: 200, {@link #toJson()} as {@code application/json} and
+   * {@code Cache-Control: no-store}.
+   */
+  @Override
+  public Reply reply() {
+    byte[] body = toJson().getBytes(StandardCharsets.UTF_8);
+    return new Reply(200, List.of(new Reply.Header("Content-Type", "application/json"),
+        new Reply.Header("Content-Length", String.valueOf(body.length)),
+        new Reply.Header("Cache-Control", "no-store")), body);
   }
 
   @Override

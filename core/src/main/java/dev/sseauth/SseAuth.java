@@ -1,5 +1,8 @@
 package dev.sseauth;
 
+import dev.sseauth.adapter.Reply;
+import java.util.function.Supplier;
+
 import dev.sseauth.adapter.StreamRequest;
 
 import dev.sseauth.adapter.Decision;
@@ -56,6 +59,18 @@ public interface SseAuth extends AutoCloseable {
    *     {@link Reason#STORE_UNAVAILABLE}
    */
   CompletionStage<TicketOutcome> issueTicket(SsePrincipal principal);
+
+  /**
+   * Answers a request to the ticket endpoint ({@link SseAuthConfig#ticketPath()}), for adapters: another
+   * method than {@code POST} gets {@link Reason#TICKET_METHOD_NOT_ALLOWED} and {@code principal} is not
+   * asked; no principal (null, or a lookup that fails) gets {@link Reason#NOT_AUTHENTICATED}; otherwise
+   * the {@link #issueTicket} outcome. Send the result's {@link Reply} as it is.
+   *
+   * @param method the request's HTTP method; never null
+   * @param principal finds the authenticated caller, completing with null if there is none; never null
+   * @return the response; never completes exceptionally
+   */
+  CompletionStage<Reply> answerTicketRequest(String method, Supplier<? extends CompletionStage<SsePrincipal>> principal);
 
   /**
    * Judges a request to a guarded stream: a valid session token in {@code Last-Event-ID}, else a

@@ -1,9 +1,10 @@
 package dev.sseauth;
 
-import dev.sseauth.internal.ConfigErrors;
 import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.internal.CoreKeys;
 import dev.sseauth.internal.PathMatcher;
 import dev.sseauth.internal.Secrets;
+import dev.sseauth.spi.ConfigKey;
 import dev.sseauth.spi.SseAuthStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,10 @@ import java.util.Set;
  * The immutable configuration of an {@link SseAuth}: built with {@link #builder()} or read from
  * {@code sseauth.*} properties with {@link #fromProperties}. Every value is validated when it is set
  * and the whole in {@link Builder#build()}; a bad value fails with a message naming the key, and the value
- * unless it may hold a credential (see {@link #builder()}). The README lists every key with its default.
+ * unless it may hold a credential (see {@link #builder()}). Every key is declared once, with its type,
+ * default, allowed values and description, in the table {@link #keys()} returns (a store's keys in its
+ * {@link dev.sseauth.spi.StoreProvider#configKeys()}); {@code docs/configuration.md} lists them all,
+ * rendered from that table.
  *
  * <p>Immutable and thread-safe.
  */
@@ -129,6 +133,19 @@ public final class SseAuthConfig {
     return ConfigReader.fromEnvironment(env, system);
   }
 
+  /**
+   * Every core configuration key, in the order {@code docs/configuration.md} lists them: its name, type,
+   * default, allowed values, whether its values are sensitive, and a one-line description. The reader
+   * ({@link #fromMap}), the environment-variable names ({@link #fromEnvironment}) and the builder's
+   * defaults and validation all follow it. Store keys come from each store's
+   * {@link dev.sseauth.spi.StoreProvider#configKeys()}.
+   *
+   * @return an immutable list
+   */
+  public static List<ConfigKey<?>> keys() {
+    return CoreKeys.ALL;
+  }
+
   /** A builder holding this configuration's values. */
   public Builder toBuilder() {
     return new Builder(this);
@@ -219,32 +236,32 @@ public final class SseAuthConfig {
    * Not thread-safe.
    */
   public static final class Builder {
-    private List<String> paths = List.of("/**");
-    private String ticketPath = "/sse/ticket";
-    private String ticketParam = "slt";
-    private Duration ticketTtl = Duration.ofSeconds(30);
-    private int maxTicketsPerSubject = 16;
-    private String resumeParam = "lastEventId";
+    private List<String> paths = CoreKeys.PATHS.defaultValue();
+    private String ticketPath = CoreKeys.TICKET_PATH.defaultValue();
+    private String ticketParam = CoreKeys.TICKET_PARAM.defaultValue();
+    private Duration ticketTtl = CoreKeys.TICKET_TTL.defaultValue();
+    private int maxTicketsPerSubject = CoreKeys.TICKET_MAX_PER_SUBJECT.defaultValue();
+    private String resumeParam = CoreKeys.RESUME_PARAM.defaultValue();
     private SessionKey signingKey;
     private final List<SessionKey> verificationKeys = new ArrayList<>();
-    private Duration tokenTtl = Duration.ofHours(1);
-    private Duration rotateAfter = Duration.ofMinutes(10);
-    private Duration clockSkew = Duration.ofSeconds(30);
-    private String issuer;
-    private String audience;
-    private int maxTokenLength = 2048;
-    private Duration sessionMaxLifetime = Duration.ofHours(12);
-    private HandshakeMode handshakeMode = HandshakeMode.CONTINUE;
-    private String authEvent = "auth";
-    private String rotationEvent = "sseauth-rotate";
-    private Duration retry = Duration.ofSeconds(1);
-    private char separator = '_';
-    private Set<String> allowedOrigins = Set.of();
-    private String storeName = "memory";
+    private Duration tokenTtl = CoreKeys.TOKEN_TTL.defaultValue();
+    private Duration rotateAfter = CoreKeys.TOKEN_ROTATE_AFTER.defaultValue();
+    private Duration clockSkew = CoreKeys.TOKEN_CLOCK_SKEW.defaultValue();
+    private String issuer = CoreKeys.TOKEN_ISSUER.defaultValue();
+    private String audience = CoreKeys.TOKEN_AUDIENCE.defaultValue();
+    private int maxTokenLength = CoreKeys.TOKEN_MAX_LENGTH.defaultValue();
+    private Duration sessionMaxLifetime = CoreKeys.SESSION_MAX_LIFETIME.defaultValue();
+    private HandshakeMode handshakeMode = ConfigReader.mode(CoreKeys.HANDSHAKE_MODE.defaultValue());
+    private String authEvent = CoreKeys.HANDSHAKE_EVENT.defaultValue();
+    private String rotationEvent = CoreKeys.ROTATION_EVENT.defaultValue();
+    private Duration retry = CoreKeys.HANDSHAKE_RETRY.defaultValue();
+    private char separator = CoreKeys.ID_SEPARATOR.defaultValue().charAt(0);
+    private Set<String> allowedOrigins = Set.copyOf(CoreKeys.ORIGINS.defaultValue());
+    private String storeName = CoreKeys.STORE.defaultValue();
     private Map<String, String> storeProperties = Map.of();
     private SseAuthStore store;
-    private Duration storeTimeout = Duration.ofSeconds(2);
-    private Duration checkInterval = Duration.ofSeconds(1);
+    private Duration storeTimeout = CoreKeys.STORE_TIMEOUT.defaultValue();
+    private Duration checkInterval = CoreKeys.STREAM_CHECK_INTERVAL.defaultValue();
     private Clock clock = Clock.systemUTC();
     private BearerTokenVerifier bearerVerifier;
 
@@ -288,55 +305,49 @@ public final class SseAuthConfig {
     /** {@code sseauth.paths}: guarded path patterns: {@code /events}, {@code /events/*}, {@code /feeds/**}. */
     public Builder paths(List<String> patterns) {
       if (patterns.isEmpty()) {
-        throw bad("sseauth.paths", "", "must name at least one path pattern");
+        throw CoreKeys.PATHS.invalid("", "must name at least one path pattern");
       }
       for (String p : patterns) {
         PathMatcher.validate(p);
       }
-      this.paths = List.copyOf(patterns);
+      this.paths = CoreKeys.PATHS.check(List.copyOf(patterns));
       return this;
     }
 
     /** {@code sseauth.ticket.path}: where the adapters serve the ticket endpoint. */
     public Builder ticketPath(String path) {
-      if (path == null || !path.startsWith("/") || path.contains("*")) {
-        throw bad("sseauth.ticket.path", path, "must be an absolute path without wildcards");
-      }
-      this.ticketPath = path;
+      this.ticketPath = CoreKeys.TICKET_PATH.check(path);
       return this;
     }
 
     /** {@code sseauth.ticket.param}: the ticket's query parameter. */
     public Builder ticketParam(String name) {
-      this.ticketParam = paramName("sseauth.ticket.param", name);
+      this.ticketParam = CoreKeys.TICKET_PARAM.check(name);
       return this;
     }
 
     /** {@code sseauth.ticket.ttl}: 1s to 10m. */
     public Builder ticketTtl(Duration ttl) {
-      this.ticketTtl = range("sseauth.ticket.ttl", ttl, Duration.ofSeconds(1), Duration.ofMinutes(10));
+      this.ticketTtl = CoreKeys.TICKET_TTL.check(ttl);
       return this;
     }
 
     /** {@code sseauth.ticket.max-per-subject}: 1 to 10,000. */
     public Builder ticketMaxPerSubject(int max) {
-      if (max < 1 || max > 10_000) {
-        throw bad("sseauth.ticket.max-per-subject", String.valueOf(max), "must be between 1 and 10000");
-      }
-      this.maxTicketsPerSubject = max;
+      this.maxTicketsPerSubject = CoreKeys.TICKET_MAX_PER_SUBJECT.check(max);
       return this;
     }
 
     /** {@code sseauth.resume.param}: the resume query parameter (previous id, never a token). */
     public Builder resumeParam(String name) {
-      this.resumeParam = paramName("sseauth.resume.param", name);
+      this.resumeParam = CoreKeys.RESUME_PARAM.check(name);
       return this;
     }
 
     /** Signs new tokens with {@code key} (which also verifies). */
     public Builder signingKey(SessionKey key) {
       if (!key.canSign()) {
-        throw bad("sseauth.token.signing-kid", key.kid(), "names a key without a private part");
+        throw CoreKeys.TOKEN_SIGNING_KID.invalid(key.kid(), "names a key without a private part");
       }
       this.signingKey = key;
       return this;
@@ -360,7 +371,7 @@ public final class SseAuthConfig {
     public Builder tokenSecret(byte[] secret) {
       String weakness = Secrets.weakness(secret);
       if (weakness != null) {
-        throw ConfigErrors.about("sseauth.token.secret", "must be at least " + Secrets.MIN_BYTES
+        throw CoreKeys.TOKEN_SECRET.error("must be at least " + Secrets.MIN_BYTES
             + " random bytes, but it " + weakness + "; " + Secrets.MAKE_ONE + " and decode it");
       }
       return signingKey(SessionKey.hmac("k1", secret));
@@ -368,19 +379,19 @@ public final class SseAuthConfig {
 
     /** {@code sseauth.token.ttl}: 1s to 7d. */
     public Builder tokenTtl(Duration ttl) {
-      this.tokenTtl = range("sseauth.token.ttl", ttl, Duration.ofSeconds(1), Duration.ofDays(7));
+      this.tokenTtl = CoreKeys.TOKEN_TTL.check(ttl);
       return this;
     }
 
     /** {@code sseauth.token.rotate-after}: 1s to 7d, less than the token TTL. */
     public Builder tokenRotateAfter(Duration age) {
-      this.rotateAfter = range("sseauth.token.rotate-after", age, Duration.ofSeconds(1), Duration.ofDays(7));
+      this.rotateAfter = CoreKeys.TOKEN_ROTATE_AFTER.check(age);
       return this;
     }
 
     /** {@code sseauth.token.clock-skew}: 0 to 5m. */
     public Builder tokenClockSkew(Duration skew) {
-      this.clockSkew = range("sseauth.token.clock-skew", skew, Duration.ZERO, Duration.ofMinutes(5));
+      this.clockSkew = CoreKeys.TOKEN_CLOCK_SKEW.check(skew);
       return this;
     }
 
@@ -403,16 +414,13 @@ public final class SseAuthConfig {
 
     /** {@code sseauth.token.max-length}: 256 to 8192 characters. */
     public Builder tokenMaxLength(int max) {
-      if (max < 256 || max > 8192) {
-        throw bad("sseauth.token.max-length", String.valueOf(max), "must be between 256 and 8192");
-      }
-      this.maxTokenLength = max;
+      this.maxTokenLength = CoreKeys.TOKEN_MAX_LENGTH.check(max);
       return this;
     }
 
     /** {@code sseauth.session.max-lifetime}: 1s to 30d. */
     public Builder sessionMaxLifetime(Duration max) {
-      this.sessionMaxLifetime = range("sseauth.session.max-lifetime", max, Duration.ofSeconds(1), Duration.ofDays(30));
+      this.sessionMaxLifetime = CoreKeys.SESSION_MAX_LIFETIME.check(max);
       return this;
     }
 
@@ -424,19 +432,19 @@ public final class SseAuthConfig {
 
     /** {@code sseauth.handshake.event}: the auth event's name. */
     public Builder handshakeEvent(String name) {
-      this.authEvent = eventName("sseauth.handshake.event", name);
+      this.authEvent = CoreKeys.HANDSHAKE_EVENT.check(name);
       return this;
     }
 
     /** {@code sseauth.rotation.event}: the silent rotation event's name; no page may listen to it. */
     public Builder rotationEvent(String name) {
-      this.rotationEvent = eventName("sseauth.rotation.event", name);
+      this.rotationEvent = CoreKeys.ROTATION_EVENT.check(name);
       return this;
     }
 
     /** {@code sseauth.handshake.retry}: the reconnection delay sent to browsers, 0 to 1h. */
     public Builder handshakeRetry(Duration retry) {
-      this.retry = range("sseauth.handshake.retry", retry, Duration.ZERO, Duration.ofHours(1));
+      this.retry = CoreKeys.HANDSHAKE_RETRY.check(retry);
       return this;
     }
 
@@ -445,31 +453,21 @@ public final class SseAuthConfig {
      * {@code .}, {@code -} or {@code ~} (those occur in tokens).
      */
     public Builder idSeparator(char c) {
-      if (c < 0x21 || c > 0x7e || Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '~') {
-        throw bad("sseauth.id.separator", String.valueOf(c),
-            "must be one printable ASCII character other than a letter, digit, '.', '-' or '~'");
-      }
+      CoreKeys.ID_SEPARATOR.check(String.valueOf(c));
       this.separator = c;
       return this;
     }
 
     /** {@code sseauth.origins}: allowed {@code Origin} values such as {@code https://app.example}; empty for any. */
     public Builder origins(Set<String> origins) {
-      for (String o : origins) {
-        if (!o.matches("(?i)https?://[a-z0-9.\\-\\[\\]:]+")) {
-          throw bad("sseauth.origins", o, "must list origins like https://app.example or http://localhost:8080");
-        }
-      }
+      CoreKeys.ORIGINS.check(new ArrayList<>(origins));
       this.allowedOrigins = new LinkedHashSet<>(origins);
       return this;
     }
 
     /** {@code sseauth.store}: the store name, found through {@link java.util.ServiceLoader}. */
     public Builder store(String name) {
-      if (name == null || !name.matches("[a-z][a-z0-9-]*")) {
-        throw bad("sseauth.store", name, "must be a store name such as memory, redis or jdbc");
-      }
-      this.storeName = name;
+      this.storeName = CoreKeys.STORE.check(name);
       return this;
     }
 
@@ -487,13 +485,13 @@ public final class SseAuthConfig {
 
     /** {@code sseauth.store.timeout}: 10ms to 1m. */
     public Builder storeTimeout(Duration timeout) {
-      this.storeTimeout = range("sseauth.store.timeout", timeout, Duration.ofMillis(10), Duration.ofMinutes(1));
+      this.storeTimeout = CoreKeys.STORE_TIMEOUT.check(timeout);
       return this;
     }
 
     /** {@code sseauth.stream.check-interval}: how often live streams are checked, 10ms to 10s. */
     public Builder streamCheckInterval(Duration interval) {
-      this.checkInterval = range("sseauth.stream.check-interval", interval, Duration.ofMillis(10), Duration.ofSeconds(10));
+      this.checkInterval = CoreKeys.STREAM_CHECK_INTERVAL.check(interval);
       return this;
     }
 
@@ -520,18 +518,18 @@ public final class SseAuthConfig {
      */
     public SseAuthConfig build() {
       if (signingKey == null) {
-        throw new IllegalArgumentException(
-            "sseauth.token.secret (or sseauth.token.jwks-file with sseauth.token.signing-kid) must be set");
+        throw CoreKeys.TOKEN_SECRET.error("(or " + CoreKeys.TOKEN_JWKS_FILE.name() + " with "
+            + CoreKeys.TOKEN_SIGNING_KID.name() + ") must be set");
       }
       if (rotateAfter.compareTo(tokenTtl) >= 0) {
-        throw bad("sseauth.token.rotate-after", ConfigReader.format(rotateAfter),
-            "must be less than sseauth.token.ttl (" + ConfigReader.format(tokenTtl) + ")");
+        throw CoreKeys.TOKEN_ROTATE_AFTER.invalid(CoreKeys.TOKEN_ROTATE_AFTER.format(rotateAfter),
+            "must be less than " + CoreKeys.TOKEN_TTL.name() + " (" + CoreKeys.TOKEN_TTL.format(tokenTtl) + ")");
       }
       if (ticketParam.equals(resumeParam)) {
-        throw bad("sseauth.resume.param", resumeParam, "must differ from sseauth.ticket.param");
+        throw CoreKeys.RESUME_PARAM.invalid(resumeParam, "must differ from " + CoreKeys.TICKET_PARAM.name());
       }
       if (authEvent.equals(rotationEvent)) {
-        throw bad("sseauth.rotation.event", rotationEvent, "must differ from sseauth.handshake.event");
+        throw CoreKeys.ROTATION_EVENT.invalid(rotationEvent, "must differ from " + CoreKeys.HANDSHAKE_EVENT.name());
       }
       Set<String> kids = new LinkedHashSet<>();
       kids.add(signingKey.kid());
@@ -542,7 +540,7 @@ public final class SseAuthConfig {
           continue;
         }
         if (!kids.add(k.kid())) {
-          throw bad("sseauth.token.jwks-file", k.kid(), "two keys share this kid");
+          throw CoreKeys.TOKEN_JWKS_FILE.invalid(k.kid(), "two keys share this kid");
         }
         all.add(k);
       }
@@ -557,35 +555,8 @@ public final class SseAuthConfig {
       }
     }
 
-    private static String paramName(String key, String name) {
-      if (name == null || !name.matches("[A-Za-z0-9_.\\-]{1,64}")) {
-        throw bad(key, name, "must be 1 to 64 of A-Z a-z 0-9 _ . -");
-      }
-      return name;
-    }
-
-    private static String eventName(String key, String name) {
-      if (name == null || !name.matches("[A-Za-z0-9_.\\-]{1,64}") || name.equals("message")) {
-        throw bad(key, name, "must be 1 to 64 of A-Z a-z 0-9 _ . - and not 'message'");
-      }
-      return name;
-    }
-
-    private static Duration range(String key, Duration value, Duration min, Duration max) {
-      Objects.requireNonNull(value, key);
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw bad(key, ConfigReader.format(value),
-            "must be between " + ConfigReader.format(min) + " and " + ConfigReader.format(max));
-      }
-      return value;
-    }
-
     private static String emptyToNull(String s) {
       return s == null || s.isBlank() ? null : s;
-    }
-
-    private static IllegalArgumentException bad(String key, String value, String rule) {
-      return ConfigErrors.bad(key, value, rule);
     }
   }
 }

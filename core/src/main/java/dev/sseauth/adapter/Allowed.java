@@ -5,20 +5,22 @@ import dev.sseauth.SessionInfo;
 import dev.sseauth.SsePrincipal;
 
 import dev.sseauth.internal.StreamGrant;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * A stream request that may proceed. The adapter:
+ * A stream request that may proceed, created only by the core. The adapter:
  *
  * <ol>
- *   <li>shows the application {@link #session()}'s principal, a {@code Last-Event-ID} header holding
- *       only {@link #previousId()} (absent when empty) and the query {@link #appQuery()} with the
- *       ticket and resume parameters removed;
- *   <li>writes {@link #handshake()} first; if {@link #endAfterHandshake()} it then ends the response
- *       without running the application;
- *   <li>otherwise calls {@link #open(StreamOutput)} once the response is known to be an event stream
- *       and passes every byte the application writes through the returned {@link LiveStream}.
+ *   <li>sends {@link #reply()} instead, if it is not null (reconnect mode: the handshake alone), and
+ *       stops;
+ *   <li>shows the application {@link #session()}'s principal, a {@link Reply.Header#LAST_EVENT_ID}
+ *       header holding {@link #appLastEventId()} (removed when null) and the query {@link #appQuery()}
+ *       with the ticket and resume parameters removed;
+ *   <li>when the application's response starts, asks {@link #rewrites(int, String)}; if so, applies
+ *       {@link #streamHeaders(boolean)}, writes {@link #handshake()} before any application byte, calls
+ *       {@link #open(StreamOutput)} and passes every byte the application writes through the returned
+ *       {@link LiveStream}. Any other response passes untouched.
  * </ol>
  *
  * <p>Immutable and thread-safe. {@link #toString()} shows no token.
@@ -31,8 +33,15 @@ public final class Allowed implements Decision {
   private final boolean endAfterHandshake;
   private final StreamGrant grant;
 
-  /** For sse-auth's own use: applications receive instances from {@link SseAuth#decide}. */
-  public Allowed(SessionInfo session, String previousId, String appQuery, byte[] handshake,
+  private static final List<Reply.Header> STREAM_HEADERS = List.of(
+      new Reply.Header("Cache-Control", "no-store"), new Reply.Header("Content-Length", null));
+  private static final List<Reply.Header> STREAM_HEADERS_CLOSE = List.of(
+      new Reply.Header("Cache-Control", "no-store"), new Reply.Header("Content-Length", null),
+      new Reply.Header("Connection", "close"));
+
+  private final Reply reply;
+
+  private Allowed(SessionInfo session, String previousId, String appQuery, byte[] handshake,
       boolean endAfterHandshake, StreamGrant grant) {
     this.session = Objects.requireNonNull(session, "session");
     this.previousId = Objects.requireNonNull(previousId, "previousId");
@@ -40,7 +49,14 @@ public final class Allowed implements Decision {
     this.handshake = handshake.clone();
     this.endAfterHandshake = endAfterHandshake;
     this.grant = Objects.requireNonNull(grant, "grant");
+    this.reply = endAfterHandshake
+        ? new Reply(200, List.of(new Reply.Header("Content-Type", EVENT_STREAM),
+            new Reply.Header("Content-Length", String.valueOf(handshake.length)),
+            new Reply.Header("Cache-Control", "no-store")), handshake)
+        : null;
   }
+
+  private static final String EVENT_STREAM = "text/event-stream";
 
   /** The verified session; never null. */
   public SessionInfo session() {
@@ -73,6 +89,53 @@ public final class Allowed implements Decision {
   }
 
   /**
+   * The handshake alone as a complete event-stream response, when {@link #endAfterHandshake()}: the
+   * application does not run. Null otherwise.
+   */
+  @Override
+  public Reply reply() {
+    return reply;
+  }
+
+  /**
+   * The value of {@link Reply.Header#LAST_EVENT_ID} the application sees: its own previous id, or null
+   * when the header is to be removed (there is none).
+   */
+  public String appLastEventId() {
+    return previousId.isEmpty() ? null : previousId;
+  }
+
+  /**
+   * Whether the application's response is an event stream that sse-auth rewrites: status 200 and media
+   * type {@code text/event-stream} (any parameters, any case). Every other response passes untouched,
+   * with no handshake: an {@code EventSource} fails on any other status or type anyway.
+   *
+   * @param status the response status
+   * @param contentType the {@code Content-Type} header, or null if none is set
+   */
+  public boolean rewrites(int status, String contentType) {
+    if (status != 200 || contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().equalsIgnoreCase(EVENT_STREAM);
+  }
+
+  /**
+   * The header changes to make when a rewritten stream starts, in order: set each header whose value is
+   * not null, remove each whose value is null. The stream carries session tokens (no cache may keep it)
+   * and its length is unknown.
+   *
+   * @param closeConnection whether the connection must not carry another request after this stream (a
+   *     stream that sse-auth ends while the application's thread still holds the request: a reconnect
+   *     on the same connection would queue behind that thread); adds {@code Connection: close}
+   * @return the changes; never null
+   */
+  public List<Reply.Header> streamHeaders(boolean closeConnection) {
+    return closeConnection ? STREAM_HEADERS_CLOSE : STREAM_HEADERS;
+  }
+
+  /**
    * Starts tracking the live stream: id rewriting, token rotation, expiry and revocation. Call once
    * per response, after writing the handshake, and close the result when the response ends.
    *
@@ -88,10 +151,5 @@ public final class Allowed implements Decision {
   public String toString() {
     return "Allowed[subject=" + session.principal().subject() + ", previousId=" + previousId
         + ", handshakeBytes=" + handshake.length + "]";
-  }
-
-  /** The handshake as text, for logging-free diagnostics in tests. Contains a token: never log it. */
-  String handshakeText() {
-    return new String(handshake, StandardCharsets.UTF_8);
   }
 }

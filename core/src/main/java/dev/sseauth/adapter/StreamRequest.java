@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The facts of a request to a guarded stream, as an adapter reads them from its framework.
@@ -64,6 +65,21 @@ public record StreamRequest(String method, String rawQuery, String lastEventId, 
     return "StreamRequest[method=" + method + ", query=" + (rawQuery == null ? "absent" : "present")
         + ", lastEventId=" + (lastEventId == null ? "absent" : "present")
         + ", origin=" + (origin == null ? "absent" : origin) + "]";
+  }
+
+  /**
+   * The facts of a request as an adapter reads them: {@code headers} looks up a request header by name
+   * (ignoring case) and returns null when it is absent. Reads {@link Reply.Header#LAST_EVENT_ID}, re-read
+   * as UTF-8 ({@link #utf8Header}), and {@link Reply.Header#ORIGIN}.
+   *
+   * @param method the HTTP method; never null
+   * @param rawQuery the query as received, without {@code ?}; null if none
+   * @param headers the request's headers; never null
+   * @throws NullPointerException if method or headers is null
+   */
+  public static StreamRequest of(String method, String rawQuery, Function<String, String> headers) {
+    return new StreamRequest(method, rawQuery, utf8Header(headers.apply(Reply.Header.LAST_EVENT_ID)),
+        headers.apply(Reply.Header.ORIGIN));
   }
 
   /** A GET request. */

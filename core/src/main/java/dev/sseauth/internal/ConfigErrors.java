@@ -1,5 +1,6 @@
 package dev.sseauth.internal;
 
+import dev.sseauth.spi.ConfigKey;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContext;
 import dev.sseauth.spi.StoreProvider;
@@ -8,15 +9,12 @@ import java.util.Set;
 
 /**
  * The one rule for what a configuration error may show: the key always, the value only if the key is
- * known and its value cannot hold a credential. Values of {@link #SENSITIVE_CORE_KEYS}, of a store's
- * {@link StoreProvider#sensitiveKeys() sensitive keys} and of every unknown key (a misspelt
- * {@code sseauth.redis.url} may hold a password) are never shown. Every configuration message of the
- * core and the stores is made here. Stateless and thread-safe.
+ * known and not {@link ConfigKey#isSensitive() sensitive} in the key table ({@link CoreKeys} and each
+ * store provider's {@link StoreProvider#configKeys()}). The value of every unknown key (a misspelt
+ * {@code sseauth.redis.url} may hold a password) is never shown. Messages about a known key are made by
+ * its {@link ConfigKey}, which follows the same rule. Stateless and thread-safe.
  */
 public final class ConfigErrors {
-  /** Core keys whose values may hold a credential. */
-  public static final Set<String> SENSITIVE_CORE_KEYS = Set.of("sseauth.token.secret", "sseauth.bearer.secret");
-
   private ConfigErrors() {}
 
   /**
@@ -24,15 +22,8 @@ public final class ConfigErrors {
    * hold a credential (durations, numbers, enums, booleans, paths, names).
    */
   public static boolean showsValue(String key) {
-    if (ConfigReader.CORE_KEYS.contains(key)) {
-      return !SENSITIVE_CORE_KEYS.contains(key);
-    }
-    for (StoreProvider p : ConfigReader.providers().values()) {
-      if (p.propertyKeys().contains(key)) {
-        return !p.sensitiveKeys().contains(key);
-      }
-    }
-    return false;
+    ConfigKey<?> k = ConfigReader.key(key);
+    return k != null && !k.isSensitive();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.sseauth.BearerTokenVerifier;
 import dev.sseauth.HandshakeMode;
 import dev.sseauth.SessionKey;
 import dev.sseauth.SseAuthConfig;
+import dev.sseauth.spi.ConfigKey;
 import dev.sseauth.spi.StoreProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,35 +22,31 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code sseauth.*} properties into an {@link SseAuthConfig.Builder}: a thin layer over it. Its
+ * Reads {@code sseauth.*} properties into an {@link SseAuthConfig.Builder}: a thin layer over it, driven
+ * by the key table ({@link CoreKeys} and each store provider's {@link StoreProvider#configKeys()}). Its
  * messages follow {@link ConfigErrors}: an unknown key is named, its value never shown.
  */
 public final class ConfigReader {
   /** The prefix of every key. */
   public static final String PREFIX = "sseauth.";
 
-  /** Every core key. Store keys ({@code sseauth.<store>.*}) are declared by store providers. */
-  public static final List<String> CORE_KEYS = List.of(
-      "sseauth.paths", "sseauth.ticket.path", "sseauth.ticket.param", "sseauth.ticket.ttl",
-      "sseauth.ticket.max-per-subject", "sseauth.resume.param", "sseauth.token.secret",
-      "sseauth.token.kid", "sseauth.token.jwks-file", "sseauth.token.signing-kid", "sseauth.token.ttl",
-      "sseauth.token.rotate-after", "sseauth.token.clock-skew", "sseauth.token.issuer",
-      "sseauth.token.audience", "sseauth.token.max-length", "sseauth.session.max-lifetime",
-      "sseauth.handshake.mode", "sseauth.handshake.event", "sseauth.handshake.retry",
-      "sseauth.rotation.event", "sseauth.id.separator", "sseauth.origins", "sseauth.store",
-      "sseauth.store.timeout", "sseauth.stream.check-interval", "sseauth.bearer.secret",
-      "sseauth.bearer.jwks-file", "sseauth.bearer.issuer", "sseauth.bearer.audience",
-      "sseauth.bearer.attribute-claims");
-
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   private ConfigReader() {}
 
-  /** Applies every {@code sseauth.*} entry of {@code properties} to {@code b}. */
+  /**
+   * Applies every {@code sseauth.*} entry of {@code properties} to {@code b}; a store's keys are checked
+   * against its provider's table and passed on as {@link SseAuthConfig.Builder#storeProperties}.
+   *
+   * @throws IllegalArgumentException on an unknown key, a key of a store other than {@code sseauth.store},
+   *     or a bad value, naming the key
+   */
   public static SseAuthConfig.Builder read(Map<String, String> properties, SseAuthConfig.Builder b) {
     Map<String, String> p = new TreeMap<>();
     properties.forEach((k, v) -> {
@@ -58,77 +54,113 @@ public final class ConfigReader {
         p.put(k, v == null ? "" : v.trim());
       }
     });
-    String storeName = p.getOrDefault("sseauth.store", "memory");
+    String storeName = p.getOrDefault(CoreKeys.STORE.name(), CoreKeys.STORE.defaultValue());
     Map<String, StoreProvider> providers = providers();
     Map<String, String> storeProps = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : p.entrySet()) {
       String key = e.getKey();
-      if (CORE_KEYS.contains(key)) {
+      if (CoreKeys.BY_NAME.containsKey(key)) {
         continue;
       }
       String owner = key.substring(PREFIX.length()).split("\\.", 2)[0];
       StoreProvider provider = providers.get(owner);
-      if (provider == null || !provider.propertyKeys().contains(key)) {
+      ConfigKey<?> storeKey = provider == null ? null : find(provider.configKeys(), key);
+      if (storeKey == null) {
         throw new IllegalArgumentException("unknown configuration key " + key + "; known keys: "
             + String.join(", ", allKeys()));
       }
       if (!owner.equals(storeName)) {
-        throw ConfigErrors.about(key, "is set, but sseauth.store is '" + storeName + "', not '" + owner + "'");
+        throw ConfigErrors.about(key, "is set, but " + CoreKeys.STORE.name() + " is '" + storeName + "', not '" + owner + "'");
       }
+      storeKey.parse(e.getValue()); // fails now, naming the key, rather than when the store is created
       storeProps.put(key, e.getValue());
     }
     b.storeProperties(storeProps);
 
-    apply(p, "sseauth.paths", v -> b.paths(list(v)));
-    apply(p, "sseauth.ticket.path", b::ticketPath);
-    apply(p, "sseauth.ticket.param", b::ticketParam);
-    apply(p, "sseauth.ticket.ttl", v -> b.ticketTtl(duration("sseauth.ticket.ttl", v)));
-    apply(p, "sseauth.ticket.max-per-subject", v -> b.ticketMaxPerSubject(integer("sseauth.ticket.max-per-subject", v)));
-    apply(p, "sseauth.resume.param", b::resumeParam);
-    apply(p, "sseauth.token.ttl", v -> b.tokenTtl(duration("sseauth.token.ttl", v)));
-    apply(p, "sseauth.token.rotate-after", v -> b.tokenRotateAfter(duration("sseauth.token.rotate-after", v)));
-    apply(p, "sseauth.token.clock-skew", v -> b.tokenClockSkew(duration("sseauth.token.clock-skew", v)));
-    apply(p, "sseauth.token.issuer", b::tokenIssuer);
-    apply(p, "sseauth.token.audience", b::tokenAudience);
-    apply(p, "sseauth.token.max-length", v -> b.tokenMaxLength(integer("sseauth.token.max-length", v)));
-    apply(p, "sseauth.session.max-lifetime", v -> b.sessionMaxLifetime(duration("sseauth.session.max-lifetime", v)));
-    apply(p, "sseauth.handshake.mode", v -> b.handshakeMode(mode(v)));
-    apply(p, "sseauth.handshake.event", b::handshakeEvent);
-    apply(p, "sseauth.handshake.retry", v -> b.handshakeRetry(duration("sseauth.handshake.retry", v)));
-    apply(p, "sseauth.rotation.event", b::rotationEvent);
-    apply(p, "sseauth.id.separator", v -> {
-      if (v.length() != 1) {
-        throw ConfigErrors.bad("sseauth.id.separator", v, "must be exactly one character");
+    set(p, CoreKeys.PATHS, b::paths);
+    set(p, CoreKeys.TICKET_PATH, b::ticketPath);
+    set(p, CoreKeys.TICKET_PARAM, b::ticketParam);
+    set(p, CoreKeys.TICKET_TTL, b::ticketTtl);
+    set(p, CoreKeys.TICKET_MAX_PER_SUBJECT, b::ticketMaxPerSubject);
+    set(p, CoreKeys.RESUME_PARAM, b::resumeParam);
+    set(p, CoreKeys.TOKEN_TTL, b::tokenTtl);
+    set(p, CoreKeys.TOKEN_ROTATE_AFTER, b::tokenRotateAfter);
+    set(p, CoreKeys.TOKEN_CLOCK_SKEW, b::tokenClockSkew);
+    set(p, CoreKeys.TOKEN_ISSUER, b::tokenIssuer);
+    set(p, CoreKeys.TOKEN_AUDIENCE, b::tokenAudience);
+    set(p, CoreKeys.TOKEN_MAX_LENGTH, b::tokenMaxLength);
+    set(p, CoreKeys.SESSION_MAX_LIFETIME, b::sessionMaxLifetime);
+    set(p, CoreKeys.HANDSHAKE_MODE, v -> b.handshakeMode(mode(v)));
+    set(p, CoreKeys.HANDSHAKE_EVENT, b::handshakeEvent);
+    set(p, CoreKeys.HANDSHAKE_RETRY, b::handshakeRetry);
+    set(p, CoreKeys.ROTATION_EVENT, b::rotationEvent);
+    String separator = p.get(CoreKeys.ID_SEPARATOR.name());
+    if (separator != null) {
+      if (separator.length() != 1) {
+        throw CoreKeys.ID_SEPARATOR.invalid(separator, "must be exactly one character");
       }
-      b.idSeparator(v.charAt(0));
-    });
-    apply(p, "sseauth.origins", v -> b.origins(new LinkedHashSet<>(list(v))));
-    apply(p, "sseauth.store", b::store);
-    apply(p, "sseauth.store.timeout", v -> b.storeTimeout(duration("sseauth.store.timeout", v)));
-    apply(p, "sseauth.stream.check-interval", v -> b.streamCheckInterval(duration("sseauth.stream.check-interval", v)));
+      b.idSeparator(separator.charAt(0));
+    }
+    set(p, CoreKeys.ORIGINS, v -> b.origins(new LinkedHashSet<>(v)));
+    set(p, CoreKeys.STORE, b::store);
+    set(p, CoreKeys.STORE_TIMEOUT, b::storeTimeout);
+    set(p, CoreKeys.STREAM_CHECK_INTERVAL, b::streamCheckInterval);
     keys(p, b);
     bearer(p, b);
     return b;
   }
 
+  /** Reads {@code key} from {@code p}, if present, and hands its value to {@code setter}. */
+  private static <T> void set(Map<String, String> p, ConfigKey<T> key, Consumer<T> setter) {
+    String v = p.get(key.name());
+    if (v != null) {
+      setter.accept(key.parse(v));
+    }
+  }
+
+  private static ConfigKey<?> find(List<ConfigKey<?>> keys, String name) {
+    for (ConfigKey<?> k : keys) {
+      if (k.name().equals(name)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /** The key named {@code name}: a core key or one of a store provider on the class path; null if none. */
+  public static ConfigKey<?> key(String name) {
+    ConfigKey<?> k = CoreKeys.BY_NAME.get(name);
+    if (k != null) {
+      return k;
+    }
+    for (StoreProvider p : providers().values()) {
+      k = find(p.configKeys(), name);
+      if (k != null) {
+        return k;
+      }
+    }
+    return null;
+  }
+
   private static void bearer(Map<String, String> p, SseAuthConfig.Builder b) {
-    String secret = p.get("sseauth.bearer.secret");
-    String file = p.get("sseauth.bearer.jwks-file");
+    String secretKey = CoreKeys.BEARER_SECRET.name();
+    String fileKey = CoreKeys.BEARER_JWKS_FILE.name();
+    String secret = CoreKeys.BEARER_SECRET.read(p);
+    String file = CoreKeys.BEARER_JWKS_FILE.read(p);
     if ((secret == null || secret.isEmpty()) && (file == null || file.isEmpty())) {
-      for (String k : List.of("sseauth.bearer.issuer", "sseauth.bearer.audience", "sseauth.bearer.attribute-claims")) {
-        if (p.containsKey(k)) {
-          throw ConfigErrors.about(k, "is set, but neither sseauth.bearer.secret nor sseauth.bearer.jwks-file is");
+      for (ConfigKey<?> k : List.of(CoreKeys.BEARER_ISSUER, CoreKeys.BEARER_AUDIENCE, CoreKeys.BEARER_ATTRIBUTE_CLAIMS)) {
+        if (p.containsKey(k.name())) {
+          throw k.error("is set, but neither " + secretKey + " nor " + fileKey + " is");
         }
       }
       return;
     }
     if (secret != null && !secret.isEmpty() && file != null && !file.isEmpty()) {
-      throw new IllegalArgumentException("set sseauth.bearer.secret or sseauth.bearer.jwks-file, not both (jwks-file was '"
-          + file + "')");
+      throw new IllegalArgumentException("set " + secretKey + " or " + fileKey + ", not both (jwks-file was '" + file + "')");
     }
-    String issuer = p.get("sseauth.bearer.issuer");
-    String audience = p.get("sseauth.bearer.audience");
-    List<String> attrs = p.containsKey("sseauth.bearer.attribute-claims") ? list(p.get("sseauth.bearer.attribute-claims")) : List.of();
+    String issuer = CoreKeys.BEARER_ISSUER.read(p);
+    String audience = CoreKeys.BEARER_AUDIENCE.read(p);
+    List<String> attrs = CoreKeys.BEARER_ATTRIBUTE_CLAIMS.read(p);
     java.time.Clock clock = java.time.Clock.systemUTC();
     if (secret != null && !secret.isEmpty()) {
       b.bearerVerifier(BearerTokenVerifier.hmac(secret.getBytes(StandardCharsets.UTF_8), issuer, audience, attrs, clock));
@@ -137,28 +169,29 @@ public final class ConfigReader {
       try {
         json = Files.readString(Path.of(file));
       } catch (IOException e) {
-        throw new IllegalArgumentException("sseauth.bearer.jwks-file cannot be read: '" + file + "' (" + e + ")");
+        throw new IllegalArgumentException(fileKey + " cannot be read: '" + file + "' (" + e + ")");
       }
       b.bearerVerifier(BearerTokenVerifier.jwkSet(json, issuer, audience, attrs, clock));
     }
   }
 
   private static void keys(Map<String, String> p, SseAuthConfig.Builder b) {
-    String secret = p.get("sseauth.token.secret");
-    String kid = p.getOrDefault("sseauth.token.kid", "k1");
-    String jwksFile = p.get("sseauth.token.jwks-file");
-    String signingKid = p.get("sseauth.token.signing-kid");
+    String secret = CoreKeys.TOKEN_SECRET.read(p);
+    String kid = CoreKeys.TOKEN_KID.read(p);
+    String jwksFile = CoreKeys.TOKEN_JWKS_FILE.read(p);
+    String signingKid = CoreKeys.TOKEN_SIGNING_KID.read(p);
+    String fileKey = CoreKeys.TOKEN_JWKS_FILE.name();
     List<SessionKey> keys = new ArrayList<>();
     if (secret != null && !secret.isEmpty()) {
-      keys.add(SessionKey.hmac(kid, Secrets.decode("sseauth.token.secret", secret)));
+      keys.add(SessionKey.hmac(kid, Secrets.decode(CoreKeys.TOKEN_SECRET.name(), secret)));
     }
     if (jwksFile != null && !jwksFile.isEmpty()) {
       try {
         keys.addAll(SessionKey.fromJwkSet(Files.readString(Path.of(jwksFile))));
       } catch (IOException e) {
-        throw new IllegalArgumentException("sseauth.token.jwks-file cannot be read: '" + jwksFile + "' (" + e + ")");
+        throw new IllegalArgumentException(fileKey + " cannot be read: '" + jwksFile + "' (" + e + ")");
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("sseauth.token.jwks-file '" + jwksFile + "' is invalid: " + e.getMessage());
+        throw new IllegalArgumentException(fileKey + " '" + jwksFile + "' is invalid: " + e.getMessage());
       }
     }
     if (keys.isEmpty()) {
@@ -172,15 +205,15 @@ public final class ConfigReader {
         }
       }
       if (signing == null || !signing.canSign()) {
-        throw ConfigErrors.bad("sseauth.token.signing-kid", signingKid, "names no configured key with a private part");
+        throw CoreKeys.TOKEN_SIGNING_KID.invalid(signingKid, "names no configured key with a private part");
       }
     } else if (secret != null && !secret.isEmpty()) {
       signing = keys.get(0);
     } else {
       List<SessionKey> signers = keys.stream().filter(SessionKey::canSign).toList();
       if (signers.size() != 1) {
-        throw new IllegalArgumentException("sseauth.token.signing-kid must name the signing key of sseauth.token.jwks-file '"
-            + jwksFile + "' (it has " + signers.size() + " keys with a private part)");
+        throw CoreKeys.TOKEN_SIGNING_KID.error("must name the signing key of " + fileKey + " '" + jwksFile + "' (it has "
+            + signers.size() + " keys with a private part)");
       }
       signing = signers.get(0);
     }
@@ -190,11 +223,19 @@ public final class ConfigReader {
     b.verificationKeys(others);
   }
 
+  /**
+   * The environment variable that sets {@code key}: upper case, dots and dashes as underscores
+   * ({@code SSEAUTH_TOKEN_TTL} for {@code sseauth.token.ttl}).
+   */
+  public static String environmentVariable(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
   /** Collects {@code sseauth.*} from environment variables and system properties (which win). */
   public static Map<String, String> fromEnvironment(Map<String, String> env, Properties system) {
     Map<String, String> byEnvName = new LinkedHashMap<>();
     for (String key : allKeys()) {
-      byEnvName.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), key);
+      byEnvName.put(environmentVariable(key), key);
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
@@ -215,11 +256,18 @@ public final class ConfigReader {
     return out;
   }
 
-  /** Core keys and the keys of every store provider on the class path. */
+  /** Core keys and the keys of every store provider on the class path, by name. */
   public static List<String> allKeys() {
-    List<String> keys = new ArrayList<>(CORE_KEYS);
+    List<String> keys = new ArrayList<>();
+    for (ConfigKey<?> k : CoreKeys.ALL) {
+      keys.add(k.name());
+    }
     for (StoreProvider p : providers().values()) {
-      keys.addAll(new java.util.TreeSet<>(p.propertyKeys()));
+      Set<String> names = new TreeSet<>();
+      for (ConfigKey<?> k : p.configKeys()) {
+        names.add(k.name());
+      }
+      keys.addAll(names);
     }
     return keys;
   }
@@ -239,6 +287,15 @@ public final class ConfigReader {
    * @throws IllegalArgumentException naming {@code key} and the value
    */
   public static Duration duration(String key, String v) {
+    Duration d = parseDuration(v);
+    if (d == null) {
+      throw ConfigErrors.bad(key, v, "must be a duration such as 500ms, 30s, 10m, 1h or 2d");
+    }
+    return d;
+  }
+
+  /** {@code v} read as {@link #duration} reads it, or null if it is not a duration. */
+  public static Duration parseDuration(String v) {
     Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
@@ -255,9 +312,9 @@ public final class ConfigReader {
         return Duration.parse(v);
       }
     } catch (DateTimeParseException ignored) {
-      // fall through to the error below
+      // not a duration
     }
-    throw ConfigErrors.bad(key, v, "must be a duration such as 500ms, 30s, 10m, 1h or 2d");
+    return null;
   }
 
   /** Formats a duration the way {@link #duration} reads it. */
@@ -281,34 +338,12 @@ public final class ConfigReader {
     return ms + "ms";
   }
 
-  private static int integer(String key, String v) {
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw ConfigErrors.bad(key, v, "must be a whole number");
-    }
-  }
-
-  private static HandshakeMode mode(String v) {
+  /** The handshake mode a {@code sseauth.handshake.mode} value names. */
+  public static HandshakeMode mode(String v) {
     return switch (v.toLowerCase(Locale.ROOT)) {
       case "continue" -> HandshakeMode.CONTINUE;
       case "reconnect" -> HandshakeMode.RECONNECT;
-      default -> throw ConfigErrors.bad("sseauth.handshake.mode", v, "must be continue or reconnect");
+      default -> throw CoreKeys.HANDSHAKE_MODE.invalid(v);
     };
-  }
-
-  private static List<String> list(String v) {
-    return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private interface Setter {
-    void set(String v);
-  }
-
-  private static void apply(Map<String, String> p, String key, Setter setter) {
-    String v = p.get(key);
-    if (v != null) {
-      setter.set(v);
-    }
   }
 }

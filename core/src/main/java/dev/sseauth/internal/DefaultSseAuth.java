@@ -2,6 +2,8 @@ package dev.sseauth.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.function.Supplier;
+import dev.sseauth.adapter.Reply;
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
@@ -49,7 +51,7 @@ public final class DefaultSseAuth implements SseAuth {
 
   static {
     for (Reason r : Reason.values()) {
-      DENIALS.put(r, CompletableFuture.completedFuture(new Denied(r)));
+      DENIALS.put(r, CompletableFuture.completedFuture(Outcomes.denied(r)));
     }
   }
 
@@ -112,7 +114,7 @@ public final class DefaultSseAuth implements SseAuth {
     if (store == null) {
       StoreProvider provider = ConfigReader.providers().get(config.storeName());
       if (provider == null) {
-        throw new IllegalArgumentException("sseauth.store names no store on the class path, but was '"
+        throw new IllegalArgumentException(CoreKeys.STORE.name() + " names no store on the class path, but was '"
             + config.storeName() + "' (available: " + ConfigReader.providers().keySet() + ")");
       }
       store = ConfigErrors.createStore(provider, new StoreContext(config.storeProperties(), config.clock()));
@@ -142,15 +144,41 @@ public final class DefaultSseAuth implements SseAuth {
         })
         .handle((stored, e) -> {
           if (e != null) {
-            return new Denied(Reason.STORE_UNAVAILABLE);
+            return Outcomes.denied(Reason.STORE_UNAVAILABLE);
           }
           if (!stored) {
             LOG.log(Level.DEBUG, "ticket refused: subject {0} has too many outstanding", principal.subject());
-            return new Denied(Reason.TOO_MANY_TICKETS);
+            return Outcomes.denied(Reason.TOO_MANY_TICKETS);
           }
           return new IssuedTicket(ticket, config.ticketTtl(), config.ticketParam(), config.resumeParam(),
               config.idSeparator());
         });
+  }
+
+  @Override
+  public CompletionStage<Reply> answerTicketRequest(String method,
+      Supplier<? extends CompletionStage<SsePrincipal>> principal) {
+    Objects.requireNonNull(principal, "principal");
+    if (!"POST".equals(Objects.requireNonNull(method, "method"))) {
+      return CompletableFuture.completedFuture(Reason.TICKET_METHOD_NOT_ALLOWED.reply());
+    }
+    CompletionStage<SsePrincipal> found;
+    try {
+      found = principal.get();
+      if (found == null) {
+        found = CompletableFuture.completedFuture(null);
+      }
+    } catch (RuntimeException e) {
+      found = CompletableFuture.failedFuture(e);
+    }
+    return found.handle((p, e) -> {
+      if (e != null) {
+        LOG.log(Level.WARNING, "finding the principal of a ticket request failed: {0}", e.getClass().getName());
+      }
+      return p;
+    }).thenCompose(p -> p == null
+        ? CompletableFuture.completedFuture(Reason.NOT_AUTHENTICATED.reply())
+        : issueTicket(p).thenApply(TicketOutcome::reply));
   }
 
   // ---- the decision ----
@@ -368,7 +396,7 @@ public final class DefaultSseAuth implements SseAuth {
       s.recheck();
       return s;
     };
-    return new Allowed(session, previousId, appQuery, handshake, end, grant);
+    return Outcomes.allowed(session, previousId, appQuery, handshake, end, grant);
   }
 
   private static CompletableFuture<Decision> deny(Reason reason) {

@@ -1,14 +1,18 @@
 package dev.sseauth.internal;
 
+import dev.sseauth.spi.ConfigKey;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContext;
 import dev.sseauth.spi.StoreProvider;
-import java.util.Set;
+import java.util.List;
 
 /** {@code sseauth.store=memory}: the default, single-node store. */
 public final class MemoryStoreProvider implements StoreProvider {
   /** Key: how many outstanding tickets the memory store holds at most. */
   public static final String MAX_ENTRIES = "sseauth.memory.max-entries";
+
+  private static final ConfigKey<Integer> MAX_ENTRIES_KEY = ConfigKey.integer(MAX_ENTRIES, 1_000_000, 1, 100_000_000,
+      "outstanding tickets the memory store holds (revocations are never evicted early)");
 
   @Override
   public String name() {
@@ -16,28 +20,12 @@ public final class MemoryStoreProvider implements StoreProvider {
   }
 
   @Override
-  public Set<String> propertyKeys() {
-    return Set.of(MAX_ENTRIES);
-  }
-
-  /** Its one key is a number. */
-  @Override
-  public Set<String> sensitiveKeys() {
-    return Set.of();
+  public List<ConfigKey<?>> configKeys() {
+    return List.of(MAX_ENTRIES_KEY);
   }
 
   @Override
   public SseAuthStore create(StoreContext context) {
-    String v = context.properties().getOrDefault(MAX_ENTRIES, "1000000");
-    long max;
-    try {
-      max = Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      max = -1;
-    }
-    if (max < 1 || max > 100_000_000) {
-      throw ConfigErrors.bad(MAX_ENTRIES, v, "must be between 1 and 100000000");
-    }
-    return new MemoryStore(context.clock(), max);
+    return new MemoryStore(context.clock(), MAX_ENTRIES_KEY.read(context.properties()));
   }
 }

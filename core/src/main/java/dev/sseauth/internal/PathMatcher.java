@@ -40,12 +40,12 @@ public final class PathMatcher {
   /** @throws IllegalArgumentException if {@code pattern} is not a supported path pattern */
   public static void validate(String pattern) {
     if (pattern == null || !pattern.startsWith("/")) {
-      throw ConfigErrors.bad("sseauth.paths", pattern, "must hold absolute path patterns");
+      throw CoreKeys.PATHS.invalid(pattern, "must hold absolute path patterns");
     }
     String base = pattern.endsWith("/**") ? pattern.substring(0, pattern.length() - 3)
         : pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
     if (base.contains("*") || base.contains(";") || base.contains("%") || base.contains("\\")) {
-      throw ConfigErrors.bad("sseauth.paths", pattern, "supports /path, /path/* and /path/** only");
+      throw CoreKeys.PATHS.invalid(pattern, "supports /path, /path/* and /path/** only");
     }
   }
 

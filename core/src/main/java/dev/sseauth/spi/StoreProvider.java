@@ -1,5 +1,7 @@
 package dev.sseauth.spi;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,19 +17,30 @@ public interface StoreProvider {
   String name();
 
   /**
-   * The configuration keys this store reads, with their full names ({@code sseauth.redis.uri}).
-   * Any other key under {@code sseauth.<name>.} fails configuration as unknown.
+   * The configuration keys this store reads, each declared once as a {@link ConfigKey} with its full
+   * name ({@code sseauth.redis.uri}), type, default, allowed values, sensitivity and description, in
+   * the order the documentation lists them. The core checks a store's properties against these keys
+   * when it reads its configuration; any other key under {@code sseauth.<name>.} fails as unknown. Read
+   * the values in {@link #create} with {@link ConfigKey#read}.
+   *
+   * @return the keys, never null; the same on every call
    */
-  Set<String> propertyKeys();
+  List<ConfigKey<?>> configKeys();
 
   /**
-   * The keys among {@link #propertyKeys()} whose values may hold a credential (a password, a URI with
-   * one, a user name); no message, exception or log line ever shows their values, and a store's own
-   * messages must not either. By default every key: a provider lists fewer only for keys whose values
-   * are durations, numbers, booleans or names.
+   * The names of the {@link ConfigKey#isSensitive() sensitive} keys among {@link #configKeys()}, whose
+   * values may hold a credential (a password, a URI with one, a user name): no message, exception or log
+   * line ever shows them, and a store's own messages must not either. Derived from the key table;
+   * providers do not override it.
    */
   default Set<String> sensitiveKeys() {
-    return propertyKeys();
+    Set<String> out = new LinkedHashSet<>();
+    for (ConfigKey<?> k : configKeys()) {
+      if (k.isSensitive()) {
+        out.add(k.name());
+      }
+    }
+    return out;
   }
 
   /**

@@ -1,11 +1,9 @@
 package dev.sseauth.jdbc;
 
-import dev.sseauth.internal.ConfigErrors;
-import dev.sseauth.internal.ConfigReader;
-import dev.sseauth.internal.Redaction;
 import dev.sseauth.jdbc.internal.ConnectionSource;
 import dev.sseauth.jdbc.internal.SqlStore;
 import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.StoreSupport;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -51,19 +49,23 @@ public final class JdbcStore {
     return SqlStore.schema(Builder.checkPrefix(tablePrefix));
   }
 
-  /** Builds a JDBC store. Each setter validates its value. Not thread-safe. */
+  /**
+   * Builds a JDBC store. Each setter of a configuration key validates its value against the key's
+   * declaration (its range, its pattern; null is refused) and throws {@link IllegalArgumentException}
+   * naming the key, and the value unless it may hold a credential. Not thread-safe.
+   */
   public static final class Builder {
     private DataSource dataSource;
     private String url;
     private Properties info = new Properties();
     private Set<String> credentials = Set.of();
-    private String tablePrefix = "sseauth_";
-    private boolean createSchema;
-    private Duration pollInterval = Duration.ofMillis(250);
-    private Duration cleanupInterval = Duration.ofMinutes(1);
-    private int threads = 4;
+    private String tablePrefix = JdbcStoreProvider.TABLE_PREFIX_KEY.defaultValue();
+    private boolean createSchema = JdbcStoreProvider.CREATE_SCHEMA_KEY.defaultValue();
+    private Duration pollInterval = JdbcStoreProvider.POLL_INTERVAL_KEY.defaultValue();
+    private Duration cleanupInterval = JdbcStoreProvider.CLEANUP_INTERVAL_KEY.defaultValue();
+    private int threads = JdbcStoreProvider.POOL_SIZE_KEY.defaultValue();
     private int queueSize = 1024;
-    private Duration timeout = Duration.ofSeconds(2);
+    private Duration timeout = JdbcStoreProvider.TIMEOUT_KEY.defaultValue();
     private Clock clock = Clock.systemUTC();
     private boolean forcePortableTake;
 
@@ -85,14 +87,12 @@ public final class JdbcStore {
      *     the key, never the URL
      */
     public Builder url(String url, String user, String password) {
-      if (url == null || !url.startsWith("jdbc:")) {
-        throw ConfigErrors.bad(JdbcStoreProvider.URL, url, "must be a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/app");
-      }
+      JdbcStoreProvider.URL_KEY.check(url);
       try {
         Driver d = DriverManager.getDriver(url);
         Objects.requireNonNull(d);
       } catch (SQLException e) {
-        throw ConfigErrors.bad(JdbcStoreProvider.URL, url, "names a database no JDBC driver on the class path accepts");
+        throw JdbcStoreProvider.URL_KEY.invalid(url, "names a database no JDBC driver on the class path accepts");
       }
       Properties p = new Properties();
       if (user != null && !user.isEmpty()) {
@@ -103,7 +103,7 @@ public final class JdbcStore {
       }
       this.url = url;
       this.info = p;
-      this.credentials = new LinkedHashSet<>(Redaction.uriCredentials(url));
+      this.credentials = new LinkedHashSet<>(StoreSupport.uriCredentials(url));
       if (user != null) {
         credentials.add(user);
       }
@@ -130,13 +130,13 @@ public final class JdbcStore {
      * nodes, 10ms to 1m; default 250ms, so live streams on every node end within a second.
      */
     public Builder pollInterval(Duration interval) {
-      this.pollInterval = range("sseauth.jdbc.poll-interval", interval, Duration.ofMillis(10), Duration.ofMinutes(1));
+      this.pollInterval = JdbcStoreProvider.POLL_INTERVAL_KEY.check(interval);
       return this;
     }
 
     /** {@code sseauth.jdbc.cleanup-interval}: how often expired rows are deleted, 10ms to 1d; default 1m. */
     public Builder cleanupInterval(Duration interval) {
-      this.cleanupInterval = range("sseauth.jdbc.cleanup-interval", interval, Duration.ofMillis(10), Duration.ofDays(1));
+      this.cleanupInterval = JdbcStoreProvider.CLEANUP_INTERVAL_KEY.check(interval);
       return this;
     }
 
@@ -145,10 +145,7 @@ public final class JdbcStore {
      * keeps one connection; with a data source each call borrows one.
      */
     public Builder threads(int threads) {
-      if (threads < 1 || threads > 64) {
-        throw ConfigErrors.bad(JdbcStoreProvider.POOL_SIZE, String.valueOf(threads), "must be between 1 and 64");
-      }
-      this.threads = threads;
+      this.threads = JdbcStoreProvider.POOL_SIZE_KEY.check(threads);
       return this;
     }
 
@@ -158,7 +155,7 @@ public final class JdbcStore {
      */
     public Builder queueSize(int size) {
       if (size < 1 || size > 100_000) {
-        throw ConfigErrors.bad("queue size", String.valueOf(size), "must be between 1 and 100000");
+        throw new IllegalArgumentException("queue size must be between 1 and 100000, but was " + size);
       }
       this.queueSize = size;
       return this;
@@ -166,7 +163,7 @@ public final class JdbcStore {
 
     /** {@code sseauth.jdbc.timeout}: the query timeout (whole seconds, rounded up), 1s to 1m; default 2s. */
     public Builder timeout(Duration timeout) {
-      this.timeout = range("sseauth.jdbc.timeout", timeout, Duration.ofSeconds(1), Duration.ofMinutes(1));
+      this.timeout = JdbcStoreProvider.TIMEOUT_KEY.check(timeout);
       return this;
     }
 
@@ -198,30 +195,18 @@ public final class JdbcStore {
       } else if (url != null) {
         source = ConnectionSource.perThread(url, info, (int) Math.max(1, timeout.toSeconds()));
       } else {
-        throw ConfigErrors.about(JdbcStoreProvider.URL, "must be set (or a DataSource given)");
+        throw JdbcStoreProvider.URL_KEY.error("must be set (or a DataSource given)");
       }
       try {
         return new SqlStore(source, clock, new SqlStore.Settings(tablePrefix, createSchema, pollInterval,
             cleanupInterval, threads, queueSize, timeout, forcePortableTake));
       } catch (RuntimeException e) {
-        throw Redaction.scrub(e, dataSource != null ? Set.of() : credentials);
+        throw StoreSupport.scrub(e, dataSource != null ? Set.of() : credentials);
       }
     }
 
     static String checkPrefix(String prefix) {
-      if (prefix == null || !prefix.matches("[a-z][a-z0-9_]{0,31}")) {
-        throw ConfigErrors.bad(JdbcStoreProvider.TABLE_PREFIX, prefix, "must be 1 to 32 of a-z 0-9 _ starting with a letter");
-      }
-      return prefix;
-    }
-
-    private static Duration range(String key, Duration value, Duration min, Duration max) {
-      Objects.requireNonNull(value, key);
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw ConfigErrors.bad(key, ConfigReader.format(value),
-            "must be between " + ConfigReader.format(min) + " and " + ConfigReader.format(max));
-      }
-      return value;
+      return JdbcStoreProvider.TABLE_PREFIX_KEY.check(prefix);
     }
   }
 }

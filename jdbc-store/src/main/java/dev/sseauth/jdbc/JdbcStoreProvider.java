@@ -1,20 +1,20 @@
 package dev.sseauth.jdbc;
 
-import dev.sseauth.internal.ConfigErrors;
-import dev.sseauth.internal.ConfigReader;
+import dev.sseauth.spi.ConfigKey;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContext;
 import dev.sseauth.spi.StoreProvider;
-import java.util.Locale;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code sseauth.store=jdbc}: found through {@link java.util.ServiceLoader}. Keys (defaults in
  * parentheses): {@value #URL} (required), {@value #USER}, {@value #PASSWORD}, {@value #TABLE_PREFIX}
  * ({@code sseauth_}), {@value #CREATE_SCHEMA} ({@code false}), {@value #POLL_INTERVAL}
  * ({@code 250ms}), {@value #CLEANUP_INTERVAL} ({@code 1m}), {@value #POOL_SIZE} ({@code 4}),
- * {@value #TIMEOUT} ({@code 2s}). The JDBC driver must be on the class path. Thread-safe.
+ * {@value #TIMEOUT} ({@code 2s}); {@link #configKeys()} declares each with its range. The JDBC driver
+ * must be on the class path. Thread-safe.
  */
 public final class JdbcStoreProvider implements StoreProvider {
   /** The JDBC URL. */
@@ -36,6 +36,26 @@ public final class JdbcStoreProvider implements StoreProvider {
   /** The query timeout. */
   public static final String TIMEOUT = "sseauth.jdbc.timeout";
 
+  static final ConfigKey<String> URL_KEY = ConfigKey.uri(URL, null, "(?s)jdbc:.*",
+      "must be a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/app",
+      "the database; its JDBC driver must be on the class path").defaultText("— (required)");
+  static final ConfigKey<String> USER_KEY = ConfigKey.string(USER, null, null, null, "the database user").sensitive();
+  static final ConfigKey<String> PASSWORD_KEY = ConfigKey.string(PASSWORD, null, null, null, "the database password")
+      .sensitive();
+  static final ConfigKey<String> TABLE_PREFIX_KEY = ConfigKey.string(TABLE_PREFIX, "sseauth_", "[a-z][a-z0-9_]{0,31}",
+      "must be 1 to 32 of a-z 0-9 _ starting with a letter", "prefix of the three table names");
+  static final ConfigKey<Boolean> CREATE_SCHEMA_KEY = ConfigKey.bool(CREATE_SCHEMA, false,
+      "whether the store creates missing tables and indexes at startup");
+  static final ConfigKey<Duration> POLL_INTERVAL_KEY = ConfigKey.duration(POLL_INTERVAL, Duration.ofMillis(250),
+      Duration.ofMillis(10), Duration.ofMinutes(1),
+      "how often revocations made on other nodes are read, so that their live streams end here too");
+  static final ConfigKey<Duration> CLEANUP_INTERVAL_KEY = ConfigKey.duration(CLEANUP_INTERVAL, Duration.ofMinutes(1),
+      Duration.ofMillis(10), Duration.ofDays(1), "how often expired rows are deleted");
+  static final ConfigKey<Integer> POOL_SIZE_KEY = ConfigKey.integer(POOL_SIZE, 4, 1, 64,
+      "the store's threads; with a URL each keeps one connection, with a data source each call borrows one");
+  static final ConfigKey<Duration> TIMEOUT_KEY = ConfigKey.duration(TIMEOUT, Duration.ofSeconds(2), Duration.ofSeconds(1),
+      Duration.ofMinutes(1), "the JDBC query timeout, in whole seconds (rounded up)");
+
   /** Used by {@link java.util.ServiceLoader}. */
   public JdbcStoreProvider() {}
 
@@ -44,15 +64,11 @@ public final class JdbcStoreProvider implements StoreProvider {
     return "jdbc";
   }
 
+  /** The URL, user and password (sensitive: they may hold credentials), then durations, numbers and names. */
   @Override
-  public Set<String> propertyKeys() {
-    return Set.of(URL, USER, PASSWORD, TABLE_PREFIX, CREATE_SCHEMA, POLL_INTERVAL, CLEANUP_INTERVAL, POOL_SIZE, TIMEOUT);
-  }
-
-  /** The URL, user and password may hold credentials; the other keys are durations, numbers and names. */
-  @Override
-  public Set<String> sensitiveKeys() {
-    return Set.of(URL, USER, PASSWORD);
+  public List<ConfigKey<?>> configKeys() {
+    return List.of(URL_KEY, USER_KEY, PASSWORD_KEY, TABLE_PREFIX_KEY, CREATE_SCHEMA_KEY, POLL_INTERVAL_KEY,
+        CLEANUP_INTERVAL_KEY, POOL_SIZE_KEY, TIMEOUT_KEY);
   }
 
   @Override
@@ -63,41 +79,17 @@ public final class JdbcStoreProvider implements StoreProvider {
   /** Validates every property into a builder; nothing connects yet. */
   static JdbcStore.Builder builder(StoreContext context) {
     Map<String, String> p = context.properties();
-    JdbcStore.Builder b = JdbcStore.builder().clock(context.clock());
     String url = p.get(URL);
     if (url == null || url.isBlank()) {
-      throw ConfigErrors.about(URL, "must be set when sseauth.store is jdbc");
+      throw URL_KEY.error("must be set when sseauth.store is jdbc");
     }
-    b.url(url.trim(), p.get(USER), p.get(PASSWORD));
-    if (p.containsKey(TABLE_PREFIX)) {
-      b.tablePrefix(p.get(TABLE_PREFIX).trim());
-    }
-    if (p.containsKey(CREATE_SCHEMA)) {
-      String v = p.get(CREATE_SCHEMA).trim().toLowerCase(Locale.ROOT);
-      if (!v.equals("true") && !v.equals("false")) {
-        throw ConfigErrors.bad(CREATE_SCHEMA, p.get(CREATE_SCHEMA), "must be true or false");
-      }
-      b.createSchema(v.equals("true"));
-    }
-    if (p.containsKey(POLL_INTERVAL)) {
-      b.pollInterval(ConfigReader.duration(POLL_INTERVAL, p.get(POLL_INTERVAL).trim()));
-    }
-    if (p.containsKey(CLEANUP_INTERVAL)) {
-      b.cleanupInterval(ConfigReader.duration(CLEANUP_INTERVAL, p.get(CLEANUP_INTERVAL).trim()));
-    }
-    if (p.containsKey(POOL_SIZE)) {
-      String v = p.get(POOL_SIZE).trim();
-      int n;
-      try {
-        n = Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw ConfigErrors.bad(POOL_SIZE, v, "must be a whole number");
-      }
-      b.threads(n);
-    }
-    if (p.containsKey(TIMEOUT)) {
-      b.timeout(ConfigReader.duration(TIMEOUT, p.get(TIMEOUT).trim()));
-    }
-    return b;
+    return JdbcStore.builder().clock(context.clock())
+        .url(URL_KEY.parse(url), USER_KEY.read(p), PASSWORD_KEY.read(p))
+        .tablePrefix(TABLE_PREFIX_KEY.read(p))
+        .createSchema(CREATE_SCHEMA_KEY.read(p))
+        .pollInterval(POLL_INTERVAL_KEY.read(p))
+        .cleanupInterval(CLEANUP_INTERVAL_KEY.read(p))
+        .threads(POOL_SIZE_KEY.read(p))
+        .timeout(TIMEOUT_KEY.read(p));
   }
 }

@@ -2,14 +2,14 @@ package dev.sseauth.netty;
 
 import dev.sseauth.BearerTokenVerifier;
 import dev.sseauth.SsePrincipal;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import dev.sseauth.adapter.Reply;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Tells the ticket endpoint ({@link SseAuthTicketHandler}) who is asking: the application's own
+ * Tells the ticket endpoint of {@link SseAuthHandler} who is asking: the application's own
  * authentication (a session cookie, a bearer token, a client certificate) expressed for a Netty request.
  * A ticket is issued only to the principal it returns.
  *
@@ -24,8 +24,9 @@ public interface NettyPrincipalResolver {
    * Resolves the principal of a ticket request.
    *
    * @param request the request line and headers (the body is not read); never null
-   * @return completes with the principal, or with null if the request is not authenticated (the
-   *     endpoint then answers 401); completing exceptionally answers 500
+   * @return completes with the principal, or with null if the request is not authenticated; the
+   *     endpoint then refuses it ({@link dev.sseauth.Reason#NOT_AUTHENTICATED}), as it does when the
+   *     stage completes exceptionally or this method throws ({@link dev.sseauth.SseAuth#answerTicketRequest})
    */
   CompletionStage<SsePrincipal> resolve(HttpRequest request);
 
@@ -38,6 +39,6 @@ public interface NettyPrincipalResolver {
   static NettyPrincipalResolver bearer(BearerTokenVerifier verifier) {
     Objects.requireNonNull(verifier, "verifier");
     return request -> CompletableFuture.completedFuture(
-        verifier.verify(request.headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null));
+        verifier.verify(request.headers().get(Reply.Header.AUTHORIZATION)).orElse(null));
   }
 }

@@ -3,47 +3,69 @@ package dev.sseauth.netty;
 import dev.sseauth.SessionInfo;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SsePrincipal;
-import dev.sseauth.netty.internal.StreamGuard;
+import dev.sseauth.netty.internal.ExchangeSequencer;
+import dev.sseauth.netty.internal.RequestJudge;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.AttributeKey;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Guards the event streams of a Netty HTTP server with sse-auth. Place it after {@code HttpServerCodec}
- * (and after {@link SseAuthTicketHandler}) and before the application's handlers:
+ * sse-auth for a Netty HTTP server: serves the ticket endpoint and guards the event streams, one instance
+ * per channel. Place it after {@code HttpServerCodec} (and after a content compressor, if any) and before
+ * the application's handlers:
  *
  * <pre>{@code
  * ch.pipeline().addLast(new HttpServerCodec(),
- *     new SseAuthTicketHandler(auth),
- *     new SseAuthHandler(auth),
+ *     new SseAuthHandler(auth),            // or new SseAuthHandler(auth, resolver)
  *     new MyEventStreamHandler());
  * }</pre>
  *
- * <p>Inbound, a request to a path {@linkplain dev.sseauth.SseAuthConfig#guards(String) guarded} by the
- * configuration is judged by {@link SseAuth#decide}, asynchronously: meanwhile auto-read is off and later
- * messages wait, so the event loop never blocks and the application sees requests in order. A refused
- * request is answered here (the status of its {@link dev.sseauth.Reason}, {@code WWW-Authenticate} for a
- * 401, {@code Cache-Control: no-store}) and never reaches the application; its content is released. A
- * request Netty could not decode (a malformed request line, a header over the decoder's limits) is
- * refused on every path with 400, 414 or 431 and the connection closed, since its headers cannot be
- * trusted to have been read in full. An
- * allowed request reaches the application with the ticket and resume parameters removed from its URI,
- * {@code Last-Event-ID} holding only the application's previous id (absent when there is none), and the
- * channel attributes {@link #PRINCIPAL} and {@link #SESSION} set. Other requests pass untouched, with
- * both attributes cleared.
+ * <p>Inbound, every HTTP answer comes from the core ({@link dev.sseauth.adapter.Reply}); this handler
+ * renders it and holds no HTTP rule of its own:
+ * <ul>
+ *   <li>A request Netty could not decode (a malformed request line; a request line or headers over the
+ *       decoder's limits) is refused on every path with the core's {@link dev.sseauth.Reason#MALFORMED_REQUEST},
+ *       {@link dev.sseauth.Reason#URI_TOO_LONG} or {@link dev.sseauth.Reason#HEADERS_TOO_LARGE} reply,
+ *       and the connection is closed after it: its headers cannot be trusted to have been read in full.
+ *   <li>A request to {@link dev.sseauth.SseAuthConfig#ticketPath()} (raw path, exact match; the query is
+ *       ignored) is answered by {@link SseAuth#answerTicketRequest} for the principal the
+ *       {@link NettyPrincipalResolver} finds: the ticket, or the core's refusal (another method than
+ *       {@code POST}, no principal, too many tickets, the store unavailable). The body is never read; no
+ *       {@code HttpObjectAggregator} is needed.
+ *   <li>A request to a path {@linkplain dev.sseauth.SseAuthConfig#guards(String) guarded} by the
+ *       configuration is judged by {@link SseAuth#decide}. A refusal, or the handshake alone in reconnect
+ *       mode, is sent as the decision's {@link dev.sseauth.adapter.Decision#reply() reply} and the request
+ *       never reaches the application. An allowed request reaches it with the ticket and resume parameters
+ *       removed from its URI, {@code Last-Event-ID} holding only the application's previous id (absent
+ *       when there is none), and the channel attributes {@link #PRINCIPAL} and {@link #SESSION} set.
+ *   <li>Every other request passes untouched, with both attributes cleared.
+ * </ul>
+ * Judging is asynchronous: while a judgement is pending, auto-read is off and later messages are held,
+ * so the event loop never blocks and the application sees requests in order. Responses leave in request
+ * order too: an answer of this handler to a pipelined keep-alive request waits for the application's
+ * responses to the requests before it. The content of a request answered here is released, never
+ * forwarded; a request that is not kept alive, or whose announced body will not come (it expects
+ * {@code 100-continue}), closes the connection after its answer. Should a judgement fail (an
+ * {@code SseAuth} other than the core's, whose stages never fail), the request is not forwarded and the
+ * connection closes in its turn.
  *
- * <p>Outbound, when the application answers an allowed request with {@code 200} and
- * {@code Content-Type: text/event-stream}, this handler removes {@code Content-Length}, sets
- * {@code Cache-Control: no-store} and chunked encoding, writes the sse-auth handshake first, then passes
- * every {@code HttpContent} or {@code ByteBuf} the application writes through the core's id rewriter
- * (each original buffer is released once). The token is rotated in place on the channel's event loop;
- * on expiry or revocation the response ends and the channel closes, so the client reconnects and is
- * judged again. Every other response passes untouched. Keep-alive and pipelined requests are matched
- * to their responses in order.
+ * <p>Outbound, when the application answers an allowed request with a response that
+ * {@link dev.sseauth.adapter.Allowed#rewrites} (an event stream), this handler
+ * applies {@link dev.sseauth.adapter.Allowed#streamHeaders} to its head and frames it as chunked (in
+ * HTTP/1.0, which has no chunking, close-delimited: the connection closes when the stream ends), writes
+ * the sse-auth handshake first, then passes every {@code HttpContent} or {@code ByteBuf} the application
+ * writes through the core's id rewriter; each buffer the application writes is released exactly once.
+ * The token is rotated in place, and on expiry or revocation the response is ended and the channel
+ * closed, always on the channel's event loop, so the client reconnects and is judged again; later writes
+ * of the application are released and fail. Every other response (another status or another type)
+ * passes untouched, with no handshake.
  *
  * <p>One instance per channel (it is not {@code @Sharable}); all methods run on the channel's event loop.
+ * Closing the channel or removing the handler releases every message it holds and stops the stream's
+ * tracking.
  */
 public final class SseAuthHandler extends ChannelDuplexHandler {
   /**
@@ -58,34 +80,58 @@ public final class SseAuthHandler extends ChannelDuplexHandler {
    */
   public static final AttributeKey<SessionInfo> SESSION = AttributeKey.valueOf(SseAuthHandler.class, "session");
 
-  private final StreamGuard guard;
+  private static final NettyPrincipalResolver NOBODY = request -> CompletableFuture.completedFuture(null);
+
+  private final ExchangeSequencer exchanges;
 
   /**
+   * A handler whose ticket endpoint authenticates {@code Authorization: Bearer <JWT>} with the configured
+   * {@link dev.sseauth.SseAuthConfig#bearerVerifier()} ({@code sseauth.bearer.*}). With no verifier
+   * configured, every ticket request is refused ({@link dev.sseauth.Reason#NOT_AUTHENTICATED}):
+   * a server whose tickets are issued elsewhere still guards its streams with this handler, and a missing
+   * setting fails closed. To issue tickets on another authentication, pass a resolver.
+   *
    * @param auth the application's sse-auth instance, shared by every channel; never null
    * @throws NullPointerException if {@code auth} is null
    */
   public SseAuthHandler(SseAuth auth) {
-    this.guard = new StreamGuard(Objects.requireNonNull(auth, "auth"), PRINCIPAL, SESSION);
+    this(auth, bearerOrNobody(Objects.requireNonNull(auth, "auth")));
+  }
+
+  /**
+   * A handler whose ticket endpoint issues tickets to the principal {@code resolver} finds.
+   *
+   * @param auth the application's sse-auth instance, shared by every channel; never null
+   * @param resolver who is asking for a ticket; never null
+   * @throws NullPointerException if an argument is null
+   */
+  public SseAuthHandler(SseAuth auth, NettyPrincipalResolver resolver) {
+    this.exchanges = new ExchangeSequencer(new RequestJudge(Objects.requireNonNull(auth, "auth"),
+        Objects.requireNonNull(resolver, "resolver")), PRINCIPAL, SESSION);
+  }
+
+  private static NettyPrincipalResolver bearerOrNobody(SseAuth auth) {
+    return auth.config().bearerVerifier() == null ? NOBODY : NettyPrincipalResolver.bearer(auth.config().bearerVerifier());
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    guard.channelRead(ctx, msg);
+    exchanges.channelRead(ctx, msg);
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    guard.write(ctx, msg, promise);
+    exchanges.write(ctx, msg, promise);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    guard.destroy(ctx);
+    exchanges.destroy(ctx);
     super.channelInactive(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    guard.destroy(ctx);
+    exchanges.destroy(ctx);
   }
 }

@@ -1,10 +1,8 @@
 package dev.sseauth.redis;
 
-import dev.sseauth.internal.ConfigErrors;
-import dev.sseauth.internal.ConfigReader;
-import dev.sseauth.internal.Redaction;
 import dev.sseauth.redis.internal.LettuceStore;
 import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.StoreSupport;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -56,12 +54,16 @@ public final class RedisStore {
     return new Builder();
   }
 
-  /** Builds a Redis store. Each setter validates its value. Not thread-safe. */
+  /**
+   * Builds a Redis store. Each setter of a configuration key validates its value against the key's
+   * declaration (its range, its pattern; null is refused) and throws {@link IllegalArgumentException}
+   * naming the key, and the value unless it may hold a credential. Not thread-safe.
+   */
   public static final class Builder {
-    private String uri = "redis://127.0.0.1:6379";
+    private String uri = RedisStoreProvider.URI_KEY.defaultValue();
     private RedisClient client;
-    private String keyPrefix = "sseauth:";
-    private Duration timeout = Duration.ofSeconds(2);
+    private String keyPrefix = RedisStoreProvider.KEY_PREFIX_KEY.defaultValue();
+    private Duration timeout = RedisStoreProvider.TIMEOUT_KEY.defaultValue();
     private Clock clock = Clock.systemUTC();
     private boolean forceScriptTake;
     private Duration heartbeatInterval = LettuceStore.HEARTBEAT_INTERVAL;
@@ -79,7 +81,7 @@ public final class RedisStore {
       try {
         RedisURI.create(Objects.requireNonNull(uri, "uri"));
       } catch (RuntimeException e) {
-        throw ConfigErrors.bad(RedisStoreProvider.URI, uri, "must be a URI such as redis://127.0.0.1:6379");
+        throw RedisStoreProvider.URI_KEY.invalid(uri);
       }
       this.uri = uri;
       return this;
@@ -99,25 +101,22 @@ public final class RedisStore {
     /**
      * {@code sseauth.redis.key-prefix}: prepended to every key and the channel name; 0 to 64 of
      * {@code A-Z a-z 0-9 : _ . - { }}. Nodes of one cluster use the same prefix.
+     *
+     * @throws IllegalArgumentException if it is null or not allowed, naming the key and the value
      */
     public Builder keyPrefix(String prefix) {
-      if (prefix == null || !prefix.matches("[A-Za-z0-9:_.{}\\-]{0,64}")) {
-        throw ConfigErrors.bad(RedisStoreProvider.KEY_PREFIX, prefix, "must be 0 to 64 of A-Z a-z 0-9 : _ . - { }");
-      }
-      this.keyPrefix = prefix;
+      this.keyPrefix = RedisStoreProvider.KEY_PREFIX_KEY.check(prefix);
       return this;
     }
 
     /**
      * {@code sseauth.redis.timeout}: how long one command may take and how long connecting may take,
      * 10ms to 1m. The core's {@code sseauth.store.timeout} still bounds every request.
+     *
+     * @throws IllegalArgumentException if it is null or out of range, naming the key and the value
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw ConfigErrors.bad(RedisStoreProvider.TIMEOUT, ConfigReader.format(timeout), "must be between 10ms and 1m");
-      }
-      this.timeout = timeout;
+      this.timeout = RedisStoreProvider.TIMEOUT_KEY.check(timeout);
       return this;
     }
 
@@ -177,7 +176,7 @@ public final class RedisStore {
         return new LettuceStore(owned, resources, true, keyPrefix, clock, forceScriptTake, heartbeatInterval,
             heartbeatDeadline);
       } catch (RuntimeException e) {
-        throw Redaction.scrub(e, Redaction.uriCredentials(uri));
+        throw StoreSupport.scrub(e, StoreSupport.uriCredentials(uri));
       }
     }
 

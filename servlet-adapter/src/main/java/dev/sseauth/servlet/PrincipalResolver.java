@@ -2,6 +2,7 @@ package dev.sseauth.servlet;
 
 import dev.sseauth.BearerTokenVerifier;
 import dev.sseauth.SsePrincipal;
+import dev.sseauth.adapter.Reply;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.Objects;
@@ -47,6 +48,6 @@ public interface PrincipalResolver {
    */
   static PrincipalResolver bearer(BearerTokenVerifier verifier) {
     Objects.requireNonNull(verifier, "verifier");
-    return request -> verifier.verify(request.getHeader("Authorization")).orElse(null);
+    return request -> verifier.verify(request.getHeader(Reply.Header.AUTHORIZATION)).orElse(null);
   }
 }

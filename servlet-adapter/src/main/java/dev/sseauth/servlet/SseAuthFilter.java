@@ -1,16 +1,16 @@
 package dev.sseauth.servlet;
 
-import dev.sseauth.adapter.Allowed;
-import dev.sseauth.adapter.Decision;
-import dev.sseauth.Denied;
+import dev.sseauth.Reason;
 import dev.sseauth.SessionInfo;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.Decision;
+import dev.sseauth.adapter.Reply;
 import dev.sseauth.adapter.StreamRequest;
 import dev.sseauth.servlet.internal.FilterSettings;
 import dev.sseauth.servlet.internal.GuardedRequest;
-import dev.sseauth.servlet.internal.Headers;
-import dev.sseauth.servlet.internal.Responses;
+import dev.sseauth.servlet.internal.Replies;
 import dev.sseauth.servlet.internal.SseResponse;
 import dev.sseauth.servlet.internal.TicketEndpoint;
 import jakarta.servlet.DispatcherType;
@@ -39,12 +39,14 @@ import java.util.concurrent.ExecutorService;
  *   <li>{@code POST} to {@link SseAuthConfig#ticketPath()} issues a ticket to the principal of the
  *       {@link PrincipalResolver}: {@link dev.sseauth.IssuedTicket#toJson() the ticket as JSON}.
  *   <li>A request to a guarded path ({@link SseAuthConfig#guards}) is judged by the core. Refused: the
- *       status the core chose, {@code WWW-Authenticate} for a 401, {@code Cache-Control: no-store} and
- *       a plain-text reason; the application never runs. Allowed: the application sees the session's
- *       principal ({@code getUserPrincipal()} is the {@link dev.sseauth.SsePrincipal}), the
- *       {@link SessionInfo} as request attribute {@link #SESSION_ATTRIBUTE}, a {@code Last-Event-ID}
- *       holding only its own previous id, and no ticket parameter; every SSE {@code id} it writes goes
- *       out as {@code <token>_<id>}. Responses that are not {@code text/event-stream} pass untouched.
+ *       core's {@link Reply} as it is (status, {@code WWW-Authenticate} for a 401,
+ *       {@code Cache-Control: no-store}, a plain-text reason); the application never runs. Allowed: the
+ *       application sees the session's principal ({@code getUserPrincipal()} is the
+ *       {@link dev.sseauth.SsePrincipal}), the {@link SessionInfo} as request attribute
+ *       {@link #SESSION_ATTRIBUTE}, a {@code Last-Event-ID} holding only its own previous id, and no ticket
+ *       parameter; every SSE {@code id} it writes goes out as {@code <token>_<id>}. Only a 200
+ *       {@code text/event-stream} response is rewritten ({@link Allowed#rewrites}); any other passes
+ *       untouched.
  *   <li>Anything else passes through.
  * </ul>
  *
@@ -176,19 +178,17 @@ public final class SseAuthFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    StreamRequest facts = new StreamRequest(request.getMethod(), request.getQueryString(),
-        Headers.utf8(request.getHeader("Last-Event-ID")), request.getHeader("Origin"));
-    Decision decision = Responses.await(a.decide(facts), bound, Responses.unavailable());
-    if (decision instanceof Denied denied) {
-      Responses.deny(response, denied);
+    StreamRequest facts = StreamRequest.of(request.getMethod(), request.getQueryString(), request::getHeader);
+    Decision decision = Replies.await(a.decide(facts), bound, null);
+    if (decision instanceof Allowed allowed) {
+      request.setAttribute(SESSION_ATTRIBUTE, allowed.session());
+    }
+    Reply reply = decision == null ? Reason.STORE_UNAVAILABLE.reply() : decision.reply(); // fail closed
+    if (reply != null) {
+      Replies.send(response, reply); // a refusal, or the handshake alone (reconnect mode)
       return;
     }
     Allowed allowed = (Allowed) decision;
-    request.setAttribute(SESSION_ATTRIBUTE, allowed.session());
-    if (allowed.endAfterHandshake()) {
-      Responses.handshakeOnly(response, allowed);
-      return;
-    }
     SseResponse wrapped = new SseResponse(response, allowed, executor);
     GuardedRequest guarded = new GuardedRequest(request, allowed, wrapped, AUTH_TYPE, config.ticketParam(),
         config.resumeParam());

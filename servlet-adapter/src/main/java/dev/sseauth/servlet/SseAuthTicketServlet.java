@@ -10,10 +10,10 @@ import java.io.IOException;
 
 /**
  * The ticket endpoint as a servlet, for applications that map it themselves (the filter also serves it
- * on {@code sseauth.ticket.path}). {@code POST} with an authenticated principal answers
- * {@link dev.sseauth.IssuedTicket#toJson() the ticket as JSON} with {@code Cache-Control: no-store}; no
- * principal gives 401, other methods 405 with {@code Allow: POST}, too many tickets 429, a failing store
- * 503.
+ * on {@code sseauth.ticket.path}). It sends what {@link SseAuth#answerTicketRequest} answers: {@code POST}
+ * with an authenticated principal gets {@link dev.sseauth.IssuedTicket#toJson() the ticket as JSON} with
+ * {@code Cache-Control: no-store}; no principal (or a resolver that throws) gives 401, other methods 405
+ * with {@code Allow: POST}, too many tickets 429, a failing store 503.
  *
  * <p>The no-argument constructor (for {@code web.xml}) uses the {@link SseAuth} an {@link SseAuthFilter}
  * of the same application published as {@link SseAuthFilter#CONTEXT_ATTRIBUTE}. Thread-safe.

@@ -2,7 +2,6 @@ package dev.sseauth.benchmarks.load;
 
 import dev.sseauth.SseAuth;
 import dev.sseauth.netty.SseAuthHandler;
-import dev.sseauth.netty.SseAuthTicketHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -56,7 +55,7 @@ final class NettyLoadServer implements AutoCloseable {
             ChannelPipeline p = ch.pipeline();
             p.addLast(new HttpServerCodec());
             switch (variant) {
-              case SSEAUTH -> p.addLast(new SseAuthTicketHandler(auth), new SseAuthHandler(auth));
+              case SSEAUTH -> p.addLast(new SseAuthHandler(auth));
               case JWT_QUERY -> p.addLast(new JwtQueryHandler());
               case UNGUARDED -> { }
             }

@@ -3,7 +3,6 @@ package dev.sseauth.demo.internal;
 import dev.sseauth.SseAuth;
 import dev.sseauth.netty.NettyPrincipalResolver;
 import dev.sseauth.netty.SseAuthHandler;
-import dev.sseauth.netty.SseAuthTicketHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -36,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The demo on Netty 4.2 with the Netty adapter: the same endpoints, page and settings as {@link JettyApp}.
- * Pipeline: codec, {@link SseAuthTicketHandler}, {@link SseAuthHandler}, aggregator, the app.
+ * Pipeline: codec, {@link SseAuthHandler} (tickets and streams), aggregator, the app.
  */
 public final class NettyApp implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(NettyApp.class.getName());
@@ -57,8 +56,8 @@ public final class NettyApp implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(new HttpServerCodec(), new SseAuthTicketHandler(auth, resolver),
-                  new SseAuthHandler(auth), new HttpObjectAggregator(MAX_BODY), new App(api, feed, files));
+              ch.pipeline().addLast(new HttpServerCodec(), new SseAuthHandler(auth, resolver),
+                  new HttpObjectAggregator(MAX_BODY), new App(api, feed, files));
             }
           })
           .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();

@@ -1,10 +1,10 @@
 package dev.sseauth.jdbc.internal;
 
-import dev.sseauth.internal.Tickets;
 import dev.sseauth.spi.Revocation;
 import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.RevocationStatus;
 import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.StoreSupport;
 import dev.sseauth.spi.TicketGrant;
 import java.io.IOException;
 import java.io.InputStream;
@@ -172,7 +172,7 @@ public final class SqlStore implements SseAuthStore {
       return id;
     }
     try (PreparedStatement ins = prepare(c, "INSERT INTO " + deployment + " (slot, deployment_id, created_at) VALUES (1, ?, ?)")) {
-      ins.setString(1, Tickets.randomId(12));
+      ins.setString(1, StoreSupport.randomId(12));
       ins.setLong(2, clock.millis());
       ins.executeUpdate();
     } catch (SQLException e) {

@@ -1,107 +1,82 @@
 package dev.sseauth.netty.internal;
 
+import dev.sseauth.SessionInfo;
+import dev.sseauth.SsePrincipal;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The request/response bookkeeping shared by the sse-auth handlers, for one channel. Inbound, each
- * request may be judged asynchronously; while a judgement is pending, auto-read is off and every later
- * inbound message is held, so the application sees requests in order. A judgement either forwards the
- * request (possibly with an attachment the outbound side uses) or answers it; an answered request's
- * content is released and never forwarded. Outbound, responses are matched to requests in order
- * (keep-alive and pipelining), answers are written when their turn comes, and a subclass may take over
- * the writing of a forwarded request's response (see {@link #responseStarted}).
+ * The state of {@code SseAuthHandler} on one channel: matches requests to responses, in order.
+ *
+ * <p>Inbound, each request is judged ({@link RequestJudge}); while a judgement is pending, auto-read is
+ * off and every later inbound message is held, so the application sees requests in order. A request is
+ * then forwarded ({@link Exchange.Passed}, {@link Exchange.Guarded}: the application's view of it and the
+ * channel attributes are set first) or answered here ({@link Exchange.Answered}, {@link Exchange.Failed}:
+ * the request and its content are released and never forwarded).
+ *
+ * <p>Outbound, responses are matched to the {@link Exchange}s in order (keep-alive, pipelining): the
+ * handler's answers are rendered and written when their turn comes; the response to a guarded request
+ * becomes a {@link GuardedResponse} when {@link Allowed#rewrites} says so; every other response passes.
  *
  * <p>Every method runs on the channel's event loop; judgements complete on any thread and are handed
- * back to it. Not thread-safe otherwise; one instance per channel.
+ * back to it. One instance per channel.
  */
-public abstract class ExchangeSequencer {
+public final class ExchangeSequencer {
   private static final Logger LOG = System.getLogger("dev.sseauth.netty");
-
-  /** What a judgement decided. */
-  public sealed interface Outcome permits Forward, Answer {}
-
-  /** Forward the request to the application; {@code attachment} (may be null) goes with its response. */
-  public record Forward(Object attachment) implements Outcome {}
-
-  /** Answer the request with {@code response}, which this class writes or releases exactly once. */
-  public record Answer(FullHttpResponse response) implements Outcome {}
-
-  private record Exchange(Object attachment, FullHttpResponse answer, boolean closeAfter) {}
 
   private enum Out {
     /** No response in progress. */
     IDLE,
-    /** A response the subclass does not touch is in progress. */
+    /** A response that passes untouched is in progress. */
     PASS,
-    /** The subclass rewrites the response in progress. */
+    /** A {@link GuardedResponse} is in progress ({@link #current}). */
     REWRITE,
     /** This class ended the response and closes the channel: the application's further writes are dropped. */
     ENDED
   }
 
+  private final RequestJudge judge;
+  private final AttributeKey<SsePrincipal> principalKey;
+  private final AttributeKey<SessionInfo> sessionKey;
+  /** Inbound messages read while a judgement was pending, in order. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
+  /** Judged requests whose response has not started yet, in order. */
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>();
   private boolean judging;
   private boolean dropBody;
   private boolean restoreAutoRead;
   private boolean destroyed;
   private Out out = Out.IDLE;
+  private GuardedResponse current;
 
-  /**
-   * Judges a request, on the event loop. The request is held, neither retained nor released by the
-   * subclass, until the result completes.
-   *
-   * @return null to forward the request at once with no attachment, else the outcome
-   */
-  protected abstract CompletionStage<Outcome> judge(ChannelHandlerContext ctx, HttpRequest request);
-
-  /** Called on the event loop just before {@code request} goes to the application; attachment may be null. */
-  protected void beforeForward(ChannelHandlerContext ctx, HttpRequest request, Object attachment) {}
-
-  /**
-   * Called when the response to a forwarded request with a non-null attachment starts. Return false to
-   * let it pass untouched; return true after writing {@code response} (and its content, if it is a
-   * {@link LastHttpContent}) yourself, releasing it, and completing {@code promise}; then every content
-   * message of the response goes to {@link #rewriteContent} until its last content.
-   */
-  protected boolean responseStarted(ChannelHandlerContext ctx, Object attachment, HttpResponse response,
-      ChannelPromise promise) {
-    return false;
+  public ExchangeSequencer(RequestJudge judge, AttributeKey<SsePrincipal> principalKey, AttributeKey<SessionInfo> sessionKey) {
+    this.judge = judge;
+    this.principalKey = principalKey;
+    this.sessionKey = sessionKey;
   }
-
-  /** Rewrites one content message ({@link HttpContent} or {@link ByteBuf}); must release it exactly once. */
-  protected void rewriteContent(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ctx.write(msg, promise);
-  }
-
-  /** The rewritten response ended: by its last content, {@link #endResponse}, or the channel closing. */
-  protected void responseEnded(ChannelHandlerContext ctx) {}
 
   // ---- inbound ----
 
@@ -119,14 +94,14 @@ public abstract class ExchangeSequencer {
   private void read(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
       dropBody = false;
-      CompletionStage<Outcome> stage;
+      CompletionStage<Exchange> stage;
       try {
-        stage = judge(ctx, request);
-      } catch (RuntimeException | LinkageError e) { // answered 500: never a request left hanging
+        stage = judge.judge(request);
+      } catch (RuntimeException | LinkageError e) { // never a request left hanging
         stage = CompletableFuture.failedFuture(e);
       }
-      if (stage == null) {
-        forward(ctx, request, null);
+      if (stage instanceof CompletableFuture<Exchange> done && done.isDone()) {
+        settle(ctx, request, done.handle(ExchangeSequencer::orFailed).join());
         return;
       }
       judging = true;
@@ -135,14 +110,12 @@ public abstract class ExchangeSequencer {
         config.setAutoRead(false);
         restoreAutoRead = true;
       }
-      stage.whenComplete((outcome, error) -> {
+      stage.whenComplete((exchange, error) -> {
+        Exchange x = orFailed(exchange, error);
         try {
-          ctx.executor().execute(() -> judged(ctx, request, outcome, error));
+          ctx.executor().execute(() -> judged(ctx, request, x));
         } catch (RejectedExecutionException e) { // the event loop is shutting down
           ReferenceCountUtil.release(request);
-          if (outcome instanceof Answer a) {
-            ReferenceCountUtil.release(a.response());
-          }
         }
       });
       return;
@@ -157,42 +130,22 @@ public abstract class ExchangeSequencer {
     ctx.fireChannelRead(msg);
   }
 
-  private void forward(ChannelHandlerContext ctx, HttpRequest request, Object attachment) {
-    beforeForward(ctx, request, attachment);
-    exchanges.add(new Exchange(attachment, null, false));
-    ctx.fireChannelRead(request);
+  private static Exchange orFailed(Exchange exchange, Throwable error) {
+    if (error == null && exchange != null) {
+      return exchange;
+    }
+    LOG.log(Level.WARNING, "sse-auth could not judge a request, closing its connection: {0}",
+        error == null ? "no outcome" : error.getClass().getName());
+    return new Exchange.Failed();
   }
 
-  private void judged(ChannelHandlerContext ctx, HttpRequest request, Outcome outcome, Throwable error) {
+  private void judged(ChannelHandlerContext ctx, HttpRequest request, Exchange exchange) {
     if (destroyed) {
       ReferenceCountUtil.release(request);
-      if (outcome instanceof Answer a) {
-        ReferenceCountUtil.release(a.response());
-      }
       return;
     }
     judging = false;
-    if (error != null || outcome == null) {
-      if (outcome instanceof Answer a) {
-        ReferenceCountUtil.release(a.response());
-      }
-      LOG.log(Level.WARNING, "sse-auth could not judge a request: {0}",
-          error == null ? "no outcome" : error.getClass().getName());
-      outcome = new Answer(plain(request.protocolVersion(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
-    }
-    if (outcome instanceof Forward f) {
-      forward(ctx, request, f.attachment());
-    } else {
-      FullHttpResponse response = ((Answer) outcome).response();
-      boolean bodyFollows = !(request instanceof LastHttpContent);
-      // A client waiting for 100-continue will not send the body it announced: the connection is spent.
-      boolean close = !HttpUtil.isKeepAlive(request) || bodyFollows && HttpUtil.is100ContinueExpected(request);
-      dropBody = bodyFollows;
-      ReferenceCountUtil.release(request);
-      HttpUtil.setKeepAlive(response, !close);
-      exchanges.add(new Exchange(null, response, close));
-      writeAnswers(ctx);
-    }
+    settle(ctx, request, exchange);
     while (!judging && !held.isEmpty() && !destroyed) {
       read(ctx, held.poll());
     }
@@ -203,16 +156,43 @@ public abstract class ExchangeSequencer {
     ctx.fireChannelReadComplete();
   }
 
+  /** Forwards a judged request to the application, or answers it here. */
+  private void settle(ChannelHandlerContext ctx, HttpRequest request, Exchange exchange) {
+    if (exchange instanceof Exchange.Guarded g) {
+      Allowed a = g.allowed();
+      request.setUri(g.target().withQuery(a.appQuery()));
+      if (a.appLastEventId() == null) {
+        request.headers().remove(Reply.Header.LAST_EVENT_ID);
+      } else {
+        request.headers().set(Reply.Header.LAST_EVENT_ID, a.appLastEventId());
+      }
+      ctx.channel().attr(principalKey).set(a.principal());
+      ctx.channel().attr(sessionKey).set(a.session());
+    } else if (exchange instanceof Exchange.Passed) {
+      ctx.channel().attr(principalKey).set(null);
+      ctx.channel().attr(sessionKey).set(null);
+    } else { // Answered, Failed
+      dropBody = !(request instanceof LastHttpContent);
+      ReferenceCountUtil.release(request);
+      exchanges.add(exchange);
+      writeAnswers(ctx);
+      return;
+    }
+    exchanges.add(exchange);
+    ctx.fireChannelRead(request);
+  }
+
   // ---- outbound ----
 
   /** See {@link io.netty.channel.ChannelOutboundHandler#write}. */
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    boolean last = msg instanceof LastHttpContent;
     switch (out) {
       case IDLE -> {
         if (msg instanceof HttpResponse response && !informational(response)) {
-          Exchange x = exchanges.poll();
-          boolean last = msg instanceof LastHttpContent;
-          if (x != null && x.attachment() != null && responseStarted(ctx, x.attachment(), response, promise)) {
+          if (exchanges.poll() instanceof Exchange.Guarded g
+              && g.allowed().rewrites(response.status().code(), mimeType(response))) {
+            current = GuardedResponse.start(ctx, g.allowed(), response, promise, () -> endResponse(ctx));
             out = Out.REWRITE;
           } else {
             ctx.write(msg, promise);
@@ -226,7 +206,6 @@ public abstract class ExchangeSequencer {
         }
       }
       case PASS -> {
-        boolean last = msg instanceof LastHttpContent;
         ctx.write(msg, promise);
         if (last) {
           finishResponse(ctx);
@@ -234,8 +213,7 @@ public abstract class ExchangeSequencer {
       }
       case REWRITE -> {
         if (msg instanceof HttpContent || msg instanceof ByteBuf) {
-          boolean last = msg instanceof LastHttpContent;
-          rewriteContent(ctx, msg, promise);
+          current.content(msg, promise);
           if (last) {
             finishResponse(ctx);
           }
@@ -255,31 +233,59 @@ public abstract class ExchangeSequencer {
     }
   }
 
+  private static String mimeType(HttpResponse response) {
+    CharSequence type = HttpUtil.getMimeType(response);
+    return type == null ? null : type.toString();
+  }
+
+  /** An interim response (100 Continue and the like) precedes the response to the same request. */
   private static boolean informational(HttpResponse response) {
-    int code = response.status().code();
-    return code >= 100 && code < 200 && code != 101;
+    return response.status().codeClass() == HttpStatusClass.INFORMATIONAL
+        && !response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS);
   }
 
   private void finishResponse(ChannelHandlerContext ctx) {
     Out was = out;
     out = Out.IDLE;
-    if (was == Out.REWRITE) {
-      responseEnded(ctx);
+    if (was == Out.REWRITE && endStream().closeAtEnd()) {
+      // HTTP/1.0: the end of the stream is the end of the connection, once what went before is sent
+      out = Out.ENDED;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
     }
     writeAnswers(ctx);
   }
 
+  /** The guarded stream ended: by its last content, {@link #endResponse}, or the channel going. */
+  private GuardedResponse endStream() {
+    GuardedResponse g = current;
+    current = null;
+    g.close();
+    return g;
+  }
+
+  /** Writes the handler's answers at the head of the queue, as long as no response is in progress. */
   private void writeAnswers(ChannelHandlerContext ctx) {
     boolean wrote = false;
-    while (out == Out.IDLE && !exchanges.isEmpty() && exchanges.peek().answer() != null) {
-      Exchange x = exchanges.poll();
-      wrote = true;
-      if (x.closeAfter()) {
+    while (out == Out.IDLE && !exchanges.isEmpty()) {
+      Exchange x = exchanges.peek();
+      if (x instanceof Exchange.Answered a) {
+        exchanges.poll();
+        wrote = true;
+        if (a.closeAfter()) {
+          out = Out.ENDED;
+          ctx.writeAndFlush(Replies.render(a.reply(), a.version(), true)).addListener(ChannelFutureListener.CLOSE);
+          return;
+        }
+        ctx.write(Replies.render(a.reply(), a.version(), false));
+      } else if (x instanceof Exchange.Failed) {
+        exchanges.poll();
         out = Out.ENDED;
-        ctx.writeAndFlush(x.answer()).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // after what went before
         return;
+      } else {
+        break;
       }
-      ctx.write(x.answer());
     }
     if (wrote) {
       ctx.flush();
@@ -287,15 +293,16 @@ public abstract class ExchangeSequencer {
   }
 
   /**
-   * Ends the rewritten response in progress: writes the last content and closes the channel (the client
-   * reconnects and is judged again). Does nothing if no rewritten response is in progress.
+   * Ends the guarded stream in progress, on the core's word (expiry, revocation): writes the last content
+   * and closes the channel, so the client reconnects and is judged again. Does nothing if no guarded
+   * stream is in progress.
    */
-  protected void endResponse(ChannelHandlerContext ctx) {
+  private void endResponse(ChannelHandlerContext ctx) {
     if (out != Out.REWRITE) {
       return;
     }
     out = Out.ENDED;
-    responseEnded(ctx);
+    endStream();
     ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -311,35 +318,16 @@ public abstract class ExchangeSequencer {
     while ((msg = held.poll()) != null) {
       ReferenceCountUtil.release(msg);
     }
-    Exchange x;
-    while ((x = exchanges.poll()) != null) {
-      if (x.answer() != null) {
-        ReferenceCountUtil.release(x.answer());
-      }
-    }
+    exchanges.clear();
     if (out == Out.REWRITE) {
       out = Out.ENDED;
-      responseEnded(ctx);
+      if (endStream().closeAtEnd()) {
+        ctx.channel().close();
+      }
     }
     if (restoreAutoRead) {
       restoreAutoRead = false;
       ctx.channel().config().setAutoRead(true);
     }
-  }
-
-  // ---- rendering ----
-
-  /** A plain-text response with {@code Cache-Control: no-store} and a content length. */
-  public static FullHttpResponse plain(HttpVersion version, HttpResponseStatus status, String text) {
-    return full(version, status, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A response with {@code Cache-Control: no-store} and a content length. */
-  public static FullHttpResponse full(HttpVersion version, HttpResponseStatus status, String contentType, byte[] body) {
-    FullHttpResponse r = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(body));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-    HttpUtil.setContentLength(r, body.length);
-    return r;
   }
 }

@@ -5,7 +5,6 @@ import dev.sseauth.SseAuth;
 import dev.sseauth.SsePrincipal;
 import dev.sseauth.netty.NettyPrincipalResolver;
 import dev.sseauth.netty.SseAuthHandler;
-import dev.sseauth.netty.SseAuthTicketHandler;
 import dev.sseauth.testing.fixtures.NettyGuard;
 import dev.sseauth.testing.fixtures.NettyServer;
 import io.netty.channel.Channel;
@@ -20,24 +19,22 @@ public final class NettyGuards {
   private NettyGuards() {}
 
   /**
-   * The ticket endpoint, authenticating bearer tokens with the configured verifier, then the stream guard.
-   *
-   * @throws IllegalArgumentException when a channel starts, if {@code auth} has no bearer verifier
+   * The guard of tickets and streams, authenticating ticket requests' bearer tokens with the configured
+   * verifier (with none configured, every ticket request is refused).
    */
   public static NettyGuard sseAuth(SseAuth auth) {
     return sseAuth(auth, null);
   }
 
   /**
-   * The ticket endpoint, authenticating with {@code tickets} (or, if null, bearer tokens with the
-   * configured verifier), then the stream guard.
+   * The guard of tickets and streams, authenticating ticket requests with {@code tickets} (or, if null,
+   * their bearer tokens with the configured verifier).
    */
   public static NettyGuard sseAuth(SseAuth auth, NettyPrincipalResolver tickets) {
     return new NettyGuard() {
       @Override
       public void install(ChannelPipeline pipeline) {
-        pipeline.addLast(tickets == null ? new SseAuthTicketHandler(auth) : new SseAuthTicketHandler(auth, tickets),
-            new SseAuthHandler(auth));
+        pipeline.addLast(tickets == null ? new SseAuthHandler(auth) : new SseAuthHandler(auth, tickets));
       }
 
       @Override

@@ -1,10 +1,10 @@
 package dev.sseauth.redis.internal;
 
-import dev.sseauth.internal.Tickets;
 import dev.sseauth.spi.Revocation;
 import dev.sseauth.spi.RevocationListener;
 import dev.sseauth.spi.RevocationStatus;
 import dev.sseauth.spi.SseAuthStore;
+import dev.sseauth.spi.StoreSupport;
 import dev.sseauth.spi.TicketGrant;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
@@ -156,7 +156,7 @@ public final class LettuceStore implements SseAuthStore {
     this.prefix = prefix;
     this.channel = prefix + "revocations";
     this.deploymentKey = prefix + "deployment";
-    this.heartbeatChannel = prefix + "heartbeat:" + Tickets.randomId(9);
+    this.heartbeatChannel = prefix + "heartbeat:" + StoreSupport.randomId(9);
     this.clock = clock;
     StatefulRedisConnection<String, String> c = null;
     StatefulRedisPubSubConnection<String, String> ps = null;
@@ -260,7 +260,7 @@ public final class LettuceStore implements SseAuthStore {
   /** Creates the deployment id if there is none ({@code SET NX}, no expiry), then reads the one kept. */
   private String readDeploymentId(RedisCommands<String, String> sync) {
     for (int i = 0; i < 3; i++) {
-      sync.set(deploymentKey, Tickets.randomId(12), SetArgs.Builder.nx());
+      sync.set(deploymentKey, StoreSupport.randomId(12), SetArgs.Builder.nx());
       String id = sync.get(deploymentKey);
       if (id != null) {
         if (!DEPLOYMENT_ID.matcher(id).matches()) {
@@ -283,7 +283,7 @@ public final class LettuceStore implements SseAuthStore {
     if (closed.get()) {
       return;
     }
-    redis.set(deploymentKey, Tickets.randomId(12), SetArgs.Builder.nx())
+    redis.set(deploymentKey, StoreSupport.randomId(12), SetArgs.Builder.nx())
         .thenCompose(ok -> redis.get(deploymentKey))
         .whenComplete((id, e) -> {
           if (e == null && id != null && DEPLOYMENT_ID.matcher(id).matches()) {

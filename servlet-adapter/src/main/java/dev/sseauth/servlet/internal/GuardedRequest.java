@@ -1,6 +1,7 @@
 package dev.sseauth.servlet.internal;
 
 import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.Reply;
 import dev.sseauth.SsePrincipal;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
@@ -22,7 +23,7 @@ import java.util.Map;
  * and its {@code complete()} never runs concurrently with a write of sse-auth's own.
  */
 public final class GuardedRequest extends HttpServletRequestWrapper {
-  private static final String LAST_EVENT_ID = "Last-Event-ID";
+  private static final String LAST_EVENT_ID = Reply.Header.LAST_EVENT_ID;
 
   private final Allowed allowed;
   private final SseResponse response;
@@ -66,7 +67,7 @@ public final class GuardedRequest extends HttpServletRequestWrapper {
   // ---- Last-Event-ID: the application's own previous id only ----
 
   private String lastEventId() {
-    return allowed.previousId().isEmpty() ? null : allowed.previousId();
+    return allowed.appLastEventId();
   }
 
   @Override
@@ -116,7 +117,7 @@ public final class GuardedRequest extends HttpServletRequestWrapper {
     if (lastEventId() == null) {
       return -1;
     }
-    throw new IllegalArgumentException("Last-Event-ID is not a date");
+    throw new IllegalArgumentException(LAST_EVENT_ID + " is not a date");
   }
 
   // ---- query and parameters without the ticket and resume parameters ----

@@ -1,9 +1,7 @@
 package dev.sseauth.servlet.internal;
 
 import dev.sseauth.adapter.Allowed;
-import dev.sseauth.adapter.LiveStream;
-import dev.sseauth.Reason;
-import dev.sseauth.adapter.StreamOutput;
+import dev.sseauth.adapter.Reply;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -15,233 +13,209 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * The response of an allowed stream request. While the application's content type is not
- * {@code text/event-stream} everything passes through untouched. Once it is, the handshake goes out
- * first and every byte the application writes, through {@link #getOutputStream()} or
- * {@link #getWriter()}, passes through the core's {@link LiveStream} under one lock per response,
- * which also serialises the core's own writes (rotation) handed to {@link #execute}.
+ * What the application of an allowed stream request writes to. The response's mode is decided once, at
+ * the application's first byte or flush (or when the chain returns): if the core {@linkplain
+ * Allowed#rewrites rewrites} it (given its status and content type) it is an event stream, and every byte
+ * written through {@link #getOutputStream()} or {@link #getWriter()} goes to the {@link SerialOutput},
+ * which starts the stream (the core's {@linkplain Allowed#streamHeaders stream headers}, then the
+ * handshake) before the first of them; otherwise everything passes to the container untouched.
  *
- * <p>Ending never waits on the client. A write to a client that stopped reading blocks while it holds
- * the lock (until the container's idle timeout, if there is one), so nothing sse-auth does waits for the
- * lock: {@link #end} marks the stream ended at once (every write that has not yet passed its check
- * fails, without waiting for the lock) and the core's tasks are queued; the pending work is then done by
- * whichever thread holds or next takes the lock, so the response is completed or closed only when no
- * write is in progress. A thread that releases the lock does the pending work itself
- * ({@link #unlock}), and a thread of the filter's executor does it when the lock is free (the
- * application is idle); that thread may in turn block on a stalled client, but a response occupies at
- * most one, and the executor has no bound that others could wait behind. The application's own
- * {@code AsyncContext.complete()} takes the same path.
+ * <p>Until the mode is known, the headers the core removes when a stream starts (those of
+ * {@link Allowed#streamHeaders} without a value) are held back, and so is the length set through the
+ * servlet API's typed setters ({@link #setContentLength}): nothing has been written yet, so the container
+ * need not see them. Once the mode is known they are applied in the order the application set them; on a
+ * stream the core's removals follow when it starts, and are applied again after any later such call.
  *
- * <p>Thread-safe: async applications write from any thread.
+ * <p>Thread-safe: async applications write from any thread. The header lock is never held across I/O.
  */
-public final class SseResponse extends HttpServletResponseWrapper implements StreamOutput {
-  private static final Logger LOG = System.getLogger("dev.sseauth.servlet");
-  private static final int SCRATCH_KEEP = 64 * 1024;
-
+public final class SseResponse extends HttpServletResponseWrapper {
   private enum Mode { UNDECIDED, PASS, SSE }
 
   private enum Use { NONE, STREAM, WRITER }
 
   private final HttpServletResponse raw;
   private final Allowed allowed;
-  private final Executor executor;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>(); // the core's, run under the lock
+  private final SerialOutput output;
+  private final List<Reply.Header> removals; // the headers the core removes when a stream starts
+  private final Set<String> removed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER); // their names
   private final AppStream appStream = new AppStream();
-  private final Object useLock = new Object(); // never held across I/O
   private final Thread requestThread = Thread.currentThread();
+  private final Object heads = new Object(); // guards mode and held; never held across I/O
+  private final Object useLock = new Object(); // never held across I/O
 
   private volatile Mode mode = Mode.UNDECIDED;
   private volatile AsyncContext async; // the container's
   private volatile AppAsyncContext appAsync; // what the application holds
-  private volatile boolean ended; // no byte more: the core ended it, the app closed it, or it completed
-  private volatile boolean settled; // nothing left for this wrapper to do to end the response
-  private volatile Reason endReason;
+  // guarded by heads
+  private final List<Consumer<HttpServletResponse>> held = new ArrayList<>();
   // guarded by useLock
   private Use use = Use.NONE;
   private PrintWriter appWriter;
-  // guarded by lock
-  private String heldContentLength; // applied only if the response turns out not to be an event stream
-  private boolean started;
-  private ServletOutputStream rawOut;
-  private volatile LiveStream live; // written under the lock; read without it by abandon()
-  private ByteArrayOutputStream scratch = new ByteArrayOutputStream(512);
 
   /**
-   * @param executor runs the responses' pending work when no application thread does; see
+   * Created on the request thread.
+   *
+   * @param executor runs the stream's pending work when no application thread does; see
    *     {@link #newExecutor()}
    */
   public SseResponse(HttpServletResponse raw, Allowed allowed, Executor executor) {
     super(raw);
     this.raw = raw;
     this.allowed = allowed;
-    this.executor = executor;
+    this.output = new SerialOutput(allowed, executor, this::openStream);
+    this.removals = allowed.streamHeaders(false).stream().filter(h -> h.value() == null).toList();
+    removals.forEach(h -> removed.add(h.name()));
   }
 
-  /**
-   * The executor that responses of one filter share. Unbounded, on purpose: a task may block writing to
-   * a client that stopped reading (a rotation, or closing a synchronous stream, while its application is
-   * idle), and with a bound every other stream's rotation and end would queue behind such clients. A
-   * response occupies at most one of its threads at a time, since its work never waits for its lock; idle
-   * threads end after 30 s. Shut it down when the filter stops.
-   */
+  /** The executor the responses of one filter share: see {@link SerialOutput#newExecutor()}. */
   public static ExecutorService newExecutor() {
-    AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      Thread t = new Thread(r, "sse-auth-servlet-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    return SerialOutput.newExecutor();
+  }
+
+  /** The stream output this response hands the core. */
+  SerialOutput output() {
+    return output;
   }
 
   // ---- mode ----
 
-  /** Resolves the mode from the content type, once, at the application's first byte or flush. */
+  /** Decides the mode once, at the application's first byte or flush, and applies the held headers. */
   private Mode mode() {
     Mode m = mode;
     if (m != Mode.UNDECIDED) {
       return m;
     }
-    lock.lock();
-    try {
+    synchronized (heads) {
       if (mode == Mode.UNDECIDED) {
-        if (Responses.isEventStream(raw.getContentType())) {
-          mode = Mode.SSE;
-        } else {
-          mode = Mode.PASS;
-          if (heldContentLength != null) {
-            raw.setHeader("Content-Length", heldContentLength);
-          }
-        }
+        mode = allowed.rewrites(raw.getStatus(), raw.getContentType()) ? Mode.SSE : Mode.PASS;
+        held.forEach(op -> op.accept(raw));
+        held.clear();
       }
       return mode;
-    } finally {
-      unlock();
     }
   }
 
-  /** Writes the handshake and opens the live stream, once. Call under the lock in SSE mode. */
-  private void startLocked() throws IOException {
-    if (started) {
-      return;
+  /**
+   * The stream starts (called once by the output, under its lock): the core's stream headers, with
+   * {@code Connection: close} semantics for a synchronous stream, so a client reconnecting after sse-auth
+   * ends it does not queue behind the application's thread that still holds the request.
+   */
+  private ServletOutputStream openStream() throws IOException {
+    boolean synchronous = async == null && Thread.currentThread() == requestThread;
+    synchronized (heads) {
+      apply(allowed.streamHeaders(synchronous));
     }
-    started = true;
-    raw.setHeader("Cache-Control", "no-store");
-    raw.setContentLengthLong(-1);
-    if (async == null && Thread.currentThread() == requestThread) {
-      // A synchronous stream that sse-auth ends (revocation, expiry) completes while the application's
-      // thread still holds the request; the client must not send its reconnect on this connection.
-      raw.setHeader("Connection", "close");
-    }
-    rawOut = raw.getOutputStream();
-    byte[] hs = allowed.handshake();
-    if (hs.length > 0) {
-      rawOut.write(hs);
-    }
-    rawOut.flush(); // commits: the client has its session token before any application event
-    live = allowed.open(this);
+    return raw.getOutputStream();
   }
 
-  /** Throws if the stream has ended. Lock-free: an ended stream refuses even while a stalled write holds the lock. */
-  private void checkOpen() throws IOException {
-    if (ended) {
-      Reason r = endReason;
-      throw new IOException(r == null ? "the event stream has ended" : "the event stream has ended: " + r.message());
+  /** Sets each header with a value and removes each without one. */
+  private void apply(List<Reply.Header> headers) {
+    for (Reply.Header h : headers) {
+      raw.setHeader(h.name(), h.value()); // a null value removes the header (Servlet 4.0+)
     }
   }
 
-  // ---- the application's writes ----
+  // ---- the headers held back until the mode is known ----
 
-  void appWrite(byte[] b, int off, int len) throws IOException {
-    if (mode() == Mode.PASS) {
-      raw.getOutputStream().write(b, off, len);
-      return;
+  /** A header call: held if the core removes that header at a stream's start, else applied now. */
+  private void header(String name, Consumer<HttpServletResponse> op) {
+    if (removed.contains(name)) {
+      hold(op);
+    } else {
+      op.accept(raw);
     }
-    checkOpen();
-    lock.lock();
-    try {
-      checkOpen();
-      startLocked();
-      checkOpen(); // the core ends a stream at its opening if its session was revoked meanwhile
-      ByteArrayOutputStream s = scratch;
-      s.reset();
-      live.write(b, off, len, s);
-      try {
-        s.writeTo(rawOut); // one write per application write (also fine for non-blocking output)
-      } catch (IOException e) {
-        live.close(); // the client is gone
-        throw e;
+  }
+
+  /** Holds {@code op} until the mode is known; on a stream, the core's removals hold after it. */
+  private void hold(Consumer<HttpServletResponse> op) {
+    synchronized (heads) {
+      switch (mode) {
+        case UNDECIDED -> held.add(op);
+        case PASS -> op.accept(raw);
+        case SSE -> {
+          op.accept(raw);
+          apply(removals); // the core's removals hold
+        }
       }
-      if (s.size() > SCRATCH_KEEP) {
-        scratch = new ByteArrayOutputStream(512);
-      }
-    } finally {
-      unlock();
     }
   }
 
-  void appFlush() throws IOException {
-    if (mode() == Mode.PASS) {
-      raw.getOutputStream().flush();
-      return;
-    }
-    checkOpen();
-    lock.lock();
-    try {
-      checkOpen();
-      startLocked();
-      checkOpen();
-      rawOut.flush();
-    } finally {
-      unlock();
+  @Override
+  public void setContentLength(int len) {
+    hold(r -> r.setContentLength(len));
+  }
+
+  @Override
+  public void setContentLengthLong(long len) {
+    hold(r -> r.setContentLengthLong(len));
+  }
+
+  @Override
+  public void setHeader(String name, String value) {
+    header(name, r -> r.setHeader(name, value));
+  }
+
+  @Override
+  public void addHeader(String name, String value) {
+    header(name, r -> r.addHeader(name, value));
+  }
+
+  @Override
+  public void setIntHeader(String name, int value) {
+    header(name, r -> r.setIntHeader(name, value));
+  }
+
+  @Override
+  public void addIntHeader(String name, int value) {
+    header(name, r -> r.addIntHeader(name, value));
+  }
+
+  @Override
+  public void setDateHeader(String name, long date) {
+    header(name, r -> r.setDateHeader(name, date));
+  }
+
+  @Override
+  public void addDateHeader(String name, long date) {
+    header(name, r -> r.addDateHeader(name, date));
+  }
+
+  @Override
+  public void reset() {
+    synchronized (heads) {
+      if (output.started()) {
+        throw new IllegalStateException("the event stream has started");
+      }
+      super.reset();
+      held.clear();
+      if (mode == Mode.SSE) {
+        mode = Mode.UNDECIDED;
+      }
     }
   }
 
-  void appClose() throws IOException {
-    if (mode() == Mode.PASS) {
-      raw.getOutputStream().close();
-      return;
-    }
-    if (ended) {
-      return;
-    }
-    lock.lock();
-    try {
-      if (ended) {
-        return; // the end is the pending work unlock() does, or already done
-      }
-      startLocked();
-      if (ended) {
-        return;
-      }
-      ended = true;
-      settled = true;
-      live.close();
-      rawOut.close();
-    } finally {
-      unlock();
-    }
-  }
+  // ---- the application's output ----
 
   @Override
   public ServletOutputStream getOutputStream() throws IOException {
@@ -273,91 +247,7 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
     if (mode() == Mode.PASS) {
       raw.flushBuffer();
     } else {
-      appFlush();
-    }
-  }
-
-  @Override
-  public void reset() {
-    lock.lock();
-    try {
-      if (started) {
-        throw new IllegalStateException("the event stream has started");
-      }
-      super.reset();
-      heldContentLength = null;
-      if (mode == Mode.SSE) {
-        mode = Mode.UNDECIDED;
-      }
-    } finally {
-      unlock();
-    }
-  }
-
-  // ---- Content-Length: never on an event stream ----
-
-  @Override
-  public void setContentLength(int len) {
-    contentLength(len < 0 ? null : String.valueOf(len));
-  }
-
-  @Override
-  public void setContentLengthLong(long len) {
-    contentLength(len < 0 ? null : String.valueOf(len));
-  }
-
-  @Override
-  public void setHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name)) {
-      contentLength(value);
-    } else {
-      super.setHeader(name, value);
-    }
-  }
-
-  @Override
-  public void addHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name)) {
-      contentLength(value);
-    } else {
-      super.addHeader(name, value);
-    }
-  }
-
-  @Override
-  public void setIntHeader(String name, int value) {
-    if ("Content-Length".equalsIgnoreCase(name)) {
-      contentLength(String.valueOf(value));
-    } else {
-      super.setIntHeader(name, value);
-    }
-  }
-
-  @Override
-  public void addIntHeader(String name, int value) {
-    if ("Content-Length".equalsIgnoreCase(name)) {
-      contentLength(String.valueOf(value));
-    } else {
-      super.addIntHeader(name, value);
-    }
-  }
-
-  private void contentLength(String value) {
-    lock.lock();
-    try {
-      switch (mode) {
-        case PASS -> {
-          if (value == null) {
-            raw.setContentLengthLong(-1);
-          } else {
-            raw.setHeader("Content-Length", value);
-          }
-        }
-        case SSE -> { } // an event stream has no length
-        default -> heldContentLength = value;
-      }
-    } finally {
-      unlock();
+      output.appFlush();
     }
   }
 
@@ -371,12 +261,17 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
    */
   AsyncContext asyncStarted(AsyncContext ac) {
     boolean first = async == null;
-    async = ac;
+    async(ac);
     if (first) {
       ac.addListener(new Listener()); // on a later start, onStartAsync has registered it again
       appAsync = new AppAsyncContext();
     }
     return appAsync;
+  }
+
+  private void async(AsyncContext ac) {
+    async = ac;
+    output.finishBy(ac);
   }
 
   /** The context handed to the application, or null if it has not started async through sse-auth. */
@@ -391,49 +286,10 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
    */
   public void afterChain() throws IOException {
     if (async == null) {
-      // Waits for the lock even behind a write to a client that stopped reading: the container must not
-      // finish the response while sse-auth still writes to it. Only this stream's own thread waits.
-      lock.lock();
-      try {
-        if (!ended && mode() == Mode.SSE) {
-          startLocked();
-          if (!ended) {
-            rawOut.flush();
-          }
-        }
-      } finally {
-        ended = true;
-        settled = true; // the container finishes the response now
-        LiveStream l = live;
-        if (l != null) {
-          l.close();
-        }
-        unlock();
-      }
-    } else if (Responses.isEventStream(raw.getContentType())) {
-      lock.lock();
-      try {
-        if (!ended && mode() == Mode.SSE) {
-          startLocked();
-        }
-      } finally {
-        unlock();
-      }
+      output.endSync(mode() == Mode.SSE);
+    } else if (allowed.rewrites(raw.getStatus(), raw.getContentType()) && mode() == Mode.SSE) {
+      output.startNow();
     }
-  }
-
-  /**
-   * The application completes its async cycle. Once nothing of sse-auth's is in flight (a listener
-   * completing after a timeout or error) it passes straight on; otherwise the stream ends at once and the
-   * container's {@code complete()} follows the write in progress, if any, like the core's own end.
-   */
-  private void appComplete() {
-    if (settled) {
-      async.complete();
-      return;
-    }
-    ended = true;
-    drain();
   }
 
   /**
@@ -441,13 +297,7 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
    * write nothing more, leave the response to the container. Lock-free.
    */
   public void abandon() {
-    ended = true;
-    settled = true;
-    tasks.clear();
-    LiveStream l = live; // a racy read: at worst the core's own end already closed it
-    if (l != null) {
-      l.close();
-    }
+    output.abandon();
   }
 
   private final class Listener implements AsyncListener {
@@ -470,131 +320,19 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
     public void onStartAsync(AsyncEvent event) {
       AsyncContext ac = event.getAsyncContext();
       if (ac != null) {
-        async = ac;
+        async(ac);
         ac.addListener(this);
       }
     }
   }
 
-  // ---- the lock's pending work ----
-
-  /** Releases the lock; a thread that no longer holds it then does the work left pending meanwhile. */
-  private void unlock() {
-    lock.unlock();
-    if (!lock.isHeldByCurrentThread()) {
-      drain();
-    }
-  }
-
-  /**
-   * Does the pending work (the core's tasks, or ending the response) if the lock is free, and never
-   * waits for it: a holder does the work itself when it releases the lock. Every release of the lock
-   * goes through here, after the release, so work queued while the lock was held is never stranded.
-   */
-  private void drain() {
-    if (lock.isHeldByCurrentThread()) {
-      return; // its outermost unlock() drains
-    }
-    while (hasWork() && lock.tryLock()) {
-      try {
-        workLocked();
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  private boolean hasWork() {
-    return ended ? !settled : !tasks.isEmpty();
-  }
-
-  private void workLocked() {
-    if (ended) {
-      tasks.clear();
-      if (!settled) {
-        settled = true;
-        finishLocked();
-      }
-      return;
-    }
-    for (Runnable task; !ended && (task = tasks.poll()) != null; ) {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "sse-auth stream task failed: {0}", e.getClass().getName());
-      }
-    }
-  }
-
-  /**
-   * Ends a response the core ended, once no write is in progress: an async one completes; a synchronous
-   * one's output closes (the client sees the end at once; the application's next write fails, and the
-   * {@code Connection: close} sent with the handshake sends the reconnect to a fresh connection).
-   */
-  private void finishLocked() {
-    try {
-      AsyncContext ac = async;
-      if (ac != null) {
-        ac.complete();
-      } else if (rawOut != null) {
-        rawOut.close();
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "ending an event stream failed: {0}", e.getClass().getName());
-    }
-  }
-
-  private void schedule() {
-    try {
-      executor.execute(this::drain);
-    } catch (RejectedExecutionException e) {
-      abandon(); // the filter is shutting down
-    }
-  }
-
-  // ---- StreamOutput: the core's side ----
-
-  /**
-   * Queues {@code task}; it runs under the lock, on a thread of the filter's executor if the lock is
-   * free, else on the holder's thread right after its write. Never waits.
-   */
-  @Override
-  public void execute(Runnable task) {
-    if (ended) {
-      return; // an ended stream runs none
-    }
-    tasks.add(task);
-    schedule();
-  }
-
-  @Override
-  public void write(byte[] bytes) throws IOException {
-    checkOpen();
-    rawOut.write(bytes);
-    rawOut.flush();
-  }
-
-  /**
-   * Ends the stream at once for every later write and returns without waiting; the response itself ends
-   * as soon as no write to it is in progress (at once for a stream whose application is idle; after the
-   * write for one blocked writing to a client that stopped reading).
-   */
-  @Override
-  public void end(Reason reason) {
-    endReason = reason;
-    ended = true;
-    if (!settled) {
-      schedule();
-    }
-  }
-
-  // ---- the application-facing stream, writer and async context ----
-
   /** The container's {@link AsyncContext}, but {@code complete()} is serialised with sse-auth's writes. */
   private final class AppAsyncContext implements AsyncContext {
     @Override
     public void complete() {
-      appComplete();
+      if (!output.appComplete()) {
+        async.complete();
+      }
     }
 
     @Override
@@ -658,37 +396,42 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
     }
   }
 
+  /** The application's byte output: to the stream output on an event stream, else to the container. */
   private final class AppStream extends ServletOutputStream {
-    private final byte[] one = new byte[1];
-
     @Override
     public void write(int b) throws IOException {
-      checkOpen();
-      lock.lock();
-      try {
-        one[0] = (byte) b;
-        appWrite(one, 0, 1);
-      } finally {
-        unlock();
-      }
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
-      if (len > 0) {
-        appWrite(b, off, len);
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return;
+      }
+      if (mode() == Mode.PASS) {
+        raw.getOutputStream().write(b, off, len);
+      } else {
+        output.appWrite(b, off, len);
       }
     }
 
     @Override
     public void flush() throws IOException {
-      appFlush();
+      if (mode() == Mode.PASS) {
+        raw.getOutputStream().flush();
+      } else {
+        output.appFlush();
+      }
     }
 
     @Override
     public void close() throws IOException {
-      appClose();
+      if (mode() == Mode.PASS) {
+        raw.getOutputStream().close();
+      } else {
+        output.appClose();
+      }
     }
 
     @Override
@@ -711,53 +454,75 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
   }
 
   /**
-   * Encodes characters with the response charset (UTF-8 unless the application named one) without
-   * buffering, so {@code flush()} reaches the client at once. Passes straight to the container's writer
-   * if the response is not an event stream.
+   * The application's text output. On an event stream it encodes with the response charset (UTF-8 unless
+   * the application named one) through one {@link CharsetEncoder} for the whole response, without
+   * buffering, so {@code flush()} reaches the client at once; input the encoder leaves unconsumed (the
+   * first half of a surrogate pair) waits for the next write, and {@code close()} ends the encoder's
+   * input. Passes straight to the container's writer if the response is not an event stream. Used
+   * through a {@link PrintWriter}, which serialises the calls.
    */
   private final class AppWriter extends Writer {
-    private Charset charset;
-    private char pendingHigh; // a high surrogate whose low half has not arrived yet
+    private CharsetEncoder encoder;
+    private CharBuffer pending = CharBuffer.allocate(0); // unconsumed input, ready to read
+    private ByteBuffer bytes = ByteBuffer.allocate(256);
+    private boolean closed;
 
-    private Charset charset() {
-      if (charset == null) {
+    private CharsetEncoder encoder() {
+      if (encoder == null) {
+        Charset charset = StandardCharsets.UTF_8;
         String ct = raw.getContentType();
         String enc = raw.getCharacterEncoding();
-        charset = StandardCharsets.UTF_8;
-        if (ct != null && ct.toLowerCase(java.util.Locale.ROOT).contains("charset=") && enc != null) {
+        if (ct != null && ct.toLowerCase(Locale.ROOT).contains("charset=") && enc != null) {
           try {
             charset = Charset.forName(enc);
           } catch (RuntimeException e) {
             charset = StandardCharsets.UTF_8;
           }
         }
+        encoder = charset.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
       }
-      return charset;
+      return encoder;
     }
 
     @Override
     public void write(char[] c, int off, int len) throws IOException {
-      if (len <= 0) {
+      Objects.checkFromIndexSize(off, len, c.length);
+      if (len == 0) {
         return;
       }
       if (mode() == Mode.PASS) {
         raw.getWriter().write(c, off, len);
         return;
       }
-      StringBuilder sb = new StringBuilder(len + 1);
-      if (pendingHigh != 0) {
-        sb.append(pendingHigh);
-        pendingHigh = 0;
+      CharBuffer in = CharBuffer.wrap(c, off, len);
+      if (pending.hasRemaining()) {
+        in = CharBuffer.allocate(pending.remaining() + len).put(pending).put(c, off, len).flip();
       }
-      sb.append(c, off, len);
-      char last = sb.charAt(sb.length() - 1);
-      if (Character.isHighSurrogate(last)) {
-        pendingHigh = last;
-        sb.setLength(sb.length() - 1);
+      encode(in, false);
+      pending = in.hasRemaining() ? CharBuffer.allocate(in.remaining()).put(in).flip() : CharBuffer.allocate(0);
+    }
+
+    /** Encodes what {@code in} holds into one application write. */
+    private void encode(CharBuffer in, boolean endOfInput) throws IOException {
+      CharsetEncoder e = encoder();
+      bytes.clear();
+      while (true) {
+        CoderResult r = e.encode(in, bytes, endOfInput);
+        if (r.isUnderflow() && endOfInput) {
+          r = e.flush(bytes);
+        }
+        if (r.isUnderflow()) {
+          break;
+        }
+        if (r.isOverflow()) {
+          bytes = ByteBuffer.allocate(bytes.capacity() * 2).put(bytes.flip());
+        } else {
+          r.throwException(); // not reached: the encoder replaces malformed and unmappable input
+        }
       }
-      if (sb.length() > 0) {
-        byte[] bytes = sb.toString().getBytes(charset());
-        appWrite(bytes, 0, bytes.length);
+      if (bytes.position() > 0) {
+        output.appWrite(bytes.array(), 0, bytes.position());
       }
     }
 
@@ -766,7 +531,7 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
       if (mode() == Mode.PASS) {
         raw.getWriter().flush();
       } else {
-        appFlush();
+        output.appFlush();
       }
     }
 
@@ -774,8 +539,17 @@ public final class SseResponse extends HttpServletResponseWrapper implements Str
     public void close() throws IOException {
       if (mode() == Mode.PASS) {
         raw.getWriter().close();
-      } else {
-        appClose();
+        return;
+      }
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        encode(pending, true); // what is left, and the end of a stateful charset
+      } finally {
+        pending = CharBuffer.allocate(0);
+        output.appClose();
       }
     }
   }

@@ -10,9 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ final class FakeContainer {
   final HttpServletResponse response;
   final AsyncContext async;
   final List<String> violations = new CopyOnWriteArrayList<>();
-  final Map<String, String> headers = new ConcurrentHashMap<>();
+  final Map<String, String> headers = Collections.synchronizedMap(new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
   private final Out out = new Out();
   private final List<AsyncListener> listeners = new CopyOnWriteArrayList<>();
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -38,6 +39,12 @@ final class FakeContainer {
   private final AtomicInteger blocked = new AtomicInteger();
   private final AtomicInteger rotations = new AtomicInteger();
   private final AtomicInteger tasks = new AtomicInteger();
+  /** Every header call the response received, in order, as {@code "setHeader Name: value"}. */
+  final List<String> headerCalls = new CopyOnWriteArrayList<>();
+  volatile int status = 200;
+  volatile String contentType = "text/event-stream";
+  volatile String encoding = "UTF-8";
+  private java.io.PrintWriter writer;
   private volatile CountDownLatch gate;
   private volatile boolean closed;
   private volatile boolean completed;
@@ -45,15 +52,45 @@ final class FakeContainer {
   FakeContainer() {
     response = (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> switch (m.getName()) {
-          case "getContentType" -> "text/event-stream";
-          case "getCharacterEncoding" -> "UTF-8";
+          case "getContentType" -> contentType;
+          case "setContentType" -> {
+            contentType = (String) args[0]; // null: none
+            int cs = contentType == null ? -1 : contentType.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
+            if (cs >= 0) {
+              encoding = contentType.substring(cs + "charset=".length()).trim();
+            }
+            yield null;
+          }
+          case "getCharacterEncoding" -> encoding;
           case "getOutputStream" -> out;
-          case "setHeader", "addHeader" -> {
-            headers.put((String) args[0], (String) args[1]);
+          case "getWriter" -> writer();
+          case "setHeader", "addHeader", "setIntHeader", "addIntHeader" -> {
+            String value = args[1] == null ? null : String.valueOf(args[1]);
+            headerCalls.add(m.getName() + " " + args[0] + ": " + value);
+            if (value == null) {
+              headers.remove((String) args[0]); // Servlet 4.0+: a null value removes the header
+            } else {
+              headers.put((String) args[0], value);
+            }
+            yield null;
+          }
+          case "setContentLength", "setContentLengthLong" -> {
+            headerCalls.add(m.getName() + " " + args[0]);
+            if (((Number) args[0]).longValue() < 0) {
+              headers.remove("Content-Length");
+            } else {
+              headers.put("Content-Length", String.valueOf(args[0]));
+            }
+            yield null;
+          }
+          case "getHeader" -> headers.get((String) args[0]);
+          case "containsHeader" -> headers.containsKey((String) args[0]);
+          case "setStatus" -> {
+            status = (Integer) args[0];
             yield null;
           }
           case "isCommitted" -> writesStarted.get() > 0;
-          case "getStatus" -> 200;
+          case "getStatus" -> status;
           case "hashCode" -> System.identityHashCode(proxy);
           case "equals" -> proxy == args[0];
           case "toString" -> "FakeContainer.response";
@@ -75,6 +112,14 @@ final class FakeContainer {
           case "toString" -> "FakeContainer.async";
           default -> m.getReturnType() == boolean.class ? false : m.getReturnType() == long.class ? 0L : null;
         });
+  }
+
+  /** The container's own writer, on the same output, in {@link #encoding}. */
+  private synchronized java.io.PrintWriter writer() {
+    if (writer == null) {
+      writer = new java.io.PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.Charset.forName(encoding)));
+    }
+    return writer;
   }
 
   /** Like a container: a second complete is refused; listeners hear of it on a container thread. */
@@ -143,6 +188,12 @@ final class FakeContainer {
 
   boolean completed() {
     return completed;
+  }
+
+  byte[] receivedBytes() {
+    synchronized (received) {
+      return received.toByteArray();
+    }
   }
 
   String received() {

@@ -139,9 +139,9 @@ class SseResponseConcurrencyTest {
       threads.add(thread("tasker", () -> { // more tasks of the core's, one outstanding at a time
         while (!stop.get()) {
           Semaphore ran = new Semaphore(0);
-          r.execute(() -> {
+          r.output().execute(() -> {
             try {
-              r.write(": task\n\n".getBytes(StandardCharsets.US_ASCII));
+              r.output().write(": task\n\n".getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
               // ended meanwhile
             }
@@ -164,7 +164,7 @@ class SseResponseConcurrencyTest {
       int startedAtEnd = -1;
       switch (endedBy) {
         case "core" -> {
-          r.end(Reason.SESSION_REVOKED);
+          r.output().end(Reason.SESSION_REVOKED);
           startedAtEnd = c.writesStarted();
         }
         case "revocation" -> auth.revokeSession(s.allowed().session().sessionId()).toCompletableFuture().join();
@@ -246,8 +246,8 @@ class SseResponseConcurrencyTest {
     Await.until(WAIT, "the application's write to block", () -> c.blocked() == 1);
 
     AtomicBoolean taskRan = new AtomicBoolean();
-    CompletableFuture.runAsync(() -> r.execute(() -> taskRan.set(true))).get(1, TimeUnit.SECONDS);
-    CompletableFuture.runAsync(() -> r.end(Reason.SESSION_REVOKED)).get(1, TimeUnit.SECONDS);
+    CompletableFuture.runAsync(() -> r.output().execute(() -> taskRan.set(true))).get(1, TimeUnit.SECONDS);
+    CompletableFuture.runAsync(() -> r.output().end(Reason.SESSION_REVOKED)).get(1, TimeUnit.SECONDS);
     // another application thread learns of the end at once instead of queueing behind the stalled write
     CompletableFuture<Throwable> next = CompletableFuture.supplyAsync(() -> {
       try {
@@ -279,9 +279,9 @@ class SseResponseConcurrencyTest {
       s.response().getOutputStream().write(event("1"));
       s.container().stall();
       SseResponse r = s.response();
-      r.execute(() -> { // the application is idle: an executor thread writes, and blocks
+      r.output().execute(() -> { // the application is idle: an executor thread writes, and blocks
         try {
-          r.write(": rotation stand-in\n\n".getBytes(StandardCharsets.US_ASCII));
+          r.output().write(": rotation stand-in\n\n".getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
           throw new AssertionError(e);
         }
@@ -291,13 +291,13 @@ class SseResponseConcurrencyTest {
     Await.until(WAIT, "every stalled stream's executor thread blocked in its write",
         () -> stalled.stream().allMatch(s -> s.container().blocked() == 1));
     for (Stream s : stalled) {
-      s.response().end(Reason.SESSION_REVOKED); // returns at once, though its output is busy
+      s.response().output().end(Reason.SESSION_REVOKED); // returns at once, though its output is busy
     }
 
     Stream idle = stream(kind.equals("async"));
     idle.response().getOutputStream().write(event("1"));
     long t0 = System.nanoTime();
-    idle.response().end(Reason.SESSION_REVOKED);
+    idle.response().output().end(Reason.SESSION_REVOKED);
     Await.until(Duration.ofSeconds(1).minusNanos(System.nanoTime() - t0), "the idle stream to end",
         idle.container()::ended);
     assertThat(kind.equals("sync") ? idle.container().closed() : idle.container().completed()).isTrue();
@@ -346,9 +346,9 @@ class SseResponseConcurrencyTest {
     SseResponse r = s.response();
     r.getOutputStream().write(event("1"));
     c.stall();
-    r.execute(() -> {
+    r.output().execute(() -> {
       try {
-        r.write(": rotation stand-in\n\n".getBytes(StandardCharsets.US_ASCII));
+        r.output().write(": rotation stand-in\n\n".getBytes(StandardCharsets.US_ASCII));
       } catch (IOException e) {
         throw new AssertionError(e);
       }

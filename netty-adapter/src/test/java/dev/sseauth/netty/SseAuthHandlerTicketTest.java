@@ -2,7 +2,6 @@ package dev.sseauth.netty;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
@@ -26,11 +25,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link SseAuthTicketHandler} on an {@link EmbeddedChannel}. */
-class SseAuthTicketHandlerTest {
+/** The ticket endpoint of {@link SseAuthHandler} on an {@link EmbeddedChannel}. */
+class SseAuthHandlerTicketTest {
   private final Fixture fx = new Fixture();
   private final RecordingApp app = new RecordingApp();
-  private final EmbeddedChannel ch = new EmbeddedChannel(new SseAuthTicketHandler(fx.auth), new SseAuthHandler(fx.auth), app);
+  private final EmbeddedChannel ch = new EmbeddedChannel(new SseAuthHandler(fx.auth), app);
 
   @AfterEach
   void tearDown() {
@@ -108,7 +107,7 @@ class SseAuthTicketHandlerTest {
   @Test
   void postWhenTooManyTicketsThen429() {
     try (Fixture one = new Fixture(b -> b.ticketMaxPerSubject(1))) {
-      EmbeddedChannel c = new EmbeddedChannel(new SseAuthTicketHandler(one.auth));
+      EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(one.auth));
       assertThat(exchange(c, request(HttpMethod.POST, "/sse/ticket", one.bearer("bob"))).release()).isTrue();
       FullHttpResponse r = exchange(c, request(HttpMethod.POST, "/sse/ticket", one.bearer("bob")));
       assertThat(r.status().code()).isEqualTo(429);
@@ -140,35 +139,35 @@ class SseAuthTicketHandlerTest {
   }
 
   @Test
-  void postWhenResolverFindsNobodyThen401AndWhenItFailsThen500() {
-    EmbeddedChannel none = new EmbeddedChannel(new SseAuthTicketHandler(fx.auth, r -> CompletableFuture.completedFuture(null)));
+  void postWhenResolverFindsNobodyOrFailsThen401() {
+    EmbeddedChannel none = new EmbeddedChannel(new SseAuthHandler(fx.auth, r -> CompletableFuture.completedFuture(null)));
     FullHttpResponse r1 = exchange(none, request(HttpMethod.POST, "/sse/ticket", null));
     assertThat(r1.status().code()).isEqualTo(401);
     body(r1);
     none.finishAndReleaseAll();
 
-    EmbeddedChannel failing = new EmbeddedChannel(new SseAuthTicketHandler(fx.auth,
+    EmbeddedChannel failing = new EmbeddedChannel(new SseAuthHandler(fx.auth,
         r -> CompletableFuture.failedFuture(new IllegalStateException("directory down"))));
     FullHttpResponse r2 = exchange(failing, request(HttpMethod.POST, "/sse/ticket", null));
-    assertThat(r2.status().code()).isEqualTo(500);
+    assertThat(r2.status().code()).isEqualTo(401); // the core's rule: a failing lookup finds nobody
     assertThat(body(r2)).doesNotContain("directory");
     failing.finishAndReleaseAll();
   }
 
   @Test
-  void postWhenResolverThrowsThen500AndRequestReleased() {
-    EmbeddedChannel c = new EmbeddedChannel(new SseAuthTicketHandler(fx.auth, r -> {
+  void postWhenResolverThrowsThen401AndRequestReleased() {
+    EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(fx.auth, r -> {
       throw new IllegalStateException("bug");
     }));
     FullHttpResponse r = exchange(c, request(HttpMethod.POST, "/sse/ticket", null));
-    assertThat(r.status().code()).isEqualTo(500);
-    assertThat(body(r)).isEqualTo("internal error\n");
+    assertThat(r.status().code()).isEqualTo(401); // the core's rule: a failing lookup finds nobody
+    assertThat(body(r)).isEqualTo("not authenticated\n");
     c.finishAndReleaseAll();
   }
 
   @Test
   void postWhenCustomResolverThenTicketForItsPrincipal() {
-    EmbeddedChannel c = new EmbeddedChannel(new SseAuthTicketHandler(fx.auth,
+    EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(fx.auth,
         r -> CompletableFuture.supplyAsync(() -> SsePrincipal.of(r.headers().get("X-User")))));
     HttpRequest req = request(HttpMethod.POST, "/sse/ticket", null);
     req.headers().set("X-User", "carol");
@@ -184,12 +183,15 @@ class SseAuthTicketHandlerTest {
   }
 
   @Test
-  void constructorWhenNoBearerConfiguredThenFailsNamingKeys() {
+  void postWhenNoBearerConfiguredThen401EvenWithABearer() {
     SseAuthConfig bare = fx.auth.config().toBuilder().bearerVerifier(null).build();
     try (SseAuth auth = SseAuth.create(bare)) {
-      assertThatThrownBy(() -> new SseAuthTicketHandler(auth))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("sseauth.bearer.secret");
+      EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(auth));
+      FullHttpResponse r = exchange(c, request(HttpMethod.POST, "/sse/ticket", fx.bearer("alice")));
+      assertThat(r.status().code()).isEqualTo(401);
+      assertThat(r.headers().get(HttpHeaderNames.WWW_AUTHENTICATE)).isEqualTo("Bearer");
+      assertThat(body(r)).isEqualTo("not authenticated\n");
+      c.finishAndReleaseAll();
     }
   }
 }

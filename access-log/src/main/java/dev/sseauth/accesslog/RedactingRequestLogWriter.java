@@ -1,4 +1,6 @@
-package dev.sseauth.servlet.accesslog;
+package dev.sseauth.accesslog;
+
+import dev.sseauth.TicketRedactor;
 
 import java.io.IOException;
 import java.util.Objects;

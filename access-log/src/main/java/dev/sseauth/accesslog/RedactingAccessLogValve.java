@@ -1,4 +1,6 @@
-package dev.sseauth.servlet.accesslog;
+package dev.sseauth.accesslog;
+
+import dev.sseauth.TicketRedactor;
 
 import java.io.CharArrayWriter;
 import org.apache.catalina.valves.AccessLogValve;
@@ -8,7 +10,7 @@ import org.apache.catalina.valves.AccessLogValve;
  * Configure it like the standard valve, in {@code server.xml}:
  *
  * <pre>{@code
- * <Valve className="dev.sseauth.servlet.accesslog.RedactingAccessLogValve"
+ * <Valve className="dev.sseauth.accesslog.RedactingAccessLogValve"
  *        directory="logs" prefix="access" suffix=".log" pattern="combined" ticketParam="slt"/>
  * }</pre>
  *

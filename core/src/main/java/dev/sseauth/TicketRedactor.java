@@ -1,4 +1,4 @@
-package dev.sseauth.servlet.accesslog;
+package dev.sseauth;
 
 import dev.sseauth.internal.QueryParams;
 import java.util.Objects;

@@ -1,4 +1,6 @@
-package dev.sseauth.servlet.accesslog;
+package dev.sseauth.accesslog;
+
+import dev.sseauth.TicketRedactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
