@@ -1,12 +1,10 @@
 package dev.sseauth;
 
-import dev.sseauth.adapter.Decision;
-
 import dev.sseauth.adapter.Allowed;
 
-import dev.sseauth.adapter.StreamRequest;
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.sseauth.testing.Tickets.handshakeId;
+import static dev.sseauth.testing.Tickets.resume;
 
 import dev.sseauth.internal.MemoryStore;
 import dev.sseauth.testing.MutableClock;
@@ -16,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,8 +26,6 @@ import org.junit.jupiter.api.Test;
  * refuse each other's tokens. An explicit {@code sseauth.token.audience} replaces the default.
  */
 class DeploymentBindingTest {
-  private static final Pattern AUTH_ID = Pattern.compile("event: auth\nid: ([^\n]*)_\n");
-
   private final MutableClock clock = MutableClock.atRealTime();
   private final List<SseAuth> nodes = new ArrayList<>();
 
@@ -48,23 +42,6 @@ class DeploymentBindingTest {
     return a;
   }
 
-  private static <T> T get(CompletionStage<T> s) throws Exception {
-    return s.toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  /** The composite id (token and empty previous id) a browser would send back after redeeming a ticket on {@code node}. */
-  private static String token(SseAuth node) throws Exception {
-    String ticket = ((IssuedTicket) get(node.issueTicket(SsePrincipal.of("alice")))).ticket();
-    Allowed a = (Allowed) get(node.decide(StreamRequest.get("slt=" + ticket, null, null)));
-    Matcher m = AUTH_ID.matcher(new String(a.handshake(), StandardCharsets.UTF_8));
-    assertThat(m.find()).isTrue();
-    return m.group(1) + "_";
-  }
-
-  private static Decision resume(SseAuth node, String lastEventId) throws Exception {
-    return get(node.decide(StreamRequest.get(null, lastEventId, null)));
-  }
-
   /** The {@code aud} claim of a wire token, as JSON text. */
   private static String audience(String compositeId) {
     String payload = compositeId.split("\\.")[1].replace('~', '_');
@@ -77,10 +54,10 @@ class DeploymentBindingTest {
   void decideWhenTokenOfAnotherDeploymentSharingTheSecretThenInvalidToken() throws Exception {
     SseAuth a = deployment(b -> b);
     SseAuth b = deployment(b2 -> b2);
-    String fromA = token(a);
+    String fromA = handshakeId(a, "alice");
     assertThat(resume(a, fromA)).isInstanceOf(Allowed.class);
     assertThat(resume(b, fromA)).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
-    assertThat(resume(a, token(b))).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
+    assertThat(resume(a, handshakeId(b, "alice"))).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
   }
 
   @Test
@@ -88,19 +65,19 @@ class DeploymentBindingTest {
     MemoryStore shared = new MemoryStore(clock, 1000); // closed by both nodes: close is idempotent
     SseAuth a = deployment(b -> b.store(shared));
     SseAuth b = deployment(b2 -> b2.store(shared));
-    assertThat(resume(b, token(a))).isInstanceOf(Allowed.class);
-    assertThat(resume(a, token(b))).isInstanceOf(Allowed.class);
-    assertThat(audience(token(a))).isEqualTo("\"" + shared.deploymentId() + "\"");
+    assertThat(resume(b, handshakeId(a, "alice"))).isInstanceOf(Allowed.class);
+    assertThat(resume(a, handshakeId(b, "alice"))).isInstanceOf(Allowed.class);
+    assertThat(audience(handshakeId(a, "alice"))).isEqualTo("\"" + shared.deploymentId() + "\"");
   }
 
   @Test
   void mintWhenNoAudienceConfiguredThenTheTokenNamesItsDeployment() throws Exception {
     SseAuth a = deployment(b -> b);
     SseAuth b = deployment(b2 -> b2);
-    String audA = audience(token(a));
+    String audA = audience(handshakeId(a, "alice"));
     assertThat(audA).matches("\"[A-Za-z0-9_-]{16}\"");
-    assertThat(audience(token(a))).isEqualTo(audA);
-    assertThat(audience(token(b))).matches("\"[A-Za-z0-9_-]{16}\"").isNotEqualTo(audA);
+    assertThat(audience(handshakeId(a, "alice"))).isEqualTo(audA);
+    assertThat(audience(handshakeId(b, "alice"))).matches("\"[A-Za-z0-9_-]{16}\"").isNotEqualTo(audA);
     assertThat(a.config().tokenAudience()).isNull();
   }
 
@@ -108,7 +85,7 @@ class DeploymentBindingTest {
   void decideWhenBothDeploymentsConfigureOneAudienceThenTheyAcceptEachOthersTokens() throws Exception {
     SseAuth a = deployment(b -> b.tokenAudience("https://streams.example"));
     SseAuth b = deployment(b2 -> b2.tokenAudience("https://streams.example"));
-    String fromA = token(a);
+    String fromA = handshakeId(a, "alice");
     assertThat(audience(fromA)).isEqualTo("\"https://streams.example\"");
     assertThat(resume(b, fromA)).isInstanceOf(Allowed.class);
     SseAuth c = deployment(b3 -> b3.tokenAudience("https://other.example"));

@@ -1,18 +1,17 @@
 package dev.sseauth.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.sseauth.testing.Tickets.redeem;
+import static dev.sseauth.testing.Tickets.resume;
+import static dev.sseauth.testing.Tickets.ticket;
 
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
-import dev.sseauth.IssuedTicket;
 import dev.sseauth.adapter.LiveStream;
 import dev.sseauth.Reason;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
-import dev.sseauth.SsePrincipal;
-import dev.sseauth.adapter.StreamRequest;
-import dev.sseauth.TicketOutcome;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.RecordingOutput;
@@ -93,20 +92,6 @@ public abstract class RevocationRaceTest {
 
   private static <T> T get(CompletionStage<T> s) throws Exception {
     return s.toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  private static String ticket(SseAuth node, String subject) throws Exception {
-    TicketOutcome o = get(node.issueTicket(SsePrincipal.of(subject)));
-    assertThat(o).isInstanceOf(IssuedTicket.class);
-    return ((IssuedTicket) o).ticket();
-  }
-
-  private static Decision redeem(SseAuth node, String ticket) throws Exception {
-    return get(node.decide(StreamRequest.get("slt=" + ticket, null, null)));
-  }
-
-  private static Decision resume(SseAuth node, String compositeId) throws Exception {
-    return get(node.decide(StreamRequest.get(null, compositeId, null)));
   }
 
   /** Every composite id the browser would have been sent: the handshake's, then any rotation's. */

@@ -1,6 +1,9 @@
 package dev.sseauth.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.sseauth.testing.Tickets.handshakeId;
+import static dev.sseauth.testing.Tickets.ticket;
+import static dev.sseauth.testing.Tickets.withTicket;
 
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.adapter.Decision;
@@ -16,7 +19,6 @@ import dev.sseauth.TicketOutcome;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.RecordingOutput;
 import dev.sseauth.testing.TestKeys;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,16 +91,6 @@ public abstract class StoreClusterTest {
 
   private static <T> T get(java.util.concurrent.CompletionStage<T> s) throws Exception {
     return s.toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static String ticket(SseAuth node, String subject) throws Exception {
-    TicketOutcome o = get(node.issueTicket(SsePrincipal.of(subject)));
-    assertThat(o).isInstanceOf(IssuedTicket.class);
-    return ((IssuedTicket) o).ticket();
-  }
-
-  private static StreamRequest withTicket(String ticket) {
-    return StreamRequest.get("slt=" + ticket, null, null);
   }
 
   @Test
@@ -239,16 +231,5 @@ public abstract class StoreClusterTest {
       deleteAll(prefixX);
       deleteAll(prefixY);
     }
-  }
-
-  /** The composite id of the handshake event, which the browser sends back as Last-Event-ID. */
-  private static String handshakeId(Allowed allowed) {
-    String text = new String(allowed.handshake(), StandardCharsets.UTF_8);
-    for (String line : text.split("\n")) {
-      if (line.startsWith("id: ")) {
-        return line.substring(4);
-      }
-    }
-    throw new AssertionError("no id in the handshake");
   }
 }

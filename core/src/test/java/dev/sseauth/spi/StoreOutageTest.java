@@ -1,6 +1,9 @@
 package dev.sseauth.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.sseauth.testing.Tickets.handshakeId;
+import static dev.sseauth.testing.Tickets.ticket;
+import static dev.sseauth.testing.Tickets.withTicket;
 
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.adapter.Decision;
@@ -18,7 +21,6 @@ import dev.sseauth.testing.LogCapture;
 import dev.sseauth.testing.RecordingOutput;
 import dev.sseauth.testing.TcpProxy;
 import dev.sseauth.testing.TestKeys;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,25 +94,6 @@ public abstract class StoreOutageTest {
 
   private static <T> T join(java.util.concurrent.CompletionStage<T> s) {
     return s.toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-  }
-
-  private static String ticket(SseAuth node, String subject) throws Exception {
-    TicketOutcome o = get(node.issueTicket(SsePrincipal.of(subject)));
-    assertThat(o).isInstanceOf(IssuedTicket.class);
-    return ((IssuedTicket) o).ticket();
-  }
-
-  private static StreamRequest withTicket(String ticket) {
-    return StreamRequest.get("slt=" + ticket, null, null);
-  }
-
-  private static String handshakeId(Allowed allowed) {
-    for (String line : new String(allowed.handshake(), StandardCharsets.UTF_8).split("\n")) {
-      if (line.startsWith("id: ")) {
-        return line.substring(4);
-      }
-    }
-    throw new AssertionError("no id in the handshake");
   }
 
   @Test

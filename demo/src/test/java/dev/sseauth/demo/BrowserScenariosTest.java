@@ -3,6 +3,7 @@ package dev.sseauth.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.testing.MutableClock;
+import dev.sseauth.testing.fixtures.MiniJson;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -39,7 +40,7 @@ class BrowserScenariosTest {
   private static DemoServer demo;
   private static MutableClock reconnectClock;
   private static DemoServer reconnectDemo;
-  private static AdvancingClock uiClock;
+  private static MutableClock uiClock;
   private static DemoServer uiDemo;
   private static BrowserHarness harness;
 
@@ -50,7 +51,7 @@ class BrowserScenariosTest {
     reconnectClock = MutableClock.atRealTime();
     reconnectDemo = settings(DemoServer.builder().clock(reconnectClock)).tickInterval(Duration.ofMillis(100))
         .setting("sseauth.handshake.mode", "reconnect").start();
-    uiClock = new AdvancingClock();
+    uiClock = MutableClock.flowing(); // seconds tick on screen; rotation and expiry still come from advance
     uiDemo = settings(DemoServer.builder().clock(uiClock)).tickInterval(Duration.ofSeconds(1)).start();
     harness = new BrowserHarness();
   }

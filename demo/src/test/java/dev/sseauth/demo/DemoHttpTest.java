@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.MutableClock;
+import dev.sseauth.testing.fixtures.MiniJson;
+import dev.sseauth.testing.fixtures.SseLines;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,59 +79,27 @@ class DemoHttpTest {
     return (String) MiniJson.object(r.body()).get("ticket");
   }
 
-  /** An open event stream read line by line on a thread of its own. */
-  private static final class Sse implements AutoCloseable {
-    final List<String> ids = new CopyOnWriteArrayList<>();
-    final List<String> lines = new CopyOnWriteArrayList<>();
-    final int status;
-    volatile boolean ended;
-    private final InputStream body;
+  /** An open event stream, read line by line on a thread of its own. */
+  private static SseLines sse(String server, String pathAndQuery, String lastEventId) throws Exception {
+    return SseLines.open(URI.create(base(server) + pathAndQuery),
+        lastEventId == null ? Map.of() : Map.of("Last-Event-ID", lastEventId));
+  }
 
-    Sse(String server, String pathAndQuery, String lastEventId) throws Exception {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(server) + pathAndQuery)).GET();
-      if (lastEventId != null) {
-        b.header("Last-Event-ID", lastEventId);
+  /** The app ids after the token (events only, not the handshake). */
+  private static List<Long> appIds(SseLines s) {
+    List<Long> out = new ArrayList<>();
+    for (String id : s.ids()) {
+      String app = id.substring(id.indexOf('_') + 1);
+      if (!app.isEmpty()) {
+        out.add(Long.parseLong(app));
       }
-      HttpResponse<InputStream> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      status = r.statusCode();
-      body = r.body();
-      Thread t = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-          for (String line; (line = in.readLine()) != null; ) {
-            lines.add(line);
-            if (line.startsWith("id: ")) {
-              ids.add(line.substring(4));
-            }
-          }
-        } catch (Exception e) {
-          // closed
-        }
-        ended = true;
-      }, "sse-reader");
-      t.setDaemon(true);
-      t.start();
     }
+    return out;
+  }
 
-    /** The app ids after the token (events only, not the handshake). */
-    List<Long> appIds() {
-      List<Long> out = new ArrayList<>();
-      for (String id : ids) {
-        String app = id.substring(id.indexOf('_') + 1);
-        if (!app.isEmpty()) {
-          out.add(Long.parseLong(app));
-        }
-      }
-      return out;
-    }
-
-    String lastId() {
-      return ids.get(ids.size() - 1);
-    }
-
-    @Override
-    public void close() throws Exception {
-      body.close();
-    }
+  private static String lastId(SseLines s) {
+    List<String> ids = s.ids();
+    return ids.get(ids.size() - 1);
   }
 
   @ParameterizedTest
@@ -140,20 +109,20 @@ class DemoHttpTest {
     String other = server.equals("servlet") ? "netty" : "servlet";
     List<Long> seen = new ArrayList<>();
     String last;
-    try (Sse first = new Sse(server, "/events?slt=" + ticket(server, token), null)) {
-      assertThat(first.status).isEqualTo(200);
-      Await.until(Duration.ofSeconds(10), "4 events", () -> first.appIds().size() >= 4);
+    try (SseLines first = sse(server, "/events?slt=" + ticket(server, token), null)) {
+      assertThat(first.status()).isEqualTo(200);
+      Await.until(Duration.ofSeconds(10), "4 events", () -> appIds(first).size() >= 4);
       first.close();
-      seen.addAll(first.appIds());
-      last = first.lastId();
-      assertThat(first.lines).contains("event: auth", "data: {\"session\":\"valid\"}");
+      seen.addAll(appIds(first));
+      last = lastId(first);
+      assertThat(first.lines()).contains("event: auth", "data: {\"session\":\"valid\"}");
     }
     // the token in Last-Event-ID is enough, on either server: they share one SseAuth
-    try (Sse second = new Sse(other, "/events", last)) {
-      assertThat(second.status).isEqualTo(200);
-      Await.until(Duration.ofSeconds(10), "3 events after the reconnect", () -> second.appIds().size() >= 3);
-      seen.addAll(second.appIds());
-      assertThat(second.ids).allMatch(id -> id.startsWith(last.substring(0, last.indexOf('_') + 1)));
+    try (SseLines second = sse(other, "/events", last)) {
+      assertThat(second.status()).isEqualTo(200);
+      Await.until(Duration.ofSeconds(10), "3 events after the reconnect", () -> appIds(second).size() >= 3);
+      seen.addAll(appIds(second));
+      assertThat(second.ids()).allMatch(id -> id.startsWith(last.substring(0, last.indexOf('_') + 1)));
     }
     for (int i = 1; i < seen.size(); i++) {
       assertThat(seen.get(i)).as("id %d", i).isEqualTo(seen.get(i - 1) + 1);
@@ -165,14 +134,14 @@ class DemoHttpTest {
   void ticketWhenResumeParameterGivenThenTheAppResumesAfterIt(String server) throws Exception {
     String token = login(server, "bob");
     long after;
-    try (Sse first = new Sse(server, "/events?slt=" + ticket(server, token), null)) {
-      Await.until(Duration.ofSeconds(10), "2 events", () -> first.appIds().size() >= 2);
-      after = first.appIds().get(0);
+    try (SseLines first = sse(server, "/events?slt=" + ticket(server, token), null)) {
+      Await.until(Duration.ofSeconds(10), "2 events", () -> appIds(first).size() >= 2);
+      after = appIds(first).get(0);
     }
-    try (Sse resumed = new Sse(server, "/events?slt=" + ticket(server, token) + "&lastEventId=" + after, null)) {
-      Await.until(Duration.ofSeconds(10), "3 events", () -> resumed.appIds().size() >= 3);
-      assertThat(resumed.ids.get(0)).endsWith("_" + after); // the handshake carries the resumed id
-      assertThat(resumed.appIds().subList(1, 3)).containsExactly(after + 1, after + 2);
+    try (SseLines resumed = sse(server, "/events?slt=" + ticket(server, token) + "&lastEventId=" + after, null)) {
+      Await.until(Duration.ofSeconds(10), "3 events", () -> appIds(resumed).size() >= 3);
+      assertThat(resumed.ids().get(0)).endsWith("_" + after); // the handshake carries the resumed id
+      assertThat(appIds(resumed).subList(1, 3)).containsExactly(after + 1, after + 2);
     }
   }
 
@@ -214,13 +183,13 @@ class DemoHttpTest {
   @MethodSource("servers")
   void messageWhenPostedThenEveryStreamGetsItWithTheNextId(String server) throws Exception {
     String token = login(server, "alice");
-    try (Sse s = new Sse(server, "/events?slt=" + ticket(server, token), null)) {
-      Await.until(Duration.ofSeconds(10), "an event", () -> !s.appIds().isEmpty());
+    try (SseLines s = sse(server, "/events?slt=" + ticket(server, token), null)) {
+      Await.until(Duration.ofSeconds(10), "an event", () -> !appIds(s).isEmpty());
       HttpResponse<String> r = post(server, "/api/messages", token, "{\"text\":\"hello \\\"world\\\"\"}");
       assertThat(r.statusCode()).isEqualTo(200);
       long id = ((Number) MiniJson.object(r.body()).get("id")).longValue();
-      Await.until(Duration.ofSeconds(10), "the message", () -> s.appIds().contains(id));
-      assertThat(s.lines).contains("data: {\"type\":\"message\",\"from\":\"alice\",\"text\":\"hello \\\"world\\\"\",\"time\":\""
+      Await.until(Duration.ofSeconds(10), "the message", () -> appIds(s).contains(id));
+      assertThat(s.lines()).contains("data: {\"type\":\"message\",\"from\":\"alice\",\"text\":\"hello \\\"world\\\"\",\"time\":\""
           + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}");
     }
   }
@@ -231,11 +200,11 @@ class DemoHttpTest {
     clock.advance(Duration.ofSeconds(1));
     String token = login(server, "bob");
     String other = login(server, "bob"); // a second login elsewhere
-    try (Sse s = new Sse(server, "/events?slt=" + ticket(server, token), null)) {
-      Await.until(Duration.ofSeconds(10), "an event", () -> !s.appIds().isEmpty());
-      String last = s.lastId();
+    try (SseLines s = sse(server, "/events?slt=" + ticket(server, token), null)) {
+      Await.until(Duration.ofSeconds(10), "an event", () -> !appIds(s).isEmpty());
+      String last = lastId(s);
       assertThat(post(server, "/api/logout-everywhere", other, null).statusCode()).isEqualTo(200);
-      Await.until(Duration.ofSeconds(10), "the live stream to end", () -> s.ended);
+      Await.until(Duration.ofSeconds(10), "the live stream to end", s::ended);
       Await.until(Duration.ofSeconds(10), "the token to be refused", () -> {
         try {
           return HTTP.send(HttpRequest.newBuilder(URI.create(base(server) + "/events")).header("Last-Event-ID", last).build(),

@@ -3,6 +3,10 @@ package dev.sseauth.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.internal.DefaultSseAuth;
+import dev.sseauth.netty.testing.NettyGuards;
+import dev.sseauth.testing.fixtures.NettyEventApp;
+import dev.sseauth.testing.fixtures.NettyGuard;
+import dev.sseauth.testing.fixtures.NettyServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -89,34 +93,38 @@ class ConcurrentStreamsTest {
   void streamsWhenThousandConcurrentThenEachHeldAndServedWithItsOwnToken() throws Exception {
     ExecutorService clientThreads = Executors.newFixedThreadPool(4);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
-    try (Fixture fx = new Fixture(); TestServer server = new TestServer(fx.auth, 2)) {
-      CountDownLatch opened = new CountDownLatch(STREAMS);
-      CountDownLatch broadcastSeen = new CountDownLatch(STREAMS);
-      List<Stream> streams = new ArrayList<>();
-      for (int i = 0; i < STREAMS; i++) {
-        Stream s = new Stream(opened, broadcastSeen);
-        streams.add(s);
-        String ticket = fx.ticket("user-" + i);
-        http.sendAsync(HttpRequest.newBuilder(server.uri("/events?slt=" + ticket)).build(), info -> {
-          s.status = info.statusCode();
-          return HttpResponse.BodySubscribers.fromLineSubscriber(s);
-        }); // completes only when the stream ends: never awaited
-      }
-      assertThat(opened.await(60, TimeUnit.SECONDS)).as("every stream opened and got its first events").isTrue();
-      assertThat(((DefaultSseAuth) fx.auth).liveStreams()).isEqualTo(STREAMS);
-      assertThat(server.streams).hasSize(STREAMS);
+    try (Fixture fx = new Fixture()) {
+      NettyGuard guard = NettyGuards.sseAuth(fx.auth);
+      NettyEventApp app = new NettyEventApp(guard);
+      try (NettyServer server = new NettyServer(guard, app::handler, 2)) {
+        CountDownLatch opened = new CountDownLatch(STREAMS);
+        CountDownLatch broadcastSeen = new CountDownLatch(STREAMS);
+        List<Stream> streams = new ArrayList<>();
+        for (int i = 0; i < STREAMS; i++) {
+          Stream s = new Stream(opened, broadcastSeen);
+          streams.add(s);
+          String ticket = fx.ticket("user-" + i);
+          http.sendAsync(HttpRequest.newBuilder(server.uri("/events?slt=" + ticket)).build(), info -> {
+            s.status = info.statusCode();
+            return HttpResponse.BodySubscribers.fromLineSubscriber(s);
+          }); // completes only when the stream ends: never awaited
+        }
+        assertThat(opened.await(60, TimeUnit.SECONDS)).as("every stream opened and got its first events").isTrue();
+        assertThat(((DefaultSseAuth) fx.auth).liveStreams()).isEqualTo(STREAMS);
+        assertThat(app.streams).hasSize(STREAMS);
 
-      server.broadcast("id: 100\ndata: all\n\n");
-      assertThat(broadcastSeen.await(60, TimeUnit.SECONDS)).as("every stream got the broadcast").isTrue();
+        app.broadcast("id: 100\ndata: all\n\n");
+        assertThat(broadcastSeen.await(60, TimeUnit.SECONDS)).as("every stream got the broadcast").isTrue();
 
-      Set<String> tokens = new HashSet<>();
-      for (Stream s : streams) {
-        assertThat(s.status).isEqualTo(200);
-        assertThat(s.problems).isEmpty();
-        tokens.add(s.token);
+        Set<String> tokens = new HashSet<>();
+        for (Stream s : streams) {
+          assertThat(s.status).isEqualTo(200);
+          assertThat(s.problems).isEmpty();
+          tokens.add(s.token);
+        }
+        assertThat(tokens).as("each stream has its own session token").hasSize(STREAMS);
+        streams.forEach(Stream::cancel);
       }
-      assertThat(tokens).as("each stream has its own session token").hasSize(STREAMS);
-      streams.forEach(Stream::cancel);
     } finally {
       clientThreads.shutdownNow();
     }

@@ -7,13 +7,11 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.sseauth.BearerTokenVerifier;
-import dev.sseauth.IssuedTicket;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
-import dev.sseauth.SsePrincipal;
-import dev.sseauth.TicketOutcome;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.TestKeys;
+import dev.sseauth.testing.Tickets;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -44,8 +42,7 @@ final class Fixture implements AutoCloseable {
 
   /** A fresh ticket for {@code subject}. */
   String ticket(String subject) {
-    TicketOutcome o = auth.issueTicket(SsePrincipal.of(subject)).toCompletableFuture().join();
-    return ((IssuedTicket) o).ticket();
+    return Tickets.ticket(auth, subject);
   }
 
   /** An {@code Authorization} header value with a bearer JWT for {@code subject}, valid for an hour. */

@@ -1,33 +1,29 @@
 package dev.sseauth.netty;
 
+import static dev.sseauth.testing.fixtures.LdClient.nextMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.launchdarkly.eventsource.ConnectStrategy;
-import com.launchdarkly.eventsource.ErrorStrategy;
 import com.launchdarkly.eventsource.EventSource;
 import com.launchdarkly.eventsource.MessageEvent;
-import com.launchdarkly.eventsource.RetryDelayStrategy;
-import com.launchdarkly.eventsource.StreamEvent;
 import dev.sseauth.HandshakeMode;
-import dev.sseauth.SsePrincipal;
 import dev.sseauth.SseAuthConfig;
+import dev.sseauth.SsePrincipal;
+import dev.sseauth.netty.testing.NettyGuards;
 import dev.sseauth.testing.Await;
-import java.io.BufferedReader;
-import java.io.IOException;
+import dev.sseauth.testing.Tickets;
+import dev.sseauth.testing.fixtures.LdClient;
+import dev.sseauth.testing.fixtures.NettyEventApp;
+import dev.sseauth.testing.fixtures.NettyGuard;
+import dev.sseauth.testing.fixtures.NettyServer;
+import dev.sseauth.testing.fixtures.SseLines;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,11 +42,14 @@ class NettyServerIntegrationTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private Fixture fx;
-  private TestServer server;
+  private NettyEventApp app;
+  private NettyServer server;
 
   private void start(UnaryOperator<SseAuthConfig.Builder> custom) {
     fx = new Fixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
-    server = new TestServer(fx.auth, 2);
+    NettyGuard guard = NettyGuards.sseAuth(fx.auth);
+    app = new NettyEventApp(guard);
+    server = new NettyServer(guard, app::handler, 2);
   }
 
   @AfterEach
@@ -78,29 +77,13 @@ class NettyServerIntegrationTest {
   }
 
   private EventSource eventSource(String pathAndQuery) {
-    EventSource es = new EventSource.Builder(ConnectStrategy.http(server.uri(pathAndQuery))
-            .connectTimeout(5, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
-        .retryDelay(20, TimeUnit.MILLISECONDS)
-        .retryDelayStrategy(RetryDelayStrategy.defaultStrategy().backoffMultiplier(1).jitterMultiplier(0))
-        .errorStrategy(ErrorStrategy.alwaysContinue())
-        .build();
+    EventSource es = LdClient.pulling(server.uri(pathAndQuery));
     closeables.add(es);
     return es;
   }
 
-  /** The next message event, skipping connection and fault events. */
-  private static MessageEvent nextMessage(EventSource es) throws Exception {
-    while (true) {
-      StreamEvent e = es.readAnyEvent();
-      if (e instanceof MessageEvent m) {
-        return m;
-      }
-    }
-  }
-
   private static String tokenOf(MessageEvent m) {
-    String id = m.getLastEventId();
-    return id.substring(0, id.lastIndexOf('_'));
+    return Tickets.tokenOf(m.getLastEventId());
   }
 
   private HttpResponse<String> get(String pathAndQuery, String lastEventId) throws Exception {
@@ -111,50 +94,17 @@ class NettyServerIntegrationTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** A raw stream read line by line on its own thread; {@link #ended} counts down at end of stream. */
-  private final class RawStream implements AutoCloseable {
-    final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-    final CountDownLatch ended = new CountDownLatch(1);
-    final HttpResponse<InputStream> response;
+  /** A raw stream read line by line, closed after the test. */
+  private SseLines rawStream(String pathAndQuery) throws Exception {
+    SseLines s = SseLines.open(server.uri(pathAndQuery), Map.of());
+    closeables.add(s);
+    return s;
+  }
 
-    RawStream(String pathAndQuery) throws Exception {
-      response = http.send(HttpRequest.newBuilder(server.uri(pathAndQuery)).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          // the stream broke: it ended too
-        } finally {
-          ended.countDown();
-        }
-      }, "raw-stream-reader");
-      t.setDaemon(true);
-      t.start();
-      closeables.add(this);
-    }
-
-    String token() {
-      Await.until(Duration.ofSeconds(5), "the auth event", () -> lines.stream().anyMatch(l -> l.startsWith("id: ")));
-      String id = lines.stream().filter(l -> l.startsWith("id: ")).findFirst().orElseThrow().substring(4);
-      return id.substring(0, id.length() - 1);
-    }
-
-    void awaitLine(String line) {
-      Await.until(Duration.ofSeconds(5), "line " + line, () -> lines.contains(line));
-    }
-
-    @Override
-    public void close() {
-      try {
-        response.body().close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+  /** The session token of the stream's handshake (its first id, {@code <token>_}). */
+  private static String token(SseLines s) {
+    Await.until(Duration.ofSeconds(5), "the auth event", () -> !s.ids().isEmpty());
+    return Tickets.tokenOf(s.ids().get(0));
   }
 
   @Test
@@ -172,18 +122,18 @@ class NettyServerIntegrationTest {
     assertThat(e1.getLastEventId()).isEqualTo(token + "_1");
     assertThat(nextMessage(es).getLastEventId()).isEqualTo(token + "_2");
 
-    server.dropStreams(); // the network fails; the client reconnects with Last-Event-ID
+    app.dropStreams(); // the network fails; the client reconnects with Last-Event-ID
     MessageEvent e3 = nextMessage(es);
     assertThat(e3.getData()).isEqualTo("e3");
     assertThat(e3.getLastEventId()).isEqualTo(token + "_3");
 
-    assertThat(server.seen).hasSize(2);
-    assertThat(server.seen.get(0).uri()).isEqualTo("/events?x=1");
-    assertThat(server.seen.get(0).lastEventId()).isNull();
-    assertThat(server.seen.get(0).principal()).isEqualTo(new SsePrincipal("alice", Map.of("tenant", "acme")));
-    assertThat(server.seen.get(1).uri()).isEqualTo("/events?x=1");
-    assertThat(server.seen.get(1).lastEventId()).isEqualTo("2");
-    assertThat(server.seen.get(1).session().sessionId()).isEqualTo(server.seen.get(0).session().sessionId());
+    assertThat(app.seen).hasSize(2);
+    assertThat(app.seen.get(0).uri()).isEqualTo("/events?x=1");
+    assertThat(app.seen.get(0).lastEventId()).isNull();
+    assertThat(app.seen.get(0).principal()).isEqualTo(new SsePrincipal("alice", Map.of("tenant", "acme")));
+    assertThat(app.seen.get(1).uri()).isEqualTo("/events?x=1");
+    assertThat(app.seen.get(1).lastEventId()).isEqualTo("2");
+    assertThat(app.seen.get(1).session().sessionId()).isEqualTo(app.seen.get(0).session().sessionId());
   }
 
   @Test
@@ -198,9 +148,9 @@ class NettyServerIntegrationTest {
     assertThat(e1.getData()).isEqualTo("e1");
     assertThat(e1.getLastEventId()).isEqualTo(token + "_1");
 
-    assertThat(server.seen).hasSize(1);
-    assertThat(server.seen.get(0).uri()).isEqualTo("/events");
-    assertThat(server.seen.get(0).lastEventId()).isNull();
+    assertThat(app.seen).hasSize(1);
+    assertThat(app.seen.get(0).uri()).isEqualTo("/events");
+    assertThat(app.seen.get(0).lastEventId()).isNull();
   }
 
   @Test
@@ -211,7 +161,7 @@ class NettyServerIntegrationTest {
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(first.statusCode()).isEqualTo(200);
     first.body().close();
-    server.seen.clear();
+    app.seen.clear();
 
     Map<String, String> unauthorized = Map.of(
         "/events", "",
@@ -235,7 +185,7 @@ class NettyServerIntegrationTest {
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(noBearer.statusCode()).isEqualTo(401);
 
-    assertThat(server.seen).as("the application never ran").isEmpty();
+    assertThat(app.seen).as("the application never ran").isEmpty();
     assertThat(get("/open", null).statusCode()).as("unguarded paths still served on the same server").isEqualTo(200);
   }
 
@@ -264,44 +214,44 @@ class NettyServerIntegrationTest {
     assertThat(rotated).isNotEqualTo(token);
     assertThat(rotation.getLastEventId()).isEqualTo(rotated + "_2");
 
-    server.dropStreams();
+    app.dropStreams();
     MessageEvent e3 = nextMessage(es);
     assertThat(e3.getLastEventId()).isEqualTo(rotated + "_3");
-    assertThat(server.seen.get(1).lastEventId()).isEqualTo("2");
-    assertThat(server.seen.get(1).session().sessionId()).isEqualTo(server.seen.get(0).session().sessionId());
+    assertThat(app.seen.get(1).lastEventId()).isEqualTo("2");
+    assertThat(app.seen.get(1).session().sessionId()).isEqualTo(app.seen.get(0).session().sessionId());
   }
 
   @Test
   void streamWhenSessionRevokedThenEndsWithinOneSecondAndTokenRefused() throws Exception {
     start(b -> b);
-    RawStream s = new RawStream("/events?slt=" + postTicket("alice"));
-    String token = s.token();
-    s.awaitLine("data: e2");
+    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    String token = token(s);
+    s.awaitLine("data: e2", Duration.ofSeconds(5));
 
-    fx.auth.revokeSession(server.seen.get(0).session().sessionId()).toCompletableFuture().join();
-    assertThat(s.ended.await(1, TimeUnit.SECONDS)).as("the stream ended within 1 s").isTrue();
+    fx.auth.revokeSession(app.seen.get(0).session().sessionId()).toCompletableFuture().join();
+    assertThat(s.awaitEnd(Duration.ofSeconds(1))).as("the stream ended within 1 s").isTrue();
 
     HttpResponse<String> again = get("/events", token + "_2");
     assertThat(again.statusCode()).isEqualTo(401);
     assertThat(again.body()).isEqualTo("session revoked\n");
-    assertThat(server.seen).hasSize(1);
+    assertThat(app.seen).hasSize(1);
   }
 
   @Test
   void streamWhenTokenExpiresThenEndsAndTokenRefused() throws Exception {
     start(b -> b);
-    RawStream s = new RawStream("/events?slt=" + postTicket("alice"));
-    String token = s.token();
-    s.awaitLine("data: e2");
+    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    String token = token(s);
+    s.awaitLine("data: e2", Duration.ofSeconds(5));
 
     fx.clock.advance(fx.auth.config().tokenTtl()); // the live stream ends when its token expires
-    assertThat(s.ended.await(5, TimeUnit.SECONDS)).as("the stream ended").isTrue();
+    assertThat(s.awaitEnd(Duration.ofSeconds(5))).as("the stream ended").isTrue();
     fx.clock.advance(fx.auth.config().tokenClockSkew().plusSeconds(1)); // past the skew verification tolerates
-    assertThat(s.lines).doesNotContain("data: e3");
+    assertThat(s.lines()).doesNotContain("data: e3");
 
     HttpResponse<String> again = get("/events", token + "_2");
     assertThat(again.statusCode()).isEqualTo(401);
     assertThat(again.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
-    assertThat(server.seen).hasSize(1);
+    assertThat(app.seen).hasSize(1);
   }
 }

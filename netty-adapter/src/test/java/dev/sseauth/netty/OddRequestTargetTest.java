@@ -2,14 +2,13 @@ package dev.sseauth.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sseauth.netty.testing.NettyGuards;
 import dev.sseauth.testing.OddTargets;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
+import dev.sseauth.testing.fixtures.NettyEventApp;
+import dev.sseauth.testing.fixtures.NettyGuard;
+import dev.sseauth.testing.fixtures.NettyServer;
+import dev.sseauth.testing.fixtures.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -28,12 +27,15 @@ class OddRequestTargetTest {
   private static final List<String> PATTERNS = List.of("/events", "/feeds/**"); // Fixture's sseauth.paths
 
   private Fixture fx;
-  private TestServer server;
+  private NettyEventApp app;
+  private NettyServer server;
 
   @BeforeEach
   void start() {
     fx = new Fixture();
-    server = new TestServer(fx.auth, 1);
+    NettyGuard guard = NettyGuards.sseAuth(fx.auth);
+    app = new NettyEventApp(guard);
+    server = new NettyServer(guard, app::handler, 1);
   }
 
   @AfterEach
@@ -51,10 +53,10 @@ class OddRequestTargetTest {
     for (String target : targets) {
       String status = statusLine(target);
       int code = Integer.parseInt(status.substring(9, 12));
-      if (code < 400 || code >= 500 || !server.seen.isEmpty()) {
-        failures.add(target + " -> " + status + (server.seen.isEmpty() ? "" : ", the application saw " + server.seen)
+      if (code < 400 || code >= 500 || !app.seen.isEmpty()) {
+        failures.add(target + " -> " + status + (app.seen.isEmpty() ? "" : ", the application saw " + app.seen)
             + " (routed by " + OddTargets.routedBy(target, PATTERNS, OddTargets.allReadings()) + ")");
-        server.seen.clear();
+        app.seen.clear();
       }
     }
     assertThat(failures).as("of %d targets routed to a guarded path", targets.size()).isEmpty();
@@ -63,27 +65,7 @@ class OddRequestTargetTest {
     assertThat(statusLine("//h/events?slt=" + fx.ticket("alice"))).startsWith("HTTP/1.1 200");
   }
 
-  /**
-   * Sends {@code GET target} on a fresh connection, byte for byte, and returns the response's status line.
-   * Only the head is read: an event stream that wrongly opened would not end.
-   */
   private String statusLine(String target) throws IOException {
-    String request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    try (Socket s = new Socket()) {
-      s.setSoTimeout(10_000);
-      s.connect(new InetSocketAddress("127.0.0.1", server.uri("/").getPort()), 5_000);
-      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      s.getOutputStream().flush();
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      int b;
-      while ((b = in.read()) != '\n') {
-        if (b < 0) {
-          throw new EOFException("closed without a response to " + target);
-        }
-        line.write(b);
-      }
-      return line.toString(StandardCharsets.ISO_8859_1).trim();
-    }
+    return RawHttp.statusLine(server, target);
   }
 }

@@ -9,6 +9,7 @@ import dev.sseauth.spi.RevocationStatus;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.TicketGrant;
 import dev.sseauth.testing.Await;
+import dev.sseauth.testing.fixtures.LeakDetectionExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufHolder;

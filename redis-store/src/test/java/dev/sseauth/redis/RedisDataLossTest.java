@@ -1,27 +1,21 @@
 package dev.sseauth.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.sseauth.testing.Tickets.handshakeId;
+import static dev.sseauth.testing.Tickets.resume;
 
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
-import dev.sseauth.IssuedTicket;
 import dev.sseauth.Reason;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
-import dev.sseauth.SsePrincipal;
-import dev.sseauth.adapter.StreamRequest;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.TcpProxy;
 import dev.sseauth.testing.TestKeys;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +26,6 @@ import org.junit.jupiter.api.Test;
  * is played by a proxy cutting both nodes off while the test deletes the keys.
  */
 class RedisDataLossTest {
-  private static final Pattern AUTH_ID = Pattern.compile("event: auth\nid: ([^\n]*)\n");
-
   private final String prefix = TestRedis.uniquePrefix("data-loss");
   private final List<SseAuth> nodes = new ArrayList<>();
 
@@ -51,26 +43,6 @@ class RedisDataLossTest {
     return n;
   }
 
-  private static <T> T get(CompletionStage<T> s) throws Exception {
-    return s.toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  private static String token(SseAuth node) throws Exception {
-    String ticket = ((IssuedTicket) get(node.issueTicket(SsePrincipal.of("alice")))).ticket();
-    Allowed a = (Allowed) get(node.decide(StreamRequest.get("slt=" + ticket, null, null)));
-    Matcher m = AUTH_ID.matcher(new String(a.handshake(), StandardCharsets.UTF_8));
-    assertThat(m.find()).isTrue();
-    return m.group(1);
-  }
-
-  private static Decision resume(SseAuth node, String id) {
-    try {
-      return get(node.decide(StreamRequest.get(null, id, null)));
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
   private static boolean invalid(Decision d) {
     return d instanceof Denied denied && denied.reason() == Reason.INVALID_TOKEN;
   }
@@ -80,7 +52,7 @@ class RedisDataLossTest {
     try (TcpProxy redis = new TcpProxy(TestRedis.PORT)) {
       SseAuth a = node(redis.port());
       SseAuth b = node(redis.port());
-      String before = token(a);
+      String before = handshakeId(a, "alice");
       assertThat(resume(b, before)).isInstanceOf(Allowed.class);
 
       redis.down();
@@ -89,8 +61,8 @@ class RedisDataLossTest {
 
       Await.until(Duration.ofSeconds(10), "both nodes refuse the token minted before the loss",
           () -> invalid(resume(a, before)) && invalid(resume(b, before)));
-      assertThat(resume(b, token(a))).isInstanceOf(Allowed.class);
-      assertThat(resume(a, token(b))).isInstanceOf(Allowed.class);
+      assertThat(resume(b, handshakeId(a, "alice"))).isInstanceOf(Allowed.class);
+      assertThat(resume(a, handshakeId(b, "alice"))).isInstanceOf(Allowed.class);
     }
   }
 
@@ -99,11 +71,11 @@ class RedisDataLossTest {
     try (TcpProxy redis = new TcpProxy(TestRedis.PORT)) {
       SseAuth a = node(redis.port());
       SseAuth b = node(TestRedis.PORT);
-      String before = token(a);
+      String before = handshakeId(a, "alice");
       redis.down();
       redis.up();
       Await.until(Duration.ofSeconds(10), "node a answers again", () -> resume(a, before) instanceof Allowed);
-      String after = token(a); // minted after the reconnect, with the deployment id read again
+      String after = handshakeId(a, "alice"); // minted after the reconnect, with the deployment id read again
       assertThat(resume(b, before)).isInstanceOf(Allowed.class);
       assertThat(resume(b, after)).isInstanceOf(Allowed.class);
     }

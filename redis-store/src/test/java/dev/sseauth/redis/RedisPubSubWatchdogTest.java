@@ -1,6 +1,9 @@
 package dev.sseauth.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.sseauth.testing.Tickets.handshakeId;
+import static dev.sseauth.testing.Tickets.redeem;
+import static dev.sseauth.testing.Tickets.ticket;
 
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.Denied;
@@ -26,7 +29,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,8 +41,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * heartbeats and re-creates it when they stop coming back.
  */
 class RedisPubSubWatchdogTest {
-  private static final Pattern AUTH_ID = Pattern.compile("event: auth\nid: ([^\n]*)\n");
 
   private final String prefix = TestRedis.uniquePrefix("watchdog");
   private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -158,10 +157,8 @@ class RedisPubSubWatchdogTest {
     SseAuth other = node(store(TestRedis.PORT, false, Duration.ofSeconds(1), Duration.ofSeconds(3)));
     assertThat(proxy.accepted()).as("the command connection, then the pub/sub connection").isEqualTo(2);
 
-    String ticket = ((IssuedTicket) get(node.issueTicket(SsePrincipal.of("ivy")))).ticket();
-    Allowed allowed = (Allowed) get(node.decide(StreamRequest.get("slt=" + ticket, null, null)));
-    Matcher id = AUTH_ID.matcher(new String(allowed.handshake(), StandardCharsets.UTF_8));
-    assertThat(id.find()).isTrue();
+    Allowed allowed = (Allowed) redeem(node, ticket(node, "ivy"));
+    String id = handshakeId(allowed);
     RecordingOutput out = new RecordingOutput();
     try (LiveStream stream = allowed.open(out)) {
       assertThat(stream.session().principal().subject()).isEqualTo("ivy");
@@ -171,7 +168,7 @@ class RedisPubSubWatchdogTest {
       proxy.halfOpen(1); // Redis forgets the subscriber; the node hears nothing of it
       get(other.revokeSubject("ivy"));
       // the node's command connection knows: a reconnect is refused ...
-      assertThat(get(node.decide(StreamRequest.get(null, id.group(1), null)))).isInstanceOfSatisfying(Denied.class,
+      assertThat(get(node.decide(StreamRequest.get(null, id, null)))).isInstanceOfSatisfying(Denied.class,
           d -> assertThat(d.reason()).isEqualTo(Reason.SESSION_REVOKED));
       // ... and the live stream ends too, within interval + deadline + interval + the repair (rotation is 10 min away)
       Await.until(Duration.ofSeconds(10), "the live stream on the cut-off node ends", () -> out.ended() != null);

@@ -12,6 +12,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.testing.OddTargets;
+import dev.sseauth.testing.fixtures.RawHttp;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class AttackSuite {
   Rig rig;
 
-  abstract TargetServer.Kind kind();
+  abstract Target kind();
 
   Rig boot() throws Exception {
     return boot(b -> b);
@@ -59,7 +60,7 @@ abstract class AttackSuite {
   }
 
   /** The response is a refusal with {@code status}, not an event stream, and the app ran {@code runs} times in all. */
-  void assertRefused(Http.Response r, int status, int runs) {
+  void assertRefused(RawHttp.Response r, int status, int runs) {
     assertThat(r.status()).as("status of %s", r).isEqualTo(status);
     assertThat(r.eventStream()).as("an event stream: %s", r).isFalse();
     assertThat(r.header("cache-control")).as("Cache-Control of %s", r).isEqualTo("no-store");
@@ -67,13 +68,13 @@ abstract class AttackSuite {
   }
 
   /** A 4xx from the adapter or from the server's own parser (which may reject first); the app ran {@code runs} times. */
-  void assertRefused4xx(Http.Response r, int runs) {
+  void assertRefused4xx(RawHttp.Response r, int runs) {
     assertThat(r.status()).as("status of %s", r).isBetween(400, 499);
     assertThat(r.eventStream()).as("an event stream: %s", r).isFalse();
     assertThat(rig.app.runs()).as("application runs").isEqualTo(runs);
   }
 
-  void assertUnauthorized(Http.Response r, int runs) {
+  void assertUnauthorized(RawHttp.Response r, int runs) {
     assertRefused(r, 401, runs);
     assertThat(r.header("www-authenticate")).as("WWW-Authenticate of %s", r).startsWith("Bearer");
   }
@@ -83,7 +84,7 @@ abstract class AttackSuite {
   @Test
   void streamWhenTicketValidThenAllowedAndApplicationRunsOnce() throws Exception {
     boot();
-    Http.Response r = rig.get("/events?slt=" + rig.ticket() + "&topic=a");
+    RawHttp.Response r = rig.get("/events?slt=" + rig.ticket() + "&topic=a");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.eventStream()).isTrue();
     assertThat(rig.app.runs()).isEqualTo(1);
@@ -182,7 +183,7 @@ abstract class AttackSuite {
     String wire = rig.token();
     int runs = rig.app.runs();
     String target = "/events" + query.replace("TICKET", rig.ticket()).replace("ID", wire + "_5").replace("TOKEN", wire);
-    Http.Response r = rig.get(target);
+    RawHttp.Response r = rig.get(target);
     assertRefused(r, 400, runs);
     assertThat(r.text()).doesNotContain(wire);
     assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire + "_5"), runs);
@@ -399,7 +400,7 @@ abstract class AttackSuite {
     String wire = rig.token();
     for (int i = 0; i < 2; i++) {
       rig.clock.advance(Duration.ofMinutes(50));
-      Http.Response r = rig.get("/events", "Last-Event-ID: " + wire + "_1");
+      RawHttp.Response r = rig.get("/events", "Last-Event-ID: " + wire + "_1");
       assertThat(r.status()).as("reconnect %d", i).isEqualTo(200);
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("id: ([A-Za-z0-9.~-]+)_1\n").matcher(r.text());
       assertThat(m.find()).isTrue();
@@ -419,7 +420,7 @@ abstract class AttackSuite {
     boot();
     String wire = rig.token();
     // after a valid token, in the application's id
-    Http.Response after = rig.get("/events", "Last-Event-ID: " + wire + "_1" + bytes + "2");
+    RawHttp.Response after = rig.get("/events", "Last-Event-ID: " + wire + "_1" + bytes + "2");
     if (bytes.equals("\r\n") && after.status() == 200) {
       // a lenient parser (Netty) ends the header at CRLF and reads "2" as a header line of its own:
       // the value then is the valid "<token>_1", and the application sees only "1"
@@ -462,13 +463,13 @@ abstract class AttackSuite {
   void lastEventIdWhenHeaderRepeatedOrRenamedThenOnlyValidTokensCount() throws Exception {
     boot();
     String wire = rig.token();
-    assertUnauthorized(rig.send(Http.request("GET", "/events", "Last-Event-ID: garbage_1", "Last-Event-ID: " + wire + "_1")), 1);
+    assertUnauthorized(rig.send(RawHttp.request("GET", "/events", "Last-Event-ID: garbage_1", "Last-Event-ID: " + wire + "_1")), 1);
     assertUnauthorized(rig.get("/events", "LAST-EVENT-ID: garbage_1"), 1);
     assertUnauthorized(rig.get("/events", "Last-Event-Id: " + "x" + wire + "_1"), 1);
     assertUnauthorized(rig.get("/events", "Last-Event-ID-X: " + wire + "_1"), 1);
     assertUnauthorized(rig.get("/events", "X-Last-Event-ID: " + wire + "_1"), 1);
     // header names are case-insensitive: the real token under any case is allowed, and the app sees only its id
-    Http.Response ok = rig.get("/events", "last-event-id: " + wire + "_7");
+    RawHttp.Response ok = rig.get("/events", "last-event-id: " + wire + "_7");
     assertThat(ok.status()).isEqualTo(200);
     assertThat(rig.app.runs()).isEqualTo(2);
     assertThat(rig.app.seen.get(1).lastEventId()).isEqualTo("7");
@@ -497,8 +498,8 @@ abstract class AttackSuite {
       "/events/%2e%2e/events", "/x/..;/events", "/events%3Bx", "/events?", "/events#frag", "/EVENTS/stream;a=b"})
   void pathWhenTrickedThen4xxAndApplicationNeverRuns(String path) throws Exception {
     boot();
-    assertRefused4xx(rig.send(Http.request("GET", path)), 0);
-    assertRefused4xx(rig.send(Http.request("GET", path, "Last-Event-ID: forged_1")), 0);
+    assertRefused4xx(rig.send(RawHttp.request("GET", path)), 0);
+    assertRefused4xx(rig.send(RawHttp.request("GET", path, "Last-Event-ID: forged_1")), 0);
   }
 
   @ParameterizedTest
@@ -506,9 +507,9 @@ abstract class AttackSuite {
       "GET /events", "GET  /events HTTP/1.1", "GET /events HTTP/1.1 extra", "GET /events HTTP/9.9", "GET\t/events HTTP/1.1"})
   void requestLineWhenMalformedThenRefusedAndApplicationNeverRuns(String line) throws Exception {
     boot();
-    byte[] request = Http.latin1(line + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    byte[] request = RawHttp.latin1(line + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     try {
-      Http.Response r = rig.send(request);
+      RawHttp.Response r = rig.send(request);
       // the server's parser answers (400, or Jetty's 505 for a line without a version) or sse-auth does
       assertThat(r.status()).as("%s", r).isGreaterThanOrEqualTo(400);
       assertThat(r.eventStream()).isFalse();
@@ -533,7 +534,7 @@ abstract class AttackSuite {
     List<String> failures = new ArrayList<>();
     int runs = 0;
     for (String target : targets) {
-      Http.Response r = rig.get(target);
+      RawHttp.Response r = rig.get(target);
       if (r.status() < 400 || r.status() >= 500 || r.eventStream() || rig.app.runs() != runs) {
         failures.add(target + " -> " + r.status() + (rig.app.runs() == runs ? "" : ", the application ran") + " (routed by "
             + OddTargets.routedBy(target, patterns, OddTargets.allReadings()) + ")");
@@ -546,8 +547,8 @@ abstract class AttackSuite {
   @Test
   void pathWhenAbsoluteFormThen4xxAndApplicationNeverRuns() throws Exception {
     boot();
-    assertRefused4xx(rig.send(Http.request("GET", "http://127.0.0.1/events")), 0);
-    assertRefused4xx(rig.send(Http.request("GET", "http://127.0.0.1/EVENTS;a=b")), 0);
+    assertRefused4xx(rig.send(RawHttp.request("GET", "http://127.0.0.1/events")), 0);
+    assertRefused4xx(rig.send(RawHttp.request("GET", "http://127.0.0.1/EVENTS;a=b")), 0);
   }
 
   @ParameterizedTest
@@ -555,12 +556,12 @@ abstract class AttackSuite {
   void methodWhenNotGetThen405AndTicketNotSpent(String method) throws Exception {
     boot();
     String ticket = rig.ticket();
-    Http.Response r = rig.send(Http.request(method, "/events?slt=" + ticket, "Origin: " + Rig.ORIGIN));
+    RawHttp.Response r = rig.send(RawHttp.request(method, "/events?slt=" + ticket, "Origin: " + Rig.ORIGIN));
     assertThat(r.status()).as("%s: %s", method, r).isEqualTo(405);
     assertThat(r.eventStream()).isFalse();
     assertThat(rig.app.runs()).isZero();
     String wire = rig.token();
-    Http.Response withToken = rig.send(Http.request(method, "/events", "Last-Event-ID: " + wire + "_1"));
+    RawHttp.Response withToken = rig.send(RawHttp.request(method, "/events", "Last-Event-ID: " + wire + "_1"));
     assertThat(withToken.status()).isEqualTo(405);
     assertThat(rig.app.runs()).isEqualTo(1);
     assertThat(rig.get("/events?slt=" + ticket).status()).isEqualTo(200);
@@ -569,7 +570,7 @@ abstract class AttackSuite {
   @Test
   void methodWhenCorsPreflightThen405() throws Exception {
     boot();
-    Http.Response r = rig.send(Http.request("OPTIONS", "/events", "Origin: " + Rig.ORIGIN,
+    RawHttp.Response r = rig.send(RawHttp.request("OPTIONS", "/events", "Origin: " + Rig.ORIGIN,
         "Access-Control-Request-Method: GET", "Access-Control-Request-Headers: last-event-id"));
     assertRefused4xx(r, 0);
     assertThat(r.status()).isEqualTo(405);
@@ -583,7 +584,7 @@ abstract class AttackSuite {
     int ok = 0;
     int tooMany = 0;
     for (int i = 0; i < 40; i++) {
-      Http.Response r = rig.send(Http.request("POST", "/sse/ticket", "X-Test-User: mallory"));
+      RawHttp.Response r = rig.send(RawHttp.request("POST", "/sse/ticket", "X-Test-User: mallory"));
       if (r.status() == 200) {
         ok++;
       } else {
@@ -595,7 +596,7 @@ abstract class AttackSuite {
     assertThat(ok).isEqualTo(16);
     assertThat(tooMany).isEqualTo(24);
     assertThat(rig.ticket("alice")).hasSize(43);
-    assertThat(rig.send(Http.request("POST", "/sse/ticket")).status()).isEqualTo(401); // no login, no ticket
+    assertThat(rig.send(RawHttp.request("POST", "/sse/ticket")).status()).isEqualTo(401); // no login, no ticket
     assertThat(rig.app.runs()).isZero();
   }
 

@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.sseauth.testing.fixtures.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +44,7 @@ abstract class FuzzSuite {
 
   Rig rig;
 
-  abstract TargetServer.Kind kind();
+  abstract Target kind();
 
   @AfterEach
   void stop() throws Exception {
@@ -278,15 +279,15 @@ abstract class FuzzSuite {
         Generator g = new Generator(seed + t, corpus);
         int share = total / THREADS + (t < total % THREADS ? 1 : 0);
         futures.add(pool.submit(() -> {
-          Http.Connection conn = null;
+          RawHttp.Connection conn = null;
           for (int i = 0; i < share; i++) {
             byte[] req = g.next();
-            boolean head = Http.isHead(req);
-            Http.Response resp = null;
+            boolean head = RawHttp.isHead(req);
+            RawHttp.Response resp = null;
             for (int attempt = 0; attempt < 2 && resp == null; attempt++) {
               try {
                 if (conn == null) {
-                  conn = new Http.Connection(rig.server);
+                  conn = new RawHttp.Connection(rig.server);
                 }
                 resp = conn.exchange(req, head);
               } catch (IOException e) {

@@ -3,7 +3,7 @@ package dev.sseauth.security;
 /** The attack suite against sse-auth on embedded Jetty. */
 class JettyAttackTest extends AttackSuite {
   @Override
-  TargetServer.Kind kind() {
-    return TargetServer.Kind.JETTY;
+  Target kind() {
+    return Target.JETTY;
   }
 }

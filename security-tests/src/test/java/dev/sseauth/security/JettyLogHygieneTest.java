@@ -3,7 +3,7 @@ package dev.sseauth.security;
 /** Log hygiene of sse-auth on embedded Jetty. */
 class JettyLogHygieneTest extends LogHygieneSuite {
   @Override
-  TargetServer.Kind kind() {
-    return TargetServer.Kind.JETTY;
+  Target kind() {
+    return Target.JETTY;
   }
 }

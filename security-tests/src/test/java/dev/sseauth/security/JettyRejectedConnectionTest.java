@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sseauth.SseAuth;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.MutableClock;
+import dev.sseauth.testing.fixtures.GuardedApp;
+import dev.sseauth.testing.fixtures.JettyServer;
+import dev.sseauth.testing.fixtures.RawHttp;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -137,12 +140,12 @@ class JettyRejectedConnectionTest {
   @Test
   void bufferPoolWhenRejectedConnectionReadsIntoTheBufferItReleasedThenTheNextConnectionIsUnaffected() throws Exception {
     Race race = new Race();
-    HeldPool pool = new HeldPool(JettyTarget.bufferPool(), race);
+    HeldPool pool = new HeldPool(Target.bufferPool(), race);
     GuardedApp app = new GuardedApp();
     try (SseAuth auth = SseAuth.create(Rig.defaults(MutableClock.atRealTime()).build());
-        JettyTarget server = new JettyTarget(auth, app, new HoldingThreadPool(race), pool)) {
+        JettyServer server = Target.jetty(auth, app, new HoldingThreadPool(race), pool)) {
       race.armed = true;
-      Http.Response rejected = Http.exchange(server, Http.request("GET", "/events", "Last-Event-ID: " + "9".repeat(100 * 1024)));
+      RawHttp.Response rejected = RawHttp.exchange(server, RawHttp.request("GET", "/events", "Last-Event-ID: " + "9".repeat(100 * 1024)));
       assertThat(rejected.status()).as("%s", rejected).isEqualTo(431);
       // the interleaving happened: the resumed thread filled the buffer the parsing thread had released
       await(race.releasedWhileFillerWaited, "the forced interleaving");
@@ -170,7 +173,7 @@ class JettyRejectedConnectionTest {
       assertThat(dirty).as("pooled buffers holding the rejected connection's late bytes").isEmpty();
 
       // and a small request on a new connection is read as itself
-      Http.Response ticket = Http.exchange(server, Http.request("POST", "/sse/ticket", "X-Test-User: alice"));
+      RawHttp.Response ticket = RawHttp.exchange(server, RawHttp.request("POST", "/sse/ticket", "X-Test-User: alice"));
       assertThat(ticket.status()).as("%s", ticket).isEqualTo(200);
       assertThat(app.runs()).isZero();
     }

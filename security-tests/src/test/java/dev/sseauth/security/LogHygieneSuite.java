@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.util.Base64URL;
+import dev.sseauth.testing.fixtures.RawHttp;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ abstract class LogHygieneSuite {
   private static final Pattern ID = Pattern.compile("id: ([A-Za-z0-9.~-]+)_");
   private static final List<String> LOGGERS = List.of("", "dev.sseauth", "org.eclipse.jetty", "org.apache", "io.netty");
 
-  abstract TargetServer.Kind kind();
+  abstract Target kind();
 
   /** The server's own logger namespace whose DEBUG tracing prints requests verbatim, or null. */
   String tracingNamespace() {
@@ -86,14 +87,14 @@ abstract class LogHygieneSuite {
         // the happy path: ticket, redemption, reconnect, rotation at reconnect
         String ticket = rig.ticket();
         secrets.add(ticket);
-        Http.Response first = rig.get("/events?slt=" + ticket + "&topic=a");
+        RawHttp.Response first = rig.get("/events?slt=" + ticket + "&topic=a");
         assertThat(first.status()).isEqualTo(200);
         String wire = firstId(first.text());
         addToken(secrets, wire);
-        Http.Response again = rig.get("/events?topic=a", "Last-Event-ID: " + wire + "_1");
+        RawHttp.Response again = rig.get("/events?topic=a", "Last-Event-ID: " + wire + "_1");
         assertThat(again.status()).isEqualTo(200);
         rig.clock.advance(Duration.ofMinutes(6));
-        Http.Response rotated = rig.get("/events", "Last-Event-ID: " + wire + "_1");
+        RawHttp.Response rotated = rig.get("/events", "Last-Event-ID: " + wire + "_1");
         assertThat(rotated.status()).isEqualTo(200);
         String fresh = firstId(rotated.text());
         assertThat(fresh).isNotEqualTo(wire);
@@ -114,10 +115,10 @@ abstract class LogHygieneSuite {
         String foreignTicket = rig.ticket("bob");
         secrets.add(foreignTicket);
         assertThat(rig.get("/events?slt=" + foreignTicket, "Origin: https://evil.example").status()).isEqualTo(403);
-        assertThat(rig.send(Http.request("HEAD", "/events?slt=" + foreignTicket)).status()).isEqualTo(405);
+        assertThat(rig.send(RawHttp.request("HEAD", "/events?slt=" + foreignTicket)).status()).isEqualTo(405);
         assertThat(rig.get("/events?slt=" + foreignTicket + "&slt=" + foreignTicket).status()).isEqualTo(400);
         for (int i = 0; i < 6; i++) {
-          Http.Response r = rig.send(Http.request("POST", "/sse/ticket", "X-Test-User: mallory"));
+          RawHttp.Response r = rig.send(RawHttp.request("POST", "/sse/ticket", "X-Test-User: mallory"));
           if (r.status() == 200) {
             Matcher m = Pattern.compile("\"ticket\":\"([^\"]+)\"").matcher(r.text());
             assertThat(m.find()).isTrue();

@@ -3,7 +3,7 @@ package dev.sseauth.security;
 /** Fuzzing sse-auth on embedded Netty. */
 class NettyFuzzTest extends FuzzSuite {
   @Override
-  TargetServer.Kind kind() {
-    return TargetServer.Kind.NETTY;
+  Target kind() {
+    return Target.NETTY;
   }
 }

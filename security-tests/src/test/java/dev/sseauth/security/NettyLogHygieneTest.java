@@ -3,7 +3,7 @@ package dev.sseauth.security;
 /** Log hygiene of sse-auth on embedded Netty. */
 class NettyLogHygieneTest extends LogHygieneSuite {
   @Override
-  TargetServer.Kind kind() {
-    return TargetServer.Kind.NETTY;
+  Target kind() {
+    return Target.NETTY;
   }
 }

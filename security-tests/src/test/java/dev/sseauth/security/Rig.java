@@ -18,6 +18,9 @@ import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.TestKeys;
+import dev.sseauth.testing.fixtures.GuardedApp;
+import dev.sseauth.testing.fixtures.RawHttp;
+import dev.sseauth.testing.fixtures.TestServer;
 import java.io.IOException;
 import java.text.ParseException;
 import java.time.Duration;
@@ -32,7 +35,7 @@ import java.util.regex.Pattern;
 /**
  * One server under attack: an {@link SseAuth} on a {@link MutableClock} (RS256 signing key {@code rs1},
  * an older HS256 verification key {@code hs-old}, issuer, audience, allowed origin, guarded paths
- * {@code /events/**}), a {@link GuardedApp}, and a {@link TargetServer} of the given kind.
+ * {@code /events/**}), a {@link GuardedApp}, and a {@link Target} server of the given kind.
  */
 final class Rig implements AutoCloseable {
   static final String ORIGIN = "https://app.example";
@@ -53,11 +56,11 @@ final class Rig implements AutoCloseable {
   final MutableClock clock = MutableClock.atRealTime();
   final SseAuth auth;
   final GuardedApp app = new GuardedApp();
-  final TargetServer server;
+  final TestServer server;
 
-  Rig(TargetServer.Kind kind, UnaryOperator<SseAuthConfig.Builder> tweak) throws Exception {
+  Rig(Target kind, UnaryOperator<SseAuthConfig.Builder> tweak) throws Exception {
     auth = SseAuth.create(tweak.apply(defaults(clock)).build());
-    TargetServer s;
+    TestServer s;
     try {
       s = kind.start(auth, app);
     } catch (Exception | Error e) {
@@ -87,17 +90,17 @@ final class Rig implements AutoCloseable {
     }
   }
 
-  Http.Response send(byte[] request) throws IOException {
-    return Http.exchange(server, request);
+  RawHttp.Response send(byte[] request) throws IOException {
+    return RawHttp.exchange(server, request);
   }
 
-  Http.Response get(String target, String... headers) throws IOException {
-    return send(Http.request("GET", target, headers));
+  RawHttp.Response get(String target, String... headers) throws IOException {
+    return send(RawHttp.request("GET", target, headers));
   }
 
   /** A fresh ticket for {@code user} from the adapter's ticket endpoint. */
   String ticket(String user) throws IOException {
-    Http.Response r = send(Http.request("POST", "/sse/ticket", "X-Test-User: " + user));
+    RawHttp.Response r = send(RawHttp.request("POST", "/sse/ticket", "X-Test-User: " + user));
     assertThat(r.status()).as("ticket endpoint: %s", r).isEqualTo(200);
     Matcher m = TICKET.matcher(r.text());
     assertThat(m.find()).as(r.text()).isTrue();
@@ -110,7 +113,7 @@ final class Rig implements AutoCloseable {
 
   /** Redeems a fresh ticket of {@code user}; the wire form of the session token the server sent. */
   String token(String user) throws IOException {
-    Http.Response r = get("/events?slt=" + ticket(user));
+    RawHttp.Response r = get("/events?slt=" + ticket(user));
     assertThat(r.status()).as("redeeming a fresh ticket: %s", r).isEqualTo(200);
     Matcher m = AUTH_ID.matcher(r.text());
     assertThat(m.find()).as(r.text()).isTrue();

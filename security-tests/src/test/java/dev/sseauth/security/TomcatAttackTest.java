@@ -3,7 +3,7 @@ package dev.sseauth.security;
 /** The attack suite against sse-auth on embedded Tomcat. */
 class TomcatAttackTest extends AttackSuite {
   @Override
-  TargetServer.Kind kind() {
-    return TargetServer.Kind.TOMCAT;
+  Target kind() {
+    return Target.TOMCAT;
   }
 }

@@ -6,13 +6,16 @@ import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.servlet.SseAuthFilter;
 import dev.sseauth.testing.TestKeys;
+import dev.sseauth.testing.fixtures.RawHttp;
+import dev.sseauth.testing.fixtures.ServletContainer;
+import dev.sseauth.testing.fixtures.ServletServer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,16 +40,9 @@ class ContextPathTest {
       }
     };
     try (SseAuth auth = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).paths(List.of("/events")).build())) {
-      TestServer.Deployment d = new TestServer.Deployment().contextPath("/app")
+      ServletServer.Deployment d = new ServletServer.Deployment().contextPath("/app")
           .filter("sse-auth", new SseAuthFilter(auth)).servlet("/events", app).servlet("/open", app);
-      Function<TestServer.Deployment, TestServer> start = dep -> {
-        try {
-          return container.equals("jetty") ? new JettyServer(dep) : new TomcatServer(dep);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      };
-      try (TestServer server = start.apply(d)) {
+      try (ServletServer server = ServletContainer.valueOf(container.toUpperCase(Locale.ROOT)).start(d)) {
         for (String path : TRICKS) {
           String r = RawHttp.exchange(server.base(), "GET " + path + " HTTP/1.1");
           int status = RawHttp.status(r);

@@ -1,5 +1,7 @@
 package dev.sseauth.servlet.it;
 
+import static dev.sseauth.testing.Tickets.redeem;
+import static dev.sseauth.testing.Tickets.ticket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,18 +11,18 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.sseauth.adapter.Allowed;
-import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
-import dev.sseauth.IssuedTicket;
 import dev.sseauth.Reason;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
-import dev.sseauth.SsePrincipal;
-import dev.sseauth.adapter.StreamRequest;
 import dev.sseauth.servlet.SseAuthFilter;
 import dev.sseauth.servlet.SseAuthTicketServlet;
 import dev.sseauth.testing.Leaks;
 import dev.sseauth.testing.TestKeys;
+import dev.sseauth.testing.fixtures.JettyServer;
+import dev.sseauth.testing.fixtures.ServletEventApp;
+import dev.sseauth.testing.fixtures.ServletServer;
+import dev.sseauth.testing.fixtures.SseLines;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -38,8 +40,8 @@ import org.junit.jupiter.api.Test;
 class FilterConfigurationTest {
   static final String BEARER_SECRET = "the api's own bearer secret, 32+ bytes";
 
-  TestApp app = new TestApp();
-  TestServer server;
+  ServletEventApp app = new ServletEventApp();
+  ServletServer server;
 
   @AfterEach
   void stop() throws Exception {
@@ -49,13 +51,13 @@ class FilterConfigurationTest {
     }
   }
 
-  TestServer.Deployment deployment(SseAuthFilter filter, Map<String, String> params) {
-    return new TestServer.Deployment()
-        .filter("login", TestApp.login())
+  ServletServer.Deployment deployment(SseAuthFilter filter, Map<String, String> params) {
+    return new ServletServer.Deployment()
+        .filter("login", ServletEventApp.login())
         .filter("sse-auth", filter, params)
         .servlet("/sync/*", app.syncServlet())
         .servlet("/servlet/ticket", new SseAuthTicketServlet())
-        .servlet("/", TestApp.notFound());
+        .servlet("/", ServletEventApp.notFound());
   }
 
   @Test
@@ -157,7 +159,7 @@ class FilterConfigurationTest {
     server = new JettyServer(deployment(new SseAuthFilter(), Map.of(SseAuthFilter.CONFIG_FILE_PARAM,
         "classpath:sseauth-test.properties")));
     SseAuth owned = (SseAuth) server.contextAttribute(SseAuthFilter.CONTEXT_ATTRIBUTE);
-    String ownedTicket = issue(owned);
+    String ownedTicket = ticket(owned, "al");
     server.close();
     server = null;
     assertThat(redeem(owned, ownedTicket)).isInstanceOfSatisfying(Denied.class, // its store was closed
@@ -166,19 +168,11 @@ class FilterConfigurationTest {
     try (SseAuth given = SseAuth.create(SseAuthConfig.builder()
         .tokenSecret(TestKeys.OTHER_SECRET).build())) {
       server = new JettyServer(deployment(new SseAuthFilter(given), Map.of()));
-      String givenTicket = issue(given);
+      String givenTicket = ticket(given, "al");
       server.close();
       server = null;
       assertThat(redeem(given, givenTicket)).isInstanceOf(Allowed.class);
     }
-  }
-
-  static String issue(SseAuth auth) {
-    return ((IssuedTicket) auth.issueTicket(SsePrincipal.of("al")).toCompletableFuture().join()).ticket();
-  }
-
-  static Decision redeem(SseAuth auth, String ticket) {
-    return auth.decide(StreamRequest.get("slt=" + ticket, null, null)).toCompletableFuture().join();
   }
 
   static String jwt(String secret, String sub, Instant exp) throws Exception {

@@ -1,9 +1,12 @@
 package dev.sseauth.servlet.it;
 
+import dev.sseauth.testing.fixtures.JettyServer;
+import dev.sseauth.testing.fixtures.ServletServer;
+
 /** The scenarios on embedded Jetty 12 (ee10). */
 class JettyServletAdapterTest extends ServletAdapterScenarios {
   @Override
-  TestServer start(TestServer.Deployment d) throws Exception {
+  ServletServer start(ServletServer.Deployment d) throws Exception {
     return new JettyServer(d);
   }
 }

@@ -1,9 +1,6 @@
 package dev.sseauth.servlet.it;
 
-import dev.sseauth.adapter.Allowed;
-
-import dev.sseauth.adapter.StreamRequest;
-
+import static dev.sseauth.testing.Tickets.tokenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.HandshakeMode;
@@ -15,6 +12,12 @@ import dev.sseauth.servlet.SseAuthFilter;
 import dev.sseauth.testing.Await;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.TestKeys;
+import dev.sseauth.testing.Tickets;
+import dev.sseauth.testing.fixtures.LdClient;
+import dev.sseauth.testing.fixtures.RawHttp;
+import dev.sseauth.testing.fixtures.ServletEventApp;
+import dev.sseauth.testing.fixtures.ServletServer;
+import dev.sseauth.testing.fixtures.SseLines;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -44,12 +47,11 @@ abstract class ServletAdapterScenarios {
       "\\{\"ticket\":\"([A-Za-z0-9_-]+)\",\"expiresIn\":30,\"param\":\"slt\",\"resume\":\"lastEventId\",\"separator\":\"_\"}");
 
   MutableClock clock;
-  CountingClock counting;
   SseAuth auth;
-  TestApp app;
-  TestServer server;
+  ServletEventApp app;
+  ServletServer server;
 
-  abstract TestServer start(TestServer.Deployment d) throws Exception;
+  abstract ServletServer start(ServletServer.Deployment d) throws Exception;
 
   void boot() throws Exception {
     boot(b -> b);
@@ -62,22 +64,21 @@ abstract class ServletAdapterScenarios {
   /** Boots, with the container's idle timeout (which also bounds a blocked write) off if asked. */
   void boot(UnaryOperator<SseAuthConfig.Builder> tweak, boolean idleTimeoutOff) throws Exception {
     clock = MutableClock.atRealTime();
-    counting = new CountingClock(clock);
-    auth = SseAuth.create(tweak.apply(SseAuthConfig.builder().tokenSecret(SECRET).clock(counting)
+    auth = SseAuth.create(tweak.apply(SseAuthConfig.builder().tokenSecret(SECRET).clock(clock)
         .streamCheckInterval(Duration.ofMillis(50)).handshakeRetry(Duration.ofMillis(20))
         .paths(List.of("/sync/**", "/async/**"))).build());
-    app = new TestApp();
-    TestServer.Deployment d = new TestServer.Deployment();
+    app = new ServletEventApp();
+    ServletServer.Deployment d = new ServletServer.Deployment();
     if (idleTimeoutOff) {
       d.idleTimeoutOff();
     }
     server = start(d
         .filter("recorder", app.recorder())
-        .filter("login", TestApp.login())
+        .filter("login", ServletEventApp.login())
         .filter("sse-auth", new SseAuthFilter(auth))
         .servlet("/sync/*", app.syncServlet())
         .servlet("/async/*", app.asyncServlet())
-        .servlet("/", TestApp.notFound()));
+        .servlet("/", ServletEventApp.notFound()));
   }
 
   @AfterEach
@@ -114,10 +115,6 @@ abstract class ServletAdapterScenarios {
     return app.raw.stream().filter(r -> !r[0].equals("/sse/ticket")).toList();
   }
 
-  static String tokenOf(String compositeId) {
-    return compositeId.substring(0, compositeId.lastIndexOf('_'));
-  }
-
   // ---- full flow ----
 
   @ParameterizedTest
@@ -148,7 +145,7 @@ abstract class ServletAdapterScenarios {
       assertThat(app.seen.get(1).lastEventId()).isEqualTo("3");
       assertThat(app.seen.get(1).headerNames()).containsOnlyOnce("last-event-id");
       assertThat(rawStreams().get(1)[1]).isEqualTo(token + "_3");
-      for (TestApp.Seen s : app.seen) {
+      for (ServletEventApp.Seen s : app.seen) {
         assertThat(s.principal()).isEqualTo("alice");
         assertThat(s.remoteUser()).isEqualTo("alice");
         assertThat(s.authType()).isEqualTo(SseAuthFilter.AUTH_TYPE);
@@ -258,13 +255,7 @@ abstract class ServletAdapterScenarios {
         .clock(clock).build());
     String foreign;
     try {
-      String ft = ((dev.sseauth.IssuedTicket) other.issueTicket(dev.sseauth.SsePrincipal.of("alice"))
-          .toCompletableFuture().join()).ticket();
-      dev.sseauth.adapter.Allowed a = (dev.sseauth.adapter.Allowed) other.decide(dev.sseauth.adapter.StreamRequest.get("slt=" + ft, null, null))
-          .toCompletableFuture().join();
-      Matcher fm = Pattern.compile("id: (\\S+)_\n").matcher(new String(a.handshake(), StandardCharsets.UTF_8));
-      assertThat(fm.find()).isTrue();
-      foreign = fm.group(1);
+      foreign = tokenOf(Tickets.handshakeId(other, "alice"));
     } finally {
       other.close();
     }
@@ -364,7 +355,7 @@ abstract class ServletAdapterScenarios {
     Matcher m = Pattern.compile("\\Aretry: 20\nevent: auth\nid: (\\S+)_\ndata: \\{\"session\":\"valid\"}\n\n").matcher(body);
     assertThat(m.lookingAt()).as(body.substring(0, Math.min(300, body.length()))).isTrue();
     String token = m.group(1);
-    String appBytes = new String(TestApp.events(crlf == 1 ? "\r\n" : "\n", big, 1, 3), StandardCharsets.UTF_8);
+    String appBytes = new String(ServletEventApp.events(crlf == 1 ? "\r\n" : "\n", big, 1, 3), StandardCharsets.UTF_8);
     String expected = m.group() + appBytes.replace("id: ", "id: " + token + "_");
     assertThat(body.length()).isEqualTo(expected.length());
     assertThat(body).isEqualTo(expected);
@@ -505,8 +496,8 @@ abstract class ServletAdapterScenarios {
       String token = tokenOf(s.next(WAIT).id());
       assertThat(s.next(WAIT).data()).isEqualTo("event 1");
       clock.advance(Duration.ofMinutes(5).minusSeconds(1));
-      long reads = counting.reads();
-      Await.until(WAIT, "the stream checker to run at the new time", () -> counting.reads() >= reads + 3);
+      long reads = clock.reads();
+      Await.until(WAIT, "the stream checker to run at the new time", () -> clock.reads() >= reads + 3);
       assertThat(s.ended()).isFalse();
       clock.advance(Duration.ofSeconds(1));
       Await.until(WAIT, "the expired stream to end", s::ended);
@@ -531,10 +522,10 @@ abstract class ServletAdapterScenarios {
   void streamWhenManyClientsStopReadingThenAnotherStreamStillRotatesAndEndsWithinOneSecondOfRevocation(String kind,
       String pending) throws Exception {
     boot(b -> b.tokenRotateAfter(Duration.ofMinutes(10)).tokenTtl(Duration.ofHours(1)), true);
-    List<StalledClient> stalled = new ArrayList<>();
+    List<RawHttp.Stalled> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < STALLED; i++) {
-        stalled.add(new StalledClient(server.base(),
+        stalled.add(new RawHttp.Stalled(server.base(),
             "/" + kind + "/events?count=0&then=flood&big=16384&slt=" + ticket("mallory")));
       }
       Await.until(WAIT, STALLED + " application threads blocked writing to clients that stopped reading",
@@ -559,7 +550,7 @@ abstract class ServletAdapterScenarios {
       }
       assertThat(app.floodsEnded.get()).isZero(); // the stalled writes were still blocked all along
     } finally {
-      for (StalledClient c : stalled) {
+      for (RawHttp.Stalled c : stalled) {
         c.close();
       }
     }
