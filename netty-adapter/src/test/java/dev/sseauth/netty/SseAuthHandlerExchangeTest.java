@@ -346,6 +346,21 @@ class SseAuthHandlerExchangeTest {
   }
 
   @Test
+  void eventStreamWhenHttp10RequestAnsweredWithAnHttp11HeadThenStillCloseDelimited() {
+    send(new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/events?slt=" + fx.ticket("alice")));
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+    app.ctx.write(head);
+    app.ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.copiedBuffer("id: 1\ndata: a\n\n", UTF_8)));
+
+    HttpResponse out = ch.readOutbound();
+    assertThat(HttpUtil.isTransferEncodingChunked(out)).as("an HTTP/1.0 client cannot read chunks").isFalse();
+    assertThat(HttpUtil.isKeepAlive(out)).isFalse();
+    assertThat(drain()).contains("_1\ndata: a\n\n");
+    assertThat(ch.isOpen()).as("the end of the stream is the end of the connection").isFalse();
+  }
+
+  @Test
   void eventStreamWhenHttp10OverNettysCodecThenWholeStreamSentThenConnectionClosed() {
     RecordingApp a = new RecordingApp();
     EmbeddedChannel c = new EmbeddedChannel(new HttpServerCodec(), new SseAuthHandler(fx.auth), a);

@@ -19,8 +19,10 @@ public sealed interface Exchange {
    *
    * @param allowed the core's decision
    * @param target the request target as received, to rebuild the URI the application sees
+   * @param version the request's protocol version: an HTTP/1.0 client gets a close-delimited stream
+   *     whatever version the application answers with
    */
-  record Guarded(Allowed allowed, RequestTarget target) implements Exchange {}
+  record Guarded(Allowed allowed, RequestTarget target, HttpVersion version) implements Exchange {}
 
   /**
    * Answered by the handler with the core's {@code reply}; the application never sees the request.

@@ -192,7 +192,7 @@ public final class ExchangeSequencer {
         if (msg instanceof HttpResponse response && !informational(response)) {
           if (exchanges.poll() instanceof Exchange.Guarded g
               && g.allowed().rewrites(response.status().code(), mimeType(response))) {
-            current = GuardedResponse.start(ctx, g.allowed(), response, promise, () -> endResponse(ctx));
+            current = GuardedResponse.start(ctx, g.allowed(), g.version(), response, promise, () -> endResponse(ctx));
             out = Out.REWRITE;
           } else {
             ctx.write(msg, promise);

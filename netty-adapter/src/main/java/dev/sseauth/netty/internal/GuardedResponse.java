@@ -51,10 +51,12 @@ final class GuardedResponse implements StreamOutput {
    * HTTP/1.0, which has no chunking), then the handshake, then, for a {@link FullHttpResponse}, its
    * content rewritten. Releases {@code response} once and completes {@code promise}.
    *
+   * @param requestVersion the request's protocol version; HTTP/1.0 (of the request or the response) means
+   *     a close-delimited stream
    * @param end ends the response on the event loop when the core says the stream is over
    */
-  static GuardedResponse start(ChannelHandlerContext ctx, Allowed allowed, HttpResponse response,
-      ChannelPromise promise, Runnable end) {
+  static GuardedResponse start(ChannelHandlerContext ctx, Allowed allowed, HttpVersion requestVersion,
+      HttpResponse response, ChannelPromise promise, Runnable end) {
     boolean full = response instanceof FullHttpResponse;
     HttpResponse head = full
         ? new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers())
@@ -66,7 +68,7 @@ final class GuardedResponse implements StreamOutput {
         head.headers().set(h.name(), h.value());
       }
     }
-    boolean closeAtEnd = response.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    boolean closeAtEnd = requestVersion.equals(HttpVersion.HTTP_1_0) || response.protocolVersion().equals(HttpVersion.HTTP_1_0);
     if (closeAtEnd) {
       HttpUtil.setKeepAlive(head, false); // no chunking in HTTP/1.0: the end of the stream is the end of the connection
     } else {

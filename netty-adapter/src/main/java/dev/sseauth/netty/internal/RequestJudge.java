@@ -66,7 +66,7 @@ public final class RequestJudge {
       if (decision.reply() != null) {
         return answer.apply(decision.reply());
       }
-      return new Exchange.Guarded((Allowed) decision, target);
+      return new Exchange.Guarded((Allowed) decision, target, request.protocolVersion());
     });
   }
 
