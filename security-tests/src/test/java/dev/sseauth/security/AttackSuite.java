@@ -1,5 +1,8 @@
 package dev.sseauth.security;
 
+import dev.sseauth.testing.fixtures.GuardedApp;
+import dev.sseauth.adapter.Reply;
+import dev.sseauth.Reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -90,6 +93,54 @@ abstract class AttackSuite {
     assertThat(rig.app.runs()).isEqualTo(1);
     assertThat(rig.app.seen.get(0).query()).isEqualTo("topic=a");
     assertThat(r.text()).contains("event: auth\nid: ").containsPattern("id: [A-Za-z0-9.~-]+_1\n");
+  }
+
+  // ---- one behaviour on every adapter: the core's HTTP, rendered as it is ----
+
+  @Test
+  void refusalWhenNoCredentialsThenTheCoresReplyExactly() throws Exception {
+    boot();
+    RawHttp.Response r = rig.get("/events/x");
+    Reply expected = Reason.NO_CREDENTIALS.reply();
+    assertThat(r.status()).isEqualTo(expected.status());
+    for (Reply.Header h : expected.headers()) {
+      assertThat(r.header(h.name())).as("%s of %s", h.name(), r).isEqualToIgnoringCase(h.value());
+    }
+    assertThat(r.body()).isEqualTo(expected.body());
+    assertThat(rig.app.runs()).isZero();
+  }
+
+  @Test
+  void ticketEndpointWhenNotPostThen405WithTheCoresTextOnEveryAdapter() throws Exception {
+    boot();
+    for (String method : List.of("GET", "PUT", "DELETE")) {
+      RawHttp.Response r = rig.send(RawHttp.request(method, "/sse/ticket", "X-Test-User: alice"));
+      assertRefused(r, 405, 0);
+      assertThat(r.header("allow")).isEqualTo("POST");
+      assertThat(r.text()).isEqualTo("only POST is allowed on the ticket endpoint\n");
+      assertThat(r.header("content-type")).isEqualToIgnoringCase("text/plain;charset=UTF-8");
+    }
+  }
+
+  @Test
+  void ticketEndpointWhenNoPrincipalThen401OnEveryAdapter() throws Exception {
+    boot();
+    RawHttp.Response r = rig.send(RawHttp.request("POST", "/sse/ticket"));
+    assertUnauthorized(r, 0);
+    assertThat(r.text()).isEqualTo(Reason.NOT_AUTHENTICATED.message() + "\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {204, 500})
+  void streamWhenTheApplicationAnswersAnotherStatusThenItPassesUntouched(int status) throws Exception {
+    boot();
+    RawHttp.Response r = rig.get("/events/status/" + status + "?slt=" + rig.ticket());
+    assertThat(r.status()).isEqualTo(status);
+    assertThat(rig.app.runs()).isEqualTo(1);
+    assertThat(r.text()).as("no handshake, no rewritten id").doesNotContain("retry:").doesNotContain("event: auth");
+    if (status != 204) {
+      assertThat(r.body()).isEqualTo(GuardedApp.EVENT);
+    }
   }
 
   // ---- tickets ----
