@@ -100,6 +100,12 @@ public interface SseAuth extends AutoCloseable {
    */
   CompletionStage<Void> revokeSubject(String subject);
 
+  /**
+   * How many live streams this instance tracks now: opened by {@code Allowed.open} and not yet ended or
+   * closed. This node's count only; other nodes sharing the store keep their own.
+   */
+  int liveStreams();
+
   /** Ends live-stream tracking and closes the store. Idempotent. */
   @Override
   void close();

@@ -505,7 +505,7 @@ public final class DefaultSseAuth implements SseAuth {
     }
   }
 
-  /** How many live streams are tracked; for tests and metrics. */
+  @Override
   public int liveStreams() {
     return streams.size();
   }

@@ -140,7 +140,7 @@ public final class MemoryStore implements SseAuthStore {
     });
   }
 
-  /** How many subjects have outstanding tickets; for tests. */
+  /** The size of the per-subject index: it forgets a subject once its last ticket is gone. */
   int subjectsTracked() {
     tickets.cleanUp();
     return ticketsBySubject.size();

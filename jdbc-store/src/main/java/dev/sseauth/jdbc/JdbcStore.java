@@ -67,7 +67,6 @@ public final class JdbcStore {
     private int queueSize = 1024;
     private Duration timeout = JdbcStoreProvider.TIMEOUT_KEY.defaultValue();
     private Clock clock = Clock.systemUTC();
-    private boolean forcePortableTake;
 
     private Builder() {}
 
@@ -173,12 +172,6 @@ public final class JdbcStore {
       return this;
     }
 
-    /** Takes tickets with the portable transaction even on PostgreSQL; for tests of the fallback. */
-    Builder forcePortableTake(boolean force) {
-      this.forcePortableTake = force;
-      return this;
-    }
-
     /**
      * Builds the store: creates the schema if asked and reads the database once. Thread-safe; close
      * it (or the {@code SseAuth} it was given to) to stop its threads and close its connections.
@@ -199,7 +192,7 @@ public final class JdbcStore {
       }
       try {
         return new SqlStore(source, clock, new SqlStore.Settings(tablePrefix, createSchema, pollInterval,
-            cleanupInterval, threads, queueSize, timeout, forcePortableTake));
+            cleanupInterval, threads, queueSize, timeout, false));
       } catch (RuntimeException e) {
         throw StoreSupport.scrub(e, dataSource != null ? Set.of() : credentials);
       }

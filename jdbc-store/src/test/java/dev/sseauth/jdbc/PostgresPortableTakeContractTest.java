@@ -2,12 +2,14 @@ package dev.sseauth.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sseauth.jdbc.internal.ConnectionSource;
 import dev.sseauth.jdbc.internal.SqlStore;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContractTest;
 import dev.sseauth.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** The core's store contract on PostgreSQL with the portable take (select, delete, check the count). */
 class PostgresPortableTakeContractTest extends StoreContractTest {
@@ -15,8 +17,12 @@ class PostgresPortableTakeContractTest extends StoreContractTest {
 
   @Override
   protected SseAuthStore createStore(MutableClock clock) {
-    return JdbcStore.builder().url(TestDb.PG_URL, null, null).tablePrefix(PREFIX).createSchema(true)
-        .forcePortableTake(true).clock(clock).build();
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(TestDb.PG_URL);
+    // the internal store itself: no public setting takes the portable path on PostgreSQL
+    return new SqlStore(ConnectionSource.of(ds), clock, new SqlStore.Settings(PREFIX, true,
+        JdbcStoreProvider.POLL_INTERVAL_KEY.defaultValue(), JdbcStoreProvider.CLEANUP_INTERVAL_KEY.defaultValue(),
+        JdbcStoreProvider.POOL_SIZE_KEY.defaultValue(), 1024, JdbcStoreProvider.TIMEOUT_KEY.defaultValue(), true));
   }
 
   @Override

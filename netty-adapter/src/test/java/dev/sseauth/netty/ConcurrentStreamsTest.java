@@ -2,7 +2,6 @@ package dev.sseauth.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sseauth.internal.DefaultSseAuth;
 import dev.sseauth.netty.testing.NettyGuards;
 import dev.sseauth.testing.fixtures.NettyEventApp;
 import dev.sseauth.testing.fixtures.NettyGuard;
@@ -110,7 +109,7 @@ class ConcurrentStreamsTest {
           }); // completes only when the stream ends: never awaited
         }
         assertThat(opened.await(60, TimeUnit.SECONDS)).as("every stream opened and got its first events").isTrue();
-        assertThat(((DefaultSseAuth) fx.auth).liveStreams()).isEqualTo(STREAMS);
+        assertThat(fx.auth.liveStreams()).isEqualTo(STREAMS);
         assertThat(app.streams).hasSize(STREAMS);
 
         app.broadcast("id: 100\ndata: all\n\n");

@@ -659,9 +659,9 @@ class SseAuthHandlerTest {
     send(get("/events?slt=" + fx.ticket("alice")));
     app.ctx.writeAndFlush(sseHead());
     drainBody();
-    assertThat(((dev.sseauth.internal.DefaultSseAuth) fx.auth).liveStreams()).isEqualTo(1);
+    assertThat(fx.auth.liveStreams()).isEqualTo(1);
     ch.pipeline().remove(SseAuthHandler.class);
-    assertThat(((dev.sseauth.internal.DefaultSseAuth) fx.auth).liveStreams()).isZero();
+    assertThat(fx.auth.liveStreams()).isZero();
   }
 
   @Test

@@ -65,7 +65,6 @@ public final class RedisStore {
     private String keyPrefix = RedisStoreProvider.KEY_PREFIX_KEY.defaultValue();
     private Duration timeout = RedisStoreProvider.TIMEOUT_KEY.defaultValue();
     private Clock clock = Clock.systemUTC();
-    private boolean forceScriptTake;
     private Duration heartbeatInterval = LettuceStore.HEARTBEAT_INTERVAL;
     private Duration heartbeatDeadline = LettuceStore.HEARTBEAT_DEADLINE;
 
@@ -126,20 +125,15 @@ public final class RedisStore {
       return this;
     }
 
-    /** Takes tickets with the Lua script even on servers with GETDEL; for tests of the fallback. */
-    Builder forceScriptTake(boolean force) {
-      this.forceScriptTake = force;
-      return this;
-    }
-
     /**
-     * How often the store proves its pub/sub connection delivers, and how long its heartbeat may take
-     * to come back before the connection counts as lost and is re-created (defaults 1s and 5s); for
-     * tests, which shrink them.
+     * How often the store proves that its pub/sub connection still delivers revocations, and how long
+     * a heartbeat may take to come back before the connection counts as deaf (a proxy or NAT that
+     * dropped it silently) and is made again; defaults 1 s and 5 s. A shorter deadline notices a deaf
+     * connection sooner, at the cost of one small publish per interval per node.
      *
      * @throws IllegalArgumentException unless {@code 0 < interval < deadline}
      */
-    Builder heartbeat(Duration interval, Duration deadline) {
+    public Builder heartbeat(Duration interval, Duration deadline) {
       if (interval.isNegative() || interval.isZero() || deadline.compareTo(interval) <= 0) {
         throw new IllegalArgumentException("heartbeat interval must be positive and below the deadline, but was "
             + interval + " and " + deadline);
@@ -158,7 +152,7 @@ public final class RedisStore {
      */
     public SseAuthStore build() {
       if (client != null) {
-        return new LettuceStore(client, null, false, keyPrefix, clock, forceScriptTake, heartbeatInterval, heartbeatDeadline);
+        return new LettuceStore(client, null, false, keyPrefix, clock, false, heartbeatInterval, heartbeatDeadline);
       }
       ClientResources resources = DefaultClientResources.builder()
           .ioThreadPoolSize(2)
@@ -173,7 +167,7 @@ public final class RedisStore {
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .build());
       try {
-        return new LettuceStore(owned, resources, true, keyPrefix, clock, forceScriptTake, heartbeatInterval,
+        return new LettuceStore(owned, resources, true, keyPrefix, clock, false, heartbeatInterval,
             heartbeatDeadline);
       } catch (RuntimeException e) {
         throw StoreSupport.scrub(e, StoreSupport.uriCredentials(uri));

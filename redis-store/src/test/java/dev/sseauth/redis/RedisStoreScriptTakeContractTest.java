@@ -3,6 +3,7 @@ package dev.sseauth.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.redis.internal.LettuceStore;
+import io.lettuce.core.RedisClient;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreContractTest;
 import dev.sseauth.testing.MutableClock;
@@ -15,7 +16,9 @@ class RedisStoreScriptTakeContractTest extends StoreContractTest {
 
   @Override
   protected SseAuthStore createStore(MutableClock clock) {
-    return RedisStore.builder().uri(TestRedis.URI).keyPrefix(PREFIX).clock(clock).forceScriptTake(true).build();
+    // the internal store itself: no public setting takes the script path on a server with GETDEL
+    return new LettuceStore(RedisClient.create(TestRedis.URI), null, true, PREFIX, clock, true,
+        LettuceStore.HEARTBEAT_INTERVAL, LettuceStore.HEARTBEAT_DEADLINE);
   }
 
   @Override

@@ -54,9 +54,14 @@ public final class SqlStore implements SseAuthStore {
   /** How long revocation events are kept for polling nodes. */
   static final Duration EVENT_RETENTION = Duration.ofMinutes(10);
 
-  /** Settings fixed at construction. */
+  /**
+   * Settings fixed at construction.
+   *
+   * @param portableTake take tickets with the portable transaction (select, delete, check the count) even
+   *     on PostgreSQL, where one {@code DELETE ... RETURNING} does it
+   */
   public record Settings(String tablePrefix, boolean createSchema, Duration pollInterval, Duration cleanupInterval,
-      int threads, int queueSize, Duration timeout, boolean forcePortableTake) {}
+      int threads, int queueSize, Duration timeout, boolean portableTake) {}
 
   private final ConnectionSource connections;
   private final Clock clock;
@@ -110,7 +115,7 @@ public final class SqlStore implements SseAuthStore {
       throw new IllegalStateException("sse-auth JDBC store: cannot use the database (" + cause.getClass().getName()
           + ": " + cause.getMessage() + ")", cause);
     }
-    this.returning = init.postgres() && !settings.forcePortableTake();
+    this.returning = init.postgres() && !settings.portableTake();
     this.deploymentId = init.deploymentId();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sse-auth-jdbc-timer");

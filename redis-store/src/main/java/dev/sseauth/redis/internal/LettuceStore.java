@@ -143,13 +143,13 @@ public final class LettuceStore implements SseAuthStore {
    * @param ownsClient whether {@link #close()} shuts the client down
    * @param prefix key prefix
    * @param clock decides expiry
-   * @param forceScriptTake use the Lua take even if the server has GETDEL (tests of the fallback)
+   * @param scriptTake take tickets with the Lua script even where the server has GETDEL (Redis 6.2+)
    * @param heartbeatInterval how often the pub/sub connection is proven; positive
    * @param heartbeatDeadline how long a heartbeat may take to come back; longer than the interval
    * @throws IllegalStateException if the server cannot be reached
    */
   public LettuceStore(RedisClient client, ClientResources ownedResources, boolean ownsClient, String prefix,
-      Clock clock, boolean forceScriptTake, Duration heartbeatInterval, Duration heartbeatDeadline) {
+      Clock clock, boolean scriptTake, Duration heartbeatInterval, Duration heartbeatDeadline) {
     this.client = client;
     this.ownedResources = ownedResources;
     this.ownsClient = ownsClient;
@@ -164,7 +164,7 @@ public final class LettuceStore implements SseAuthStore {
       c = client.connect();
       RedisAsyncCommands<String, String> a = c.async();
       String version = serverVersion(c.sync().info("server"));
-      this.getdel = !forceScriptTake && atLeast(version, 6, 2);
+      this.getdel = !scriptTake && atLeast(version, 6, 2);
       this.putSha = c.sync().scriptLoad(PUT);
       this.takeSha = c.sync().scriptLoad(TAKE);
       this.revokeSha = c.sync().scriptLoad(REVOKE);
