@@ -183,7 +183,9 @@ public final class DefaultSseAuth implements SseAuth {
         bounded.complete(p);
       }
     });
-    bounded.orTimeout(principalBound().toMillis(), TimeUnit.MILLISECONDS);
+    if (!bounded.isDone()) { // a resolver that answered at once (the usual case) needs no timer
+      bounded.orTimeout(principalBound().toMillis(), TimeUnit.MILLISECONDS);
+    }
     return bounded.handle((p, e) -> {
       if (e == null) {
         return p == null ? CompletableFuture.completedFuture(Reason.NOT_AUTHENTICATED.reply())
