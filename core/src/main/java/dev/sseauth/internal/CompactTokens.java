@@ -49,7 +49,10 @@ final class CompactTokens {
   static final int HEADER_BYTES = 1 + KEY_TAG_BYTES;
   /** Bytes of the truncated HMAC tag: 128 bits. */
   static final int TAG_BYTES = 16;
-  /** Fewest bytes a token can have: header, flags, four one-byte fields, a one-byte subject, the tag. */
+  /**
+   * Fewest bytes a token can have: header, flags, a one-byte session id and a one-byte subject with their
+   * lengths, three one-byte times, the tag.
+   */
   static final int MIN_BYTES = HEADER_BYTES + 1 + 2 + 1 + 1 + 1 + 2 + TAG_BYTES;
 
   private static final int FLAG_REVOCATION = 1;
