@@ -7,9 +7,9 @@ import java.util.List;
  * The composite SSE id {@code <token><sep><previousId>}.
  *
  * <p>A session token, compact or a compact JWS, is base64url ({@code A-Z a-z 0-9 - _}) and, for a JWS,
- * dots. Its wire form swaps {@code _} for {@code ~}, so the wire token never holds the separator (which may not be a letter, digit, {@code .},
- * {@code -} or {@code ~}): the first separator ends the token, and the previous id is everything after
- * it, separators included, byte for byte. Stateless and thread-safe.
+ * dots. Its wire form swaps {@code _} for {@code ~}, so the wire token never holds the separator (which
+ * may not be a letter, digit, {@code .}, {@code -} or {@code ~}): the first separator ends the token, and
+ * the previous id is everything after it, separators included, byte for byte. Stateless and thread-safe.
  */
 public final class CompositeIds {
   private CompositeIds() {}
