@@ -1,5 +1,6 @@
 package dev.sseauth;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import dev.sseauth.internal.ConfigReader;
 import dev.sseauth.internal.CoreKeys;
 import dev.sseauth.internal.PathMatcher;
@@ -42,6 +43,7 @@ public final class SseAuthConfig {
   private final Duration clockSkew;
   private final String issuer;
   private final String audience;
+  private final TokenFormat tokenFormat;
   private final int maxTokenLength;
   private final Duration sessionMaxLifetime;
   private final HandshakeMode handshakeMode;
@@ -73,6 +75,7 @@ public final class SseAuthConfig {
     clockSkew = b.clockSkew;
     issuer = b.issuer;
     audience = b.audience;
+    tokenFormat = b.tokenFormat;
     maxTokenLength = b.maxTokenLength;
     sessionMaxLifetime = b.sessionMaxLifetime;
     handshakeMode = b.handshakeMode;
@@ -189,6 +192,11 @@ public final class SseAuthConfig {
    * nodes sharing that store.
    */
   public String tokenAudience() { return audience; }
+  /**
+   * How new session tokens are written ({@code sseauth.token.format}): {@link TokenFormat#COMPACT} (the
+   * default) or {@link TokenFormat#JWS}. Tokens of either form verify whatever this says.
+   */
+  public TokenFormat tokenFormat() { return tokenFormat; }
   /** Longest token accepted, in characters, checked before parsing ({@code sseauth.token.max-length}). */
   public int tokenMaxLength() { return maxTokenLength; }
   /** Absolute cap on a session, however often it rotates ({@code sseauth.session.max-lifetime}). */
@@ -249,6 +257,7 @@ public final class SseAuthConfig {
     private Duration clockSkew = CoreKeys.TOKEN_CLOCK_SKEW.defaultValue();
     private String issuer = CoreKeys.TOKEN_ISSUER.defaultValue();
     private String audience = CoreKeys.TOKEN_AUDIENCE.defaultValue();
+    private TokenFormat tokenFormat = ConfigReader.format(CoreKeys.TOKEN_FORMAT.defaultValue());
     private int maxTokenLength = CoreKeys.TOKEN_MAX_LENGTH.defaultValue();
     private Duration sessionMaxLifetime = CoreKeys.SESSION_MAX_LIFETIME.defaultValue();
     private HandshakeMode handshakeMode = ConfigReader.mode(CoreKeys.HANDSHAKE_MODE.defaultValue());
@@ -285,6 +294,7 @@ public final class SseAuthConfig {
       clockSkew = c.clockSkew;
       issuer = c.issuer;
       audience = c.audience;
+      tokenFormat = c.tokenFormat;
       maxTokenLength = c.maxTokenLength;
       sessionMaxLifetime = c.sessionMaxLifetime;
       handshakeMode = c.handshakeMode;
@@ -412,6 +422,19 @@ public final class SseAuthConfig {
       return this;
     }
 
+    /**
+     * {@code sseauth.token.format}: how new session tokens are written. {@link TokenFormat#COMPACT} (the
+     * default) needs an HS256 signing key ({@link #build()} refuses an ES256 or RS256 one);
+     * {@link TokenFormat#JWS} takes any. Tokens of either form verify whatever this says, so a deployment
+     * can switch between them without ending sessions.
+     *
+     * @throws NullPointerException if {@code format} is null
+     */
+    public Builder tokenFormat(TokenFormat format) {
+      this.tokenFormat = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
     /** {@code sseauth.token.max-length}: 256 to 8192 characters. */
     public Builder tokenMaxLength(int max) {
       this.maxTokenLength = CoreKeys.TOKEN_MAX_LENGTH.check(max);
@@ -513,13 +536,21 @@ public final class SseAuthConfig {
     /**
      * Checks the values together and builds.
      *
-     * @throws IllegalArgumentException if no signing key is set, the rotation age is not below the
+     * @throws IllegalArgumentException if no signing key is set, the token format is
+     *     {@link TokenFormat#COMPACT} and the signing key is not HS256, the rotation age is not below the
      *     token TTL, two keys share a kid, or the parameters collide
      */
     public SseAuthConfig build() {
       if (signingKey == null) {
         throw CoreKeys.TOKEN_SECRET.error("(or " + CoreKeys.TOKEN_JWKS_FILE.name() + " with "
             + CoreKeys.TOKEN_SIGNING_KID.name() + ") must be set");
+      }
+      if (tokenFormat == TokenFormat.COMPACT && !JWSAlgorithm.HS256.equals(signingKey.algorithm())) {
+        throw CoreKeys.TOKEN_FORMAT.error("is compact (the default), which needs an HS256 signing key, but the"
+            + " signing key '" + signingKey.kid() + "' is " + signingKey.algorithm() + ": set "
+            + CoreKeys.TOKEN_FORMAT.name() + "=jws to sign " + signingKey.algorithm() + " tokens, or sign with an HS256"
+            + " key (a compact token's 16-byte HMAC tag keeps it under 100 characters; an " + signingKey.algorithm()
+            + " signature would not)");
       }
       if (rotateAfter.compareTo(tokenTtl) >= 0) {
         throw CoreKeys.TOKEN_ROTATE_AFTER.invalid(CoreKeys.TOKEN_ROTATE_AFTER.format(rotateAfter),

@@ -38,7 +38,7 @@ class ConfigKeyTableTest {
         c.tokenTtl(), c.tokenRotateAfter(), c.tokenClockSkew(), c.tokenMaxLength(), c.sessionMaxLifetime(),
         c.handshakeMode(), c.handshakeEvent(), c.rotationEvent(), c.handshakeRetry(), c.idSeparator(), c.origins(),
         c.storeName(), c.storeTimeout(), c.streamCheckInterval(), c.signingKey().kid(),
-        String.valueOf(c.tokenIssuer()), String.valueOf(c.tokenAudience()));
+        String.valueOf(c.tokenIssuer()), String.valueOf(c.tokenAudience()), c.tokenFormat());
   }
 
   @Test

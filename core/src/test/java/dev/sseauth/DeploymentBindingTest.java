@@ -19,11 +19,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A session token is bound to its deployment, the nodes sharing one store: by default its audience is
  * {@code sse-auth:<the store's deployment id>}, so two deployments that share a signing secret still
- * refuse each other's tokens. An explicit {@code sseauth.token.audience} replaces the default.
+ * refuse each other's tokens. An explicit {@code sseauth.token.audience} replaces the default. In either
+ * token form: a JWS names its audience, a compact token binds it in its tag without carrying it.
  */
 class DeploymentBindingTest {
   private final MutableClock clock = MutableClock.atRealTime();
@@ -36,8 +39,12 @@ class DeploymentBindingTest {
 
   /** A node with its own memory store: its own deployment. */
   private SseAuth deployment(UnaryOperator<SseAuthConfig.Builder> tweak) {
+    return deployment(TokenFormat.JWS, tweak);
+  }
+
+  private SseAuth deployment(TokenFormat format, UnaryOperator<SseAuthConfig.Builder> tweak) {
     SseAuth a = SseAuth.create(tweak.apply(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock)
-        .streamCheckInterval(Duration.ofMillis(50))).build());
+        .tokenFormat(format).streamCheckInterval(Duration.ofMillis(50))).build());
     nodes.add(a);
     return a;
   }
@@ -50,24 +57,28 @@ class DeploymentBindingTest {
     return m.find() ? m.group(1) : null;
   }
 
-  @Test
-  void decideWhenTokenOfAnotherDeploymentSharingTheSecretThenInvalidToken() throws Exception {
-    SseAuth a = deployment(b -> b);
-    SseAuth b = deployment(b2 -> b2);
+  @ParameterizedTest
+  @EnumSource(TokenFormat.class)
+  void decideWhenTokenOfAnotherDeploymentSharingTheSecretThenInvalidToken(TokenFormat format) throws Exception {
+    SseAuth a = deployment(format, b -> b);
+    SseAuth b = deployment(format, b2 -> b2);
     String fromA = handshakeId(a, "alice");
     assertThat(resume(a, fromA)).isInstanceOf(Allowed.class);
     assertThat(resume(b, fromA)).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
     assertThat(resume(a, handshakeId(b, "alice"))).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
   }
 
-  @Test
-  void decideWhenTwoNodesShareOneStoreThenEachAcceptsTheOthersTokens() throws Exception {
+  @ParameterizedTest
+  @EnumSource(TokenFormat.class)
+  void decideWhenTwoNodesShareOneStoreThenEachAcceptsTheOthersTokens(TokenFormat format) throws Exception {
     MemoryStore shared = new MemoryStore(clock, 1000); // closed by both nodes: close is idempotent
-    SseAuth a = deployment(b -> b.store(shared));
-    SseAuth b = deployment(b2 -> b2.store(shared));
+    SseAuth a = deployment(format, b -> b.store(shared));
+    SseAuth b = deployment(format, b2 -> b2.store(shared));
     assertThat(resume(b, handshakeId(a, "alice"))).isInstanceOf(Allowed.class);
     assertThat(resume(a, handshakeId(b, "alice"))).isInstanceOf(Allowed.class);
-    assertThat(audience(handshakeId(a, "alice"))).isEqualTo("\"" + shared.deploymentId() + "\"");
+    if (format == TokenFormat.JWS) {
+      assertThat(audience(handshakeId(a, "alice"))).isEqualTo("\"" + shared.deploymentId() + "\"");
+    }
   }
 
   @Test
@@ -81,14 +92,17 @@ class DeploymentBindingTest {
     assertThat(a.config().tokenAudience()).isNull();
   }
 
-  @Test
-  void decideWhenBothDeploymentsConfigureOneAudienceThenTheyAcceptEachOthersTokens() throws Exception {
-    SseAuth a = deployment(b -> b.tokenAudience("https://streams.example"));
-    SseAuth b = deployment(b2 -> b2.tokenAudience("https://streams.example"));
+  @ParameterizedTest
+  @EnumSource(TokenFormat.class)
+  void decideWhenBothDeploymentsConfigureOneAudienceThenTheyAcceptEachOthersTokens(TokenFormat format) throws Exception {
+    SseAuth a = deployment(format, b -> b.tokenAudience("https://streams.example"));
+    SseAuth b = deployment(format, b2 -> b2.tokenAudience("https://streams.example"));
     String fromA = handshakeId(a, "alice");
-    assertThat(audience(fromA)).isEqualTo("\"https://streams.example\"");
+    if (format == TokenFormat.JWS) {
+      assertThat(audience(fromA)).isEqualTo("\"https://streams.example\"");
+    }
     assertThat(resume(b, fromA)).isInstanceOf(Allowed.class);
-    SseAuth c = deployment(b3 -> b3.tokenAudience("https://other.example"));
+    SseAuth c = deployment(format, b3 -> b3.tokenAudience("https://other.example"));
     assertThat(resume(c, fromA)).isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(Reason.INVALID_TOKEN));
   }
 }

@@ -58,6 +58,34 @@ class SseAuthConfigTest {
     assertThat(c.origins()).isEmpty();
     assertThat(c.paths()).containsExactly("/**");
     assertThat(c.signingKey().kid()).isEqualTo("k1");
+    assertThat(c.tokenFormat()).isEqualTo(TokenFormat.COMPACT);
+  }
+
+  @Test
+  void fromMapWhenTokenFormatSetThenReadInAnyCaseAndOtherValuesFailNamingTheKey() {
+    assertThat(SseAuthConfig.fromMap(with("sseauth.token.format", "jws")).tokenFormat()).isEqualTo(TokenFormat.JWS);
+    assertThat(SseAuthConfig.fromMap(with("sseauth.token.format", "COMPACT")).tokenFormat()).isEqualTo(TokenFormat.COMPACT);
+    fails(with("sseauth.token.format", "jwt"), "sseauth.token.format must be compact or jws, but was 'jwt'");
+    assertThat(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).tokenFormat(TokenFormat.JWS).build().toBuilder()
+        .build().tokenFormat()).isEqualTo(TokenFormat.JWS);
+  }
+
+  @Test
+  void buildWhenCompactFormatAndAnEs256OrRs256SigningKeyThenFailsNamingTheFormatKeyAndJws() throws Exception {
+    var ec = new ECKeyGenerator(Curve.P_256).keyID("ec1").algorithm(JWSAlgorithm.ES256).generate();
+    var rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rs1").algorithm(JWSAlgorithm.RS256).generate();
+    for (var jwk : List.of(ec, rsa)) {
+      SseAuthConfig.Builder b = SseAuthConfig.builder().signingKey(SessionKey.fromJwk(jwk));
+      assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("sseauth.token.format is compact")
+          .hasMessageContaining("needs an HS256 signing key").hasMessageContaining("'" + jwk.getKeyID() + "'")
+          .hasMessageContaining(jwk.getAlgorithm().getName()).hasMessageContaining("sseauth.token.format=jws");
+      assertThat(b.tokenFormat(TokenFormat.JWS).build().tokenFormat()).isEqualTo(TokenFormat.JWS);
+    }
+    // an ES256 or RS256 key that only verifies is fine beside an HS256 signing key
+    SseAuthConfig c = SseAuthConfig.builder().tokenSecret(TestKeys.SECRET)
+        .verificationKeys(List.of(SessionKey.fromJwk(ec.toPublicJWK()))).build();
+    assertThat(c.tokenFormat()).isEqualTo(TokenFormat.COMPACT);
   }
 
   @Test
@@ -67,7 +95,8 @@ class SseAuthConfigTest {
         "sseauth.session.max-lifetime", "1d", "sseauth.handshake.mode", "reconnect", "sseauth.origins",
         "https://a.example, http://localhost:8080", "sseauth.paths", "/events, /feeds/**", "sseauth.store.timeout", "500ms",
         "sseauth.id.separator", "!", "sseauth.token.issuer", "me", "sseauth.token.audience", "you",
-        "sseauth.memory.max-entries", "1000", "sseauth.token.clock-skew", "PT5S", "sseauth.handshake.retry", "2s"));
+        "sseauth.memory.max-entries", "1000", "sseauth.token.clock-skew", "PT5S", "sseauth.handshake.retry", "2s",
+        "sseauth.token.format", "jws"));
     p.put("other.key", "ignored");
     SseAuthConfig c = SseAuthConfig.fromProperties(p);
     assertThat(c.ticketTtl()).isEqualTo(Duration.ofSeconds(10));
@@ -80,6 +109,7 @@ class SseAuthConfigTest {
     assertThat(c.storeTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.idSeparator()).isEqualTo('!');
     assertThat(c.tokenClockSkew()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.tokenFormat()).isEqualTo(TokenFormat.JWS);
     assertThat(c.storeProperties()).containsEntry("sseauth.memory.max-entries", "1000");
   }
 
@@ -149,7 +179,8 @@ class SseAuthConfigTest {
     var k2 = new ECKeyGenerator(Curve.P_256).keyID("ec-new").algorithm(JWSAlgorithm.ES256).generate();
     Path f = dir.resolve("keys.json");
     Files.writeString(f, new JWKSet(List.of(k1, k2.toPublicJWK())).toString(false));
-    Map<String, String> m = new HashMap<>(Map.of("sseauth.token.jwks-file", f.toString(), "sseauth.token.signing-kid", "ec-old"));
+    Map<String, String> m = new HashMap<>(Map.of("sseauth.token.jwks-file", f.toString(), "sseauth.token.signing-kid", "ec-old",
+        "sseauth.token.format", "jws"));
     SseAuthConfig c = SseAuthConfig.fromMap(m);
     assertThat(c.signingKey().kid()).isEqualTo("ec-old");
     assertThat(c.verificationKeys()).extracting(SessionKey::kid).containsExactlyInAnyOrder("ec-old", "ec-new");

@@ -440,21 +440,22 @@ class SseAuthTest {
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {
-      "slt=TICKET&lastEventId=ID",        // event-source-polyfill's reconnect
-      "slt=TICKET&lastEventId=IDENC",     // the same, percent-encoded
-      "lastEventId=ID",                   // no ticket at all
-      "x=1&resume=TOKEN!41&y=2",          // a client that splits at another separator
-      "q=TOKEN",                          // a bare token in any parameter
-      "q=RAWJWS_41",                      // the token with its '_' not in wire form
-      "q=prefix%20TOKEN%20suffix"})
+      "slt={ticket}&lastEventId={id}",    // event-source-polyfill's reconnect
+      "slt={ticket}&lastEventId={idenc}", // the same, percent-encoded
+      "lastEventId={id}",                 // no ticket at all
+      "x=1&resume={token}!41&y=2",        // a client that splits at another separator
+      "q={token}",                        // a bare token in any parameter
+      "q={rawtoken}_41",                  // the token with its '_' not in wire form
+      "q=prefix%20{token}%20suffix"})
   void decideWhenSessionTokenInQueryThenRefused400AndSessionRevoked(String shape) throws Exception {
     Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
     RecordingOutput out = new RecordingOutput();
     LiveStream live = first.open(out);
     String id = handshakeId(first) + "41";
     String token = id.substring(0, id.indexOf('_'));
-    String query = shape.replace("TICKET", ticket("alice")).replace("IDENC", enc(id).replace("~", "%7E"))
-        .replace("ID", id).replace("RAWJWS", token.replace('~', '_')).replace("TOKEN", token);
+    // braces stand in no ticket, token or encoded id: no replacement rewrites what another put in
+    String query = shape.replace("{ticket}", ticket("alice")).replace("{idenc}", enc(id).replace("~", "%7E"))
+        .replace("{id}", id).replace("{rawtoken}", token.replace('~', '_')).replace("{token}", token);
     try (var log = new dev.sseauth.testing.LogCapture("dev.sseauth")) {
       Decision d = decide(query, null);
       assertThat(reason(d)).isEqualTo(Reason.TOKEN_IN_URL);
@@ -505,15 +506,16 @@ class SseAuthTest {
   @Test
   void decideWhenTokenInQueryBehindMalformedEscapesOrDecoysThenStillBurned() throws Exception {
     for (String shape : new String[] {
-        "q=100%&lastEventId=IDENC",                        // a bad escape elsewhere: decoded leniently
-        "q=%E9&lastEventId=IDENC",                         // Latin-1 elsewhere
-        "lastEventId=ID_evt_41",                           // the app's own id holds the separator
-        "DECOYS&lastEventId=ID"}) {                        // JWS-shaped decoys and foreign JWTs first
+        "q=100%&lastEventId={idenc}",                      // a bad escape elsewhere: decoded leniently
+        "q=%E9&lastEventId={idenc}",                       // Latin-1 elsewhere
+        "lastEventId={id}_evt_41",                         // the app's own id holds the separator
+        "{decoys}&lastEventId={id}"}) {                    // JWS-shaped decoys and foreign JWTs first
       Allowed first = (Allowed) decide("slt=" + ticket("alice"), null);
       String id = handshakeId(first) + "5";
       String decoys = "a=" + "eyJ.a.b&".repeat(20) + "jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
-      String query = shape.replace("IDENC", java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))
-          .replace("ID", id).replace("DECOYS", decoys);
+      // braces stand in no token, encoded id or decoy: no replacement rewrites what another put in
+      String query = shape.replace("{idenc}", java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))
+          .replace("{id}", id).replace("{decoys}", decoys);
       assertThat(reason(decide(query, null))).as(shape).isEqualTo(Reason.TOKEN_IN_URL);
       assertThat(reason(decide(null, id))).as(shape).isEqualTo(Reason.SESSION_REVOKED);
     }

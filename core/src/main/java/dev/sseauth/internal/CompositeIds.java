@@ -6,15 +6,15 @@ import java.util.List;
 /**
  * The composite SSE id {@code <token><sep><previousId>}.
  *
- * <p>A compact JWS is base64url ({@code A-Z a-z 0-9 - _}) and dots. Its wire form swaps {@code _} for
- * {@code ~}, so the wire token never holds the separator (which may not be a letter, digit, {@code .},
- * {@code -} or {@code ~}): the first separator ends the token, and the previous id is everything after
- * it, separators included, byte for byte. Stateless and thread-safe.
+ * <p>A session token, compact or a compact JWS, is base64url ({@code A-Z a-z 0-9 - _}) and, for a JWS,
+ * dots. Its wire form swaps {@code _} for {@code ~}, so the wire token never holds the separator (which
+ * may not be a letter, digit, {@code .}, {@code -} or {@code ~}): the first separator ends the token, and
+ * the previous id is everything after it, separators included, byte for byte. Stateless and thread-safe.
  */
 public final class CompositeIds {
   private CompositeIds() {}
 
-  /** A compact JWS in wire form. */
+  /** A session token (either form) in wire form. */
   public static String toWire(String jws) {
     return jws.replace('_', '~');
   }
@@ -25,7 +25,7 @@ public final class CompositeIds {
         .append(wireToken).append(separator).append(previousId).toString();
   }
 
-  /** A parsed composite id: the JWS (no longer in wire form) and the previous id. */
+  /** A parsed composite id: the session token (either form, no longer in wire form) and the previous id. */
   public record Parts(String jws, String previousId) {
     @Override
     public String toString() {
@@ -68,24 +68,27 @@ public final class CompositeIds {
   }
 
   /**
-   * The compact JWS strings that may stand in {@code text} (a query as sent, or decoded), in wire form
-   * or not, each beginning with one of {@code headerPrefixes} (the exact headers a deployment's tokens
-   * carry, in base64url). From each occurrence the run of base64url, {@code ~} and dots is read, with
-   * {@code ~} read as {@code _}; candidates are that run cut at its first literal {@code _} (a wire
-   * token followed by a composite id's separator: a wire token holds none), the whole run, and the run
-   * cut at its last {@code _} (a token not in wire form followed by a separator). Linear in the text;
-   * at most {@code max} candidates, so a crafted query costs at most that many verifications.
+   * The session tokens that may stand in {@code text} (a query as sent, or decoded), in wire form or not,
+   * each beginning with one of {@code headerPrefixes}: the exact beginnings a deployment's tokens carry,
+   * in base64url, a JWS header with its dot or a compact token's first 8 characters (no dot). From each
+   * occurrence the run of base64url, {@code ~} and (for a JWS) dots is read, with {@code ~} read as
+   * {@code _}; candidates are that run cut at its first literal {@code _} after the prefix (for a JWS: in
+   * the signature), the whole run, and the run cut at its last {@code _} (a wire token followed by a
+   * composite id's separator: a wire token holds none; or a token not in wire form followed by one).
+   * Linear in the text; at most {@code max} candidates, so a crafted query costs at most that many
+   * verifications.
    */
   public static List<String> embeddedJws(String text, List<String> headerPrefixes, int max) {
     List<String> found = new ArrayList<>(2);
     for (String prefix : headerPrefixes) {
+      boolean jws = prefix.endsWith(".");
       for (String form : prefix.indexOf('_') < 0 ? List.of(prefix) : List.of(prefix, toWire(prefix))) {
         int end = 0;
         for (int at = text.indexOf(form); at >= 0 && found.size() < max; at = text.indexOf(form, end)) {
-          end = runEnd(text, at);
+          end = runEnd(text, at, jws);
           String run = text.substring(at, end);
-          int sig = nthDot(run, 2) + 1;
-          if (sig == 0 || sig == run.length()) {
+          int sig = jws ? nthDot(run, 2) + 1 : form.length();
+          if (sig == 0 || sig >= run.length()) {
             continue;
           }
           int firstSep = run.indexOf('_', sig);
@@ -108,10 +111,13 @@ public final class CompositeIds {
     }
   }
 
-  /** Where the run of token characters ({@code isWire} or {@code _}) that starts at {@code at} ends. */
-  private static int runEnd(String text, int at) {
+  /**
+   * Where the run of token characters ({@code isWire} or {@code _}; dots only if {@code dots}) that starts
+   * at {@code at} ends.
+   */
+  private static int runEnd(String text, int at, boolean dots) {
     int i = at;
-    while (i < text.length() && (isWire(text.charAt(i)) || text.charAt(i) == '_')) {
+    while (i < text.length() && (isWire(text.charAt(i)) || text.charAt(i) == '_') && (dots || text.charAt(i) != '.')) {
       i++;
     }
     return i;

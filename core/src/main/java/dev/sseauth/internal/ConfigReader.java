@@ -4,6 +4,7 @@ import dev.sseauth.BearerTokenVerifier;
 import dev.sseauth.HandshakeMode;
 import dev.sseauth.SessionKey;
 import dev.sseauth.SseAuthConfig;
+import dev.sseauth.TokenFormat;
 import dev.sseauth.spi.ConfigKey;
 import dev.sseauth.spi.StoreProvider;
 import java.io.IOException;
@@ -88,6 +89,7 @@ public final class ConfigReader {
     set(p, CoreKeys.TOKEN_CLOCK_SKEW, b::tokenClockSkew);
     set(p, CoreKeys.TOKEN_ISSUER, b::tokenIssuer);
     set(p, CoreKeys.TOKEN_AUDIENCE, b::tokenAudience);
+    set(p, CoreKeys.TOKEN_FORMAT, v -> b.tokenFormat(format(v)));
     set(p, CoreKeys.TOKEN_MAX_LENGTH, b::tokenMaxLength);
     set(p, CoreKeys.SESSION_MAX_LIFETIME, b::sessionMaxLifetime);
     set(p, CoreKeys.HANDSHAKE_MODE, v -> b.handshakeMode(mode(v)));
@@ -336,6 +338,19 @@ public final class ConfigReader {
       return ms / 1000 + "s";
     }
     return ms + "ms";
+  }
+
+  /**
+   * The token format a {@code sseauth.token.format} value names, in any case.
+   *
+   * @throws IllegalArgumentException naming the key and the value if it names none
+   */
+  public static TokenFormat format(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "compact" -> TokenFormat.COMPACT;
+      case "jws" -> TokenFormat.JWS;
+      default -> throw CoreKeys.TOKEN_FORMAT.invalid(v);
+    };
   }
 
   /** The handshake mode a {@code sseauth.handshake.mode} value names. */

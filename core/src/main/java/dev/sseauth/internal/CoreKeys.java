@@ -30,7 +30,8 @@ public final class CoreKeys {
       "`kid` of the secret's key");
   public static final ConfigKey<String> TOKEN_JWKS_FILE = ConfigKey.string("sseauth.token.jwks-file", null, null,
       "must be the path of a JWK set file",
-      "JWK set file with HS256 / ES256 / RS256 keys, each with `kid` and `alg` (key rotation: old keys verify, one signs)");
+      "JWK set file with HS256 / ES256 / RS256 keys, each with `kid` and `alg` (key rotation: old keys verify, one signs; "
+          + "an ES256 or RS256 signing key needs `sseauth.token.format=jws`)");
   public static final ConfigKey<String> TOKEN_SIGNING_KID = ConfigKey.string("sseauth.token.signing-kid", null, null,
       "must be the kid of a configured key with a private part", "which key signs new tokens")
       .defaultText("the secret, or the only private key");
@@ -46,11 +47,16 @@ public final class CoreKeys {
   public static final ConfigKey<String> TOKEN_ISSUER = ConfigKey.string("sseauth.token.issuer", null, null, null,
       "`iss` written and required");
   public static final ConfigKey<String> TOKEN_AUDIENCE = ConfigKey.string("sseauth.token.audience", null, null, null,
-      "`aud` written into and required of every token. By default the store's deployment id (memory: per process; "
+      "`aud` written into (a JWS) or bound by the tag of (a compact token) and required of every token. By default the store's deployment id (memory: per process; "
           + "Redis: key `P deployment`; SQL: table `sseauth_deployment`), so a token verifies only on the nodes that "
           + "share the store that minted it; set the same value on two deployments only to let them accept each "
           + "other's tokens")
       .defaultText("the store's deployment id");
+  public static final ConfigKey<String> TOKEN_FORMAT = ConfigKey.string("sseauth.token.format", "compact",
+      "(?i)compact|jws", "must be compact or jws",
+      "how new session tokens are written: `compact` (a binary token with a 128-bit HMAC-SHA-256 tag, about 90 "
+          + "characters; HS256 signing keys only) or `jws` (a compact JWS, about 300 characters with HS256; any key). "
+          + "Tokens of either form verify whatever this says, so a deployment can switch without ending sessions");
   public static final ConfigKey<Integer> TOKEN_MAX_LENGTH = ConfigKey.integer("sseauth.token.max-length", 2048, 256, 8192,
       "longest token accepted, in characters, checked before parsing");
   public static final ConfigKey<Duration> TICKET_TTL = ConfigKey.duration("sseauth.ticket.ttl", Duration.ofSeconds(30),
@@ -106,7 +112,7 @@ public final class CoreKeys {
   /** Every core key, in the order the documentation lists them. */
   public static final List<ConfigKey<?>> ALL = List.of(TOKEN_SECRET, TOKEN_KID, TOKEN_JWKS_FILE, TOKEN_SIGNING_KID,
       TOKEN_TTL, TOKEN_ROTATE_AFTER, SESSION_MAX_LIFETIME, TOKEN_CLOCK_SKEW, TOKEN_ISSUER, TOKEN_AUDIENCE,
-      TOKEN_MAX_LENGTH, TICKET_TTL, TICKET_MAX_PER_SUBJECT, TICKET_PARAM, TICKET_PATH, RESUME_PARAM, PATHS,
+      TOKEN_FORMAT, TOKEN_MAX_LENGTH, TICKET_TTL, TICKET_MAX_PER_SUBJECT, TICKET_PARAM, TICKET_PATH, RESUME_PARAM, PATHS,
       HANDSHAKE_MODE, HANDSHAKE_EVENT, HANDSHAKE_RETRY, ROTATION_EVENT, ID_SEPARATOR, ORIGINS, STORE, STORE_TIMEOUT,
       STREAM_CHECK_INTERVAL, BEARER_SECRET, BEARER_JWKS_FILE, BEARER_ISSUER, BEARER_AUDIENCE, BEARER_ATTRIBUTE_CLAIMS);
 

@@ -21,6 +21,7 @@ import dev.sseauth.Reason;
 import dev.sseauth.SessionKey;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
+import dev.sseauth.TokenFormat;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.TestKeys;
 import java.net.URI;
@@ -36,10 +37,11 @@ import net.jqwik.api.constraints.Chars;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
+/** The JWS form ({@code sseauth.token.format=jws}); the compact form is {@link CompactTokenTest}'s. */
 class TokenServiceTest {
   private final MutableClock clock = MutableClock.atRealTime();
   private final SseAuthConfig config = SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock)
-      .tokenIssuer("https://issuer.example").tokenAudience("streams").build();
+      .tokenIssuer("https://issuer.example").tokenAudience("streams").tokenFormat(TokenFormat.JWS).build();
   private final TokenService tokens = new TokenService(config, () -> "deployment-1");
   private final SsePrincipal alice = new SsePrincipal("alice", Map.of("tenant", "t1"));
 
@@ -87,7 +89,8 @@ class TokenServiceTest {
     // sub, sid, jti, iat, exp, sst, iss, aud and one attribute: still well under 300 bytes
     assertThat(wire.length()).isLessThan(400);
     // the defaults: sub, sid, jti, iat, exp, sst and the deployment's aud (its 16-character id)
-    String plain = CompositeIds.toWire(new TokenService(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock).build(),
+    String plain = CompositeIds.toWire(new TokenService(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock)
+        .tokenFormat(TokenFormat.JWS).build(),
         () -> Tickets.randomId(12)).mint(SsePrincipal.of("alice"), Tickets.randomId(16), clock.instant(), null, clock.instant()).jws());
     assertThat(plain.length()).isLessThan(300);
     assertThat(wire).doesNotContain("_");
@@ -106,7 +109,8 @@ class TokenServiceTest {
   @Test
   void verifyWhenHs256SignedWithRsaPublicKeyThenInvalid() throws Exception {
     RSAKey rsa = new RSAKeyGenerator(2048).keyID("rs1").algorithm(JWSAlgorithm.RS256).generate();
-    SseAuthConfig rsaConfig = SseAuthConfig.builder().signingKey(SessionKey.fromJwk(rsa)).clock(clock).build();
+    SseAuthConfig rsaConfig = SseAuthConfig.builder().signingKey(SessionKey.fromJwk(rsa)).tokenFormat(TokenFormat.JWS)
+        .clock(clock).build();
     TokenService rsaTokens = new TokenService(rsaConfig, () -> "deployment-1");
     // the attacker signs HS256 using the public key's bytes as the HMAC secret
     byte[] publicBytes = rsa.toPublicJWK().toRSAPublicKey().getEncoded();
@@ -121,7 +125,8 @@ class TokenServiceTest {
   @Test
   void verifyWhenEs256KeyConfiguredThenEs256TokenVerifiesAndHsDoesNot() throws Exception {
     ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec1").algorithm(JWSAlgorithm.ES256).generate();
-    TokenService ecTokens = new TokenService(SseAuthConfig.builder().signingKey(SessionKey.fromJwk(ec)).clock(clock).build(), () -> "deployment-1");
+    TokenService ecTokens = new TokenService(SseAuthConfig.builder().signingKey(SessionKey.fromJwk(ec))
+        .tokenFormat(TokenFormat.JWS).clock(clock).build(), () -> "deployment-1");
     String jws = ecTokens.mint(alice, "s", clock.instant(), null, clock.instant()).jws();
     assertThat(ecTokens.verify(jws, clock.instant())).isInstanceOf(TokenService.Verified.class);
     SignedJWT wrongAlg = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).type(TokenService.TYPE).keyID("ec1").build(),
@@ -209,7 +214,7 @@ class TokenServiceTest {
 
   @Test
   void verifyWhenNoAudienceConfiguredThenTheDeploymentsAudienceIsWrittenAndRequired() throws Exception {
-    SseAuthConfig bare = SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock).build();
+    SseAuthConfig bare = SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).tokenFormat(TokenFormat.JWS).clock(clock).build();
     TokenService one = new TokenService(bare, () -> "deployment-1");
     TokenService other = new TokenService(bare, () -> "deployment-2");
     assertThat(one.audience()).isEqualTo("deployment-1");

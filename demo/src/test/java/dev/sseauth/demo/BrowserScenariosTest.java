@@ -208,7 +208,8 @@ class BrowserScenariosTest {
     assertThat(mid.get("state")).isEqualTo("open");
     assertThat((String) mid.get("server")).contains(server.equals("servlet") ? "Jetty" : "Netty");
     // the token is masked: start, length, end; the app id after the separator
-    assertThat((String) mid.get("rawId")).matches("eyJ.\u2026\\(\\d{3} chars\\)\u2026[A-Za-z0-9.~-]{4}_\\d+"); // wire tokens use ~ for _
+    // a compact token, the default form (at most 100 characters): no dot; wire tokens use ~ for _
+    assertThat((String) mid.get("rawId")).matches("[A-Za-z0-9~-]{4}\u2026\\(\\d{2} chars\\)\u2026[A-Za-z0-9~-]{4}_\\d+");
     assertThat((String) mid.get("rawId")).endsWith("_" + mid.get("appId"));
     List<String> ids = strings(mid.get("events"));
     for (int i = 1; i < ids.size(); i++) {

@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
+import dev.sseauth.SessionKey;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.testing.OddTargets;
 import dev.sseauth.testing.fixtures.RawHttp;
@@ -460,6 +461,168 @@ abstract class AttackSuite {
     int runs = rig.app.runs();
     rig.clock.advance(Duration.ofMinutes(50)); // 150 minutes after the session started, 2 h cap
     assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire + "_1"), runs);
+  }
+
+  // ---- compact tokens (the default format), on the compact rig: HS256 key hs-new signing, hs-old verifying ----
+
+  private static byte[] bytes(String wire) {
+    return java.util.Base64.getUrlDecoder().decode(wire.replace('~', '_'));
+  }
+
+  private static String wire(byte[] token) {
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(token).replace('_', '~');
+  }
+
+  private static final int TAG = 16;
+
+  @Test
+  void compactTokenWhenAnyByteTamperedThen401() throws Exception {
+    boot(Rig::compact);
+    String wire = rig.token();
+    assertThat(wire).doesNotContain(".").hasSizeLessThanOrEqualTo(100);
+    byte[] b = bytes(wire);
+    int tag = b.length - TAG;
+    // the version byte, the key tag, the flags, the session id, the claims, the tag: one bit flipped
+    for (int at : new int[] {0, 1, 5, 6, 7, 8, b.length / 2, tag - 1, tag, b.length - 1}) {
+      for (int bit : new int[] {0, 7}) {
+        byte[] t = b.clone();
+        t[at] ^= (byte) (1 << bit);
+        assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire(t) + "_1"), 1);
+      }
+    }
+    // the subject rewritten in place, alice to admin
+    byte[] alice = "alice".getBytes(StandardCharsets.US_ASCII);
+    int sub = -1;
+    for (int i = 0; i + alice.length <= tag && sub < 0; i++) {
+      if (java.util.Arrays.equals(b, i, i + alice.length, alice, 0, alice.length)) {
+        sub = i;
+      }
+    }
+    assertThat(sub).as("the subject in the token").isPositive();
+    byte[] admin = b.clone();
+    System.arraycopy("admin".getBytes(StandardCharsets.US_ASCII), 0, admin, sub, alice.length);
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire(admin) + "_1"), 1);
+    // one character of the wire form replaced
+    char c = wire.charAt(20) == 'A' ? 'B' : 'A';
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire.substring(0, 20) + c + wire.substring(21) + "_1"), 1);
+    // the real token still works: only the forgeries were refused
+    assertThat(rig.get("/events", "Last-Event-ID: " + wire + "_1").status()).isEqualTo(200);
+  }
+
+  @Test
+  void compactTokenWhenTagForgedTruncatedExtendedOrGraftedThen401() throws Exception {
+    boot(Rig::compact);
+    String wire = rig.token();
+    byte[] b = bytes(wire);
+    int tag = b.length - TAG;
+    byte[] zero = b.clone();
+    java.util.Arrays.fill(zero, tag, b.length, (byte) 0);
+    byte[] random = b.clone();
+    byte[] noise = new byte[TAG];
+    new java.security.SecureRandom().nextBytes(noise);
+    System.arraycopy(noise, 0, random, tag, TAG);
+    byte[] twice = java.util.Arrays.copyOf(b, b.length + TAG);
+    System.arraycopy(b, tag, twice, b.length, TAG);
+    for (byte[] forged : List.of(zero, random, java.util.Arrays.copyOf(b, b.length - 1), java.util.Arrays.copyOf(b, tag + 8),
+        java.util.Arrays.copyOf(b, tag), java.util.Arrays.copyOf(b, b.length + 1), twice)) {
+      assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire(forged) + "_1"), 1);
+    }
+    // bob's claims under alice's tag
+    byte[] bob = bytes(rig.token("bob"));
+    byte[] grafted = java.util.Arrays.copyOf(bob, bob.length);
+    System.arraycopy(b, tag, grafted, bob.length - TAG, TAG);
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire(grafted) + "_1"), 2);
+    assertThat(rig.get("/events", "Last-Event-ID: " + wire + "_1").status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hs-new", "hs-old", "nope", "HS-NEW", "hs-new ", "hs-new\u0000", "../hs-new",
+      "${jndi:ldap://127.0.0.1/a}"})
+  void compactTokenWhenTaggedWithAnotherSecretOrUnknownKidThen401(String kid) throws Exception {
+    boot(Rig::compact);
+    byte[] attacker = new byte[32];
+    new java.security.SecureRandom().nextBytes(attacker);
+    String withAttackersSecret = rig.compactToken(SessionKey.hmac(kid, attacker), "alice");
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + Rig.lastEventId(withAttackersSecret, "")), 0);
+    if (!kid.equals(Rig.HS_NEW_KID) && !kid.equals(Rig.HS_KID)) {
+      // the server's own secret under a kid it does not know: the tag selects among configured keys only
+      String unknownKid = rig.compactToken(SessionKey.hmac(kid, Rig.HS_NEW_SECRET), "alice");
+      assertUnauthorized(rig.get("/events", "Last-Event-ID: " + Rig.lastEventId(unknownKid, "")), 0);
+    }
+  }
+
+  @Test
+  void compactTokenWhenKeyTagSwappedThen401AndEachConfiguredKeyVerifiesItsOwn() throws Exception {
+    boot(Rig::compact);
+    SessionKey own = SessionKey.hmac(Rig.HS_NEW_KID, Rig.HS_NEW_SECRET);
+    SessionKey old = SessionKey.hmac(Rig.HS_KID, Rig.HS_SECRET);
+    byte[] mine = bytes(rig.compactToken(own, "alice"));
+    byte[] olds = bytes(rig.compactToken(old, "alice"));
+    byte[] swapped = mine.clone();
+    System.arraycopy(olds, 1, swapped, 1, 5); // the key tag after the version byte
+    assertThat(swapped).isNotEqualTo(mine);
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire(swapped) + "_1"), 0);
+    // control: both configured keys verify their own tokens (key rotation: the old kid still verifies)
+    assertThat(rig.get("/events", "Last-Event-ID: " + wire(mine) + "_1").status()).isEqualTo(200);
+    assertThat(rig.get("/events", "Last-Event-ID: " + wire(olds) + "_1").status()).isEqualTo(200);
+  }
+
+  @Test
+  void compactTokenWhenExpiredOrPastTheSessionCapThen401() throws Exception {
+    boot(b -> Rig.compact(b).sessionMaxLifetime(Duration.ofHours(2)));
+    String wire = rig.token();
+    rig.clock.advance(Duration.ofHours(1).plusSeconds(31)); // the token TTL, the 30 s skew, and its second truncated
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire + "_1"), 1);
+    // correctly tagged, issued now, its session started longer ago than the cap
+    SessionKey own = SessionKey.hmac(Rig.HS_NEW_KID, Rig.HS_NEW_SECRET);
+    String capped = rig.compactToken(own, Rig.AUDIENCE, Rig.ISSUER, "alice",
+        rig.clock.instant().minus(Duration.ofHours(2)).minusSeconds(31));
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + Rig.lastEventId(capped, "")), 1);
+  }
+
+  @Test
+  void compactTokenWhenAnotherAudienceIssuerOrDeploymentThen401() throws Exception {
+    boot(Rig::compact);
+    SessionKey own = SessionKey.hmac(Rig.HS_NEW_KID, Rig.HS_NEW_SECRET);
+    Instant now = rig.clock.instant();
+    for (String[] audienceIssuer : new String[][] {{"another-app", Rig.ISSUER}, {Rig.AUDIENCE, "https://evil.example"},
+        {Rig.AUDIENCE, null}}) {
+      String foreign = rig.compactToken(own, audienceIssuer[0], audienceIssuer[1], "alice", now);
+      assertUnauthorized(rig.get("/events", "Last-Event-ID: " + Rig.lastEventId(foreign, "")), 0);
+    }
+    // another deployment sharing the key, bound to its own store's deployment id
+    try (dev.sseauth.SseAuth other = dev.sseauth.SseAuth.create(Rig.compact(Rig.defaults(rig.clock)).tokenAudience(null).build())) {
+      String foreign = dev.sseauth.testing.Tickets.handshakeId(other, "alice");
+      assertUnauthorized(rig.get("/events", "Last-Event-ID: " + foreign + "1"), 0);
+    }
+    // control: the same token for this deployment is allowed
+    assertThat(rig.get("/events", "Last-Event-ID: " + Rig.lastEventId(rig.compactToken(own, "alice"), "")).status())
+        .isEqualTo(200);
+  }
+
+  /** A compact token anywhere in the URL: 400, the session revoked, as for a JWS. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+  void compactTokenWhenInUrlThen400AndSessionRevoked(int form) throws Exception {
+    boot(Rig::compact);
+    String wire = rig.token();
+    int runs = rig.app.runs();
+    StringBuilder encoded = new StringBuilder();
+    for (char c : wire.toCharArray()) {
+      encoded.append('%').append(String.format("%02X", (int) c));
+    }
+    String query = switch (form) {
+      case 0 -> "?slt=" + rig.ticket() + "&lastEventId=" + wire + "_5";
+      case 1 -> "?lastEventId=" + wire + "_5";
+      case 2 -> "?x=1&resume=" + wire + "!7";
+      case 3 -> "?q=" + wire + "_5%20";
+      case 4 -> "?q=" + encoded + "_5";
+      default -> "?plain=" + wire.replace('~', '_') + "_3"; // not in wire form
+    };
+    RawHttp.Response r = rig.get("/events" + query);
+    assertRefused(r, 400, runs);
+    assertThat(r.text()).doesNotContain(wire);
+    assertUnauthorized(rig.get("/events", "Last-Event-ID: " + wire + "_5"), runs);
   }
 
   // ---- Last-Event-ID bytes (raw sockets) ----

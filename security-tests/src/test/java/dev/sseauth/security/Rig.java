@@ -16,6 +16,9 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.sseauth.SessionKey;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
+import dev.sseauth.SsePrincipal;
+import dev.sseauth.TokenFormat;
+import dev.sseauth.internal.TokenService;
 import dev.sseauth.testing.MutableClock;
 import dev.sseauth.testing.TestKeys;
 import dev.sseauth.testing.fixtures.GuardedApp;
@@ -34,8 +37,10 @@ import java.util.regex.Pattern;
 
 /**
  * One server under attack: an {@link SseAuth} on a {@link MutableClock} (RS256 signing key {@code rs1},
- * an older HS256 verification key {@code hs-old}, issuer, audience, allowed origin, guarded paths
+ * so JWS tokens ({@code sseauth.token.format=jws}: a compact token needs an HS256 signing key), an older
+ * HS256 verification key {@code hs-old}, issuer, audience, allowed origin, guarded paths
  * {@code /events/**}), a {@link GuardedApp}, and a {@link Target} server of the given kind.
+ * {@link #compact} makes it mint compact tokens, the default format, with the HS256 key {@code hs-new}.
  */
 final class Rig implements AutoCloseable {
   static final String ORIGIN = "https://app.example";
@@ -48,6 +53,9 @@ final class Rig implements AutoCloseable {
   /** A different RSA key pair: the attacker's. */
   static final RSAKey ATTACKER_RSA = rsa(RS_KID);
   static final byte[] HS_SECRET = TestKeys.OTHER_SECRET;
+  static final String HS_NEW_KID = "hs-new";
+  /** The compact rig's signing secret: the tests hold it to mint tokens with wrong claims. */
+  static final byte[] HS_NEW_SECRET = TestKeys.SECRET;
   static final JOSEObjectType TYP = new JOSEObjectType("sseauth+jwt");
 
   private static final Pattern TICKET = Pattern.compile("\"ticket\":\"([A-Za-z0-9_-]{43})\"");
@@ -73,6 +81,7 @@ final class Rig implements AutoCloseable {
   static SseAuthConfig.Builder defaults(MutableClock clock) {
     return SseAuthConfig.builder()
         .signingKey(SessionKey.fromJwk(RSA))
+        .tokenFormat(TokenFormat.JWS) // the RS256 key signs JWS only; the attacks here parse and forge JWS
         .verificationKeys(List.of(SessionKey.hmac(HS_KID, HS_SECRET)))
         .tokenIssuer(ISSUER)
         .tokenAudience(AUDIENCE)
@@ -80,6 +89,31 @@ final class Rig implements AutoCloseable {
         .paths(List.of("/events/**"))
         .clock(clock)
         .streamCheckInterval(Duration.ofMillis(50));
+  }
+
+  /**
+   * The compact rig: compact tokens (the default format) signed with the HS256 key {@code hs-new};
+   * {@code hs-old} still verifies, RS256 tokens no longer do.
+   */
+  static SseAuthConfig.Builder compact(SseAuthConfig.Builder b) {
+    return b.signingKey(SessionKey.hmac(HS_NEW_KID, HS_NEW_SECRET)).tokenFormat(TokenFormat.COMPACT);
+  }
+
+  /**
+   * A compact token minted with {@code key} for {@code audience} and {@code issuer} (null: none), as if by a
+   * server so configured: issued now, the session started at {@code sessionStart}. What an attacker who
+   * knows the format (but perhaps not the key, or not the deployment) can make.
+   */
+  String compactToken(SessionKey key, String audience, String issuer, String subject, Instant sessionStart) {
+    SseAuthConfig c = SseAuthConfig.builder().signingKey(key).tokenAudience(audience).tokenIssuer(issuer)
+        .tokenFormat(TokenFormat.COMPACT).clock(clock).build();
+    return new TokenService(c, () -> "unused").mint(SsePrincipal.of(subject), "forged-session-1", sessionStart, null,
+        clock.instant()).jws();
+  }
+
+  /** A compact token as the compact rig's own configuration mints it, for {@code subject}. */
+  String compactToken(SessionKey key, String subject) {
+    return compactToken(key, AUDIENCE, ISSUER, subject, clock.instant());
   }
 
   private static RSAKey rsa(String kid) {
