@@ -229,12 +229,14 @@ abstract class AttackSuite {
    * runs, and the session is revoked: its live stream ends and the token no longer reconnects.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"?slt=TICKET&lastEventId=ID", "?lastEventId=ID", "?x=1&resume=TOKEN!7", "?q=ID%20"})
+  @ValueSource(strings = {"?slt={TICKET}&lastEventId={ID}", "?lastEventId={ID}", "?x=1&resume={TOKEN}!7", "?q={ID}%20"})
   void tokenWhenInUrlThen400AndSessionRevoked(String query) throws Exception {
     boot();
     String wire = rig.token();
     int runs = rig.app.runs();
-    String target = "/events" + query.replace("TICKET", rig.ticket()).replace("ID", wire + "_5").replace("TOKEN", wire);
+    // braced placeholders: a random ticket or token may itself hold "ID" or "TOKEN"
+    String target = "/events" + query.replace("{ID}", wire + "_5").replace("{TOKEN}", wire)
+        .replace("{TICKET}", rig.ticket());
     RawHttp.Response r = rig.get(target);
     assertRefused(r, 400, runs);
     assertThat(r.text()).doesNotContain(wire);
