@@ -2,6 +2,9 @@ package dev.sseauth.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -15,15 +18,18 @@ import java.util.Arrays;
  * {@code id: <token><sep><lastId>}, an empty {@code data:} (Firefox discards id-only blocks).
  *
  * <p>Writes to the output stream as few times as it can: the application's bytes go out as runs of the
- * input, cut only where the token goes in, so an event with one id field costs at most two writes (the
- * bytes before its id field, if more than {@link #ROOM}, cost a third): the token prefix, with the few
- * bytes before it copied in front, then the rest of the input up to the next id field. Bytes without
- * an id field cost one write per call. The only other writes are a rotation event (one write, and the
- * run before it) and, once at the start of a stream split inside a byte order mark, the held BOM bytes.
+ * input, cut only where a token prefix goes in. Per call, each id field costs at most two writes (the
+ * run of input before it, and the prefix; one write when that run is at most {@link #ROOM} bytes,
+ * copied in front of the prefix), and the input after the last id field one more. So a call holding one
+ * event costs two writes when at most {@link #ROOM} bytes precede its id field (three otherwise), and a
+ * call holding many events at most two per event. The only other writes are a rotation event (one
+ * write, and the run before it) and, once at the start of a stream split inside a byte order mark, the
+ * held BOM bytes. Lines that are not id fields are scanned for their end eight bytes at a time.
  *
  * <p>Not thread-safe: one instance per response, called under the response's write serialisation.
- * Allocates nothing per event beyond growing its id buffers. After the output stream throws, the
- * rewriter must not be used again.
+ * Allocates nothing per event beyond growing its id buffers; keeps one prefix array per stream, made
+ * again only when the token rotates. After the output stream throws, the rewriter must not be used
+ * again.
  *
  * @see <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation">WHATWG: event stream interpretation</a>
  */
@@ -39,6 +45,12 @@ public final class SseIdRewriter {
   private static final byte[] BOM_BYTES = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
   private static final byte[] DATA_END = "\ndata:\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
+  /** Eight bytes of an array at once, least significant first, for {@link #lineEnd}. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long CRS = ONES * CR;
+  private static final long LFS = ONES * LF;
 
   private static final int BOM = 0;
   private static final int LINE_START = 1;
@@ -134,15 +146,10 @@ public final class SseIdRewriter {
       byte c = b[i];
       switch (mode) {
         case PASS -> {
-          while (c != CR && c != LF) {
-            if (++i == end) {
-              break;
-            }
-            c = b[i];
-          }
+          i = lineEnd(b, i, end);
           if (i < end) {
             mode = LINE_START;
-            afterCr = c == CR;
+            afterCr = b[i] == CR;
           }
         }
         case ID_VALUE -> {
@@ -278,6 +285,31 @@ public final class SseIdRewriter {
     this.injectAfterCr = injectAfterCr;
     this.idHasNul = idHasNul;
     this.bomMatched = bomMatched;
+  }
+
+  /**
+   * The index of the first CR or LF in {@code b[from, end)}, or {@code end}: eight bytes at a time (a
+   * byte equal to CR or LF makes a zero byte in the word XORed with it, and the lowest zero byte of a
+   * word is found exactly), then one at a time.
+   */
+  private static int lineEnd(byte[] b, int from, int end) {
+    int i = from;
+    for (int last = end - 8; i <= last; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      long cr = w ^ CRS;
+      long lf = w ^ LFS;
+      long found = ((cr - ONES) & ~cr | (lf - ONES) & ~lf) & HIGHS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < end; i++) {
+      byte c = b[i];
+      if (c == CR || c == LF) {
+        return i;
+      }
+    }
+    return end;
   }
 
   /** Writes {@code b[run, to)} if not empty; returns the new start of the run, {@code to}. */

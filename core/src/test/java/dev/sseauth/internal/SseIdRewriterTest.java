@@ -81,6 +81,31 @@ class SseIdRewriterTest {
     assertThat(r.lastId()).isEqualTo("good");
   }
 
+  /** Line ends are found eight bytes at a time: at every offset, among bytes that differ from CR or LF in one bit. */
+  @Test
+  void rewriteWhenLineEndAtAnyOffsetAmongLookalikeBytesThenFound() throws IOException {
+    byte[] lookalikes = {(byte) 0x8A, (byte) 0x8D, 0x0B, 0x0C, 0x0E, 0x09, 0x02, 0x05, (byte) 0xFF, 0x1A, 0x1D, 'a'};
+    for (byte end : new byte[] {'\r', '\n'}) {
+      for (int at = 0; at < 40; at++) {
+        byte[] in = new byte[at + 16 + 10];
+        int p = 0;
+        in[p++] = 'x';
+        in[p++] = ':';
+        for (int k = 0; k < at; k++) { // a lookalike, then "id:": taken for a line end, it would make an id field
+          in[p++] = k % 4 == 0 ? lookalikes[(k / 4) % lookalikes.length] : (byte) "?id:".charAt(k % 4);
+        }
+        in[p++] = end;
+        for (byte c : "id: 7\n\n".getBytes(StandardCharsets.US_ASCII)) {
+          in[p++] = c;
+        }
+        in = java.util.Arrays.copyOf(in, p);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        rewriter().rewrite(in, 0, in.length, out);
+        assertThat(out.toByteArray()).as("line end %d at %d", end, at).isEqualTo(reference(in));
+      }
+    }
+  }
+
   @Test
   void rotateWhenBetweenEventsThenSilentEventReturnedWithLastId() throws IOException {
     SseIdRewriter r = new SseIdRewriter(TOKEN, '_', "resumed", "rot", true);
