@@ -63,6 +63,10 @@ public final class DefaultSseAuth implements SseAuth {
   private final TokenService tokens;
   private final Clock clock;
   private final Set<DefaultLiveStream> streams = ConcurrentHashMap.newKeySet();
+  /** The revocations announced lately: what a stream opening after its decision checks, in memory. */
+  private final RecentRevocations recent = new RecentRevocations();
+  /** The first line of every rotation event, shared by every stream's rewriter. */
+  private final byte[] rotationHead;
   private final ScheduledExecutorService sweeper;
   private final AutoCloseable subscription;
 
@@ -83,6 +87,7 @@ public final class DefaultSseAuth implements SseAuth {
     this.store = store;
     this.clock = config.clock();
     this.tokens = new TokenService(config, store::deploymentId);
+    this.rotationHead = SseIdRewriter.rotationHead(config.rotationEvent());
     this.burned = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
     this.guard = new StoreGuard(config.store() != null ? store.getClass().getSimpleName() : config.storeName(),
@@ -95,6 +100,7 @@ public final class DefaultSseAuth implements SseAuth {
 
       @Override
       public void resync() {
+        recent.resynced(); // first: a stream opening meanwhile looks itself up (see allowed)
         for (DefaultLiveStream s : streams) {
           s.recheck();
         }
@@ -252,6 +258,7 @@ public final class DefaultSseAuth implements SseAuth {
     }
     TokenService.Verified v = (TokenService.Verified) result;
     SessionInfo s = v.session();
+    long mark = recent.mark(); // before the lookup: see allowed
     return guard.call(() -> store.revocationStatus(s.sessionId(), s.principal().subject()))
         .handle((status, e) -> e == null ? status : null)
         .thenCompose(status -> {
@@ -261,7 +268,7 @@ public final class DefaultSseAuth implements SseAuth {
           if (status.revokes(v.knownRevocation())) {
             return redeem(r, appQuery, Reason.SESSION_REVOKED);
           }
-          return CompletableFuture.completedFuture(resumed(v, parts.jws(), parts.previousId(), appQuery));
+          return CompletableFuture.completedFuture(resumed(v, parts.jws(), parts.previousId(), appQuery, mark));
         });
   }
 
@@ -311,7 +318,7 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   /** A valid token reconnected: stream on, rotating at once if the token is due. */
-  private Decision resumed(TokenService.Verified v, String jws, String previousId, String appQuery) {
+  private Decision resumed(TokenService.Verified v, String jws, String previousId, String appQuery, long mark) {
     Instant now = clock.instant();
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
     if (config.handshakeMode() == HandshakeMode.RECONNECT) {
@@ -330,7 +337,7 @@ public final class DefaultSseAuth implements SseAuth {
       utf8(hs, previousId);
       ascii(hs, "\ndata:\n\n");
     }
-    return allowed(session, v.knownRevocation(), issuedAt, wire, previousId, appQuery, hs.toByteArray(), false);
+    return allowed(session, v.knownRevocation(), issuedAt, wire, previousId, appQuery, hs.toByteArray(), false, mark);
   }
 
   private CompletableFuture<Decision> redeem(StreamRequest r, String appQuery, Reason otherwise) {
@@ -361,6 +368,7 @@ public final class DefaultSseAuth implements SseAuth {
             return deny(Reason.INVALID_TICKET);
           }
           TicketGrant g = grant.get();
+          long mark = recent.mark(); // before the lookup: see allowed
           return guard.call(() -> store.revocationStatus(sessionId, g.subject()))
               .handle((status, e) -> e == null ? status : null)
               .thenCompose(status -> {
@@ -370,7 +378,7 @@ public final class DefaultSseAuth implements SseAuth {
                 if (status.revokes(g.subjectRevokedAt())) {
                   return deny(Reason.INVALID_TICKET); // issued before "log out everywhere"
                 }
-                return CompletableFuture.completedFuture(started(g, sessionId, previousId, appQuery));
+                return CompletableFuture.completedFuture(started(g, sessionId, previousId, appQuery, mark));
               });
         });
   }
@@ -390,7 +398,7 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   /** A ticket was redeemed: a new session. */
-  private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery) {
+  private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery, long mark) {
     // the token carries the session start in milliseconds: keep the in-memory session identical to it
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     TokenService.Minted m = tokens.mint(new SsePrincipal(g.subject(), g.attributes()), sessionId, now,
@@ -404,21 +412,32 @@ public final class DefaultSseAuth implements SseAuth {
     ascii(hs, "\ndata: {\"session\":\"valid\"}\n\n");
     LOG.log(Level.DEBUG, "ticket redeemed: subject {0}, session {1}", g.subject(), sessionId);
     return allowed(m.session(), g.subjectRevokedAt(), m.issuedAt(), wire, previousId, appQuery, hs.toByteArray(),
-        reconnect);
+        reconnect, mark);
   }
 
+  /**
+   * @param mark the {@link RecentRevocations#mark()} taken before the revocation lookup this decision
+   *     rests on
+   */
   private Allowed allowed(SessionInfo session, Instant knownRevocation, Instant issuedAt, String wire,
-      String previousId, String appQuery, byte[] handshake, boolean end) {
+      String previousId, String appQuery, byte[] handshake, boolean end, long mark) {
     boolean afterHandshake = handshake.length > 0;
     StreamGrant grant = output -> {
       DefaultLiveStream s = new DefaultLiveStream(this, output,
-          new SseIdRewriter(wire, config.idSeparator(), previousId, config.rotationEvent(), afterHandshake),
+          new SseIdRewriter(wire, config.idSeparator(), previousId, rotationHead, afterHandshake),
           session, knownRevocation, issuedAt.plus(config.tokenRotateAfter()));
       streams.add(s);
-      // A revocation recorded after the decision's lookup may have been announced before this stream was
-      // listed: look again. Listed first, then looked up, so either the announcement or the lookup sees
-      // it; a lookup that fails is repeated at every check until one succeeds.
-      s.recheck();
+      // A revocation the store records after the decision's lookup is announced after the mark. Announced
+      // once the stream is listed, it finds the stream (onRevocation); announced before, it is in the
+      // recent log, checked here in memory. Listed first, then checked, and announcements are logged
+      // before the streams are walked, so one of the two sees it. Only when the log cannot tell (a
+      // resync, or more announcements than it keeps) is the store asked again; a lookup that fails is
+      // repeated at every check until one succeeds.
+      switch (recent.since(mark, session.sessionId(), session.principal().subject(), knownRevocation)) {
+        case REVOKED -> s.end(Reason.SESSION_REVOKED);
+        case UNKNOWN -> s.recheck();
+        case NOTHING -> { }
+      }
       return s;
     };
     return Outcomes.allowed(session, previousId, appQuery, handshake, end, grant);
@@ -499,6 +518,7 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   private void onRevocation(Revocation r) {
+    recent.announced(r); // first: a stream opening meanwhile finds it there (see allowed)
     for (DefaultLiveStream s : streams) {
       SessionInfo session = s.session();
       if (r.applies(session.sessionId(), session.principal().subject(), s.knownRevocation())) {

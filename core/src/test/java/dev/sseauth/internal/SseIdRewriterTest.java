@@ -81,6 +81,31 @@ class SseIdRewriterTest {
     assertThat(r.lastId()).isEqualTo("good");
   }
 
+  /** Line ends are found eight bytes at a time: at every offset, among bytes that differ from CR or LF in one bit. */
+  @Test
+  void rewriteWhenLineEndAtAnyOffsetAmongLookalikeBytesThenFound() throws IOException {
+    byte[] lookalikes = {(byte) 0x8A, (byte) 0x8D, 0x0B, 0x0C, 0x0E, 0x09, 0x02, 0x05, (byte) 0xFF, 0x1A, 0x1D, 'a'};
+    for (byte end : new byte[] {'\r', '\n'}) {
+      for (int at = 0; at < 40; at++) {
+        byte[] in = new byte[at + 16 + 10];
+        int p = 0;
+        in[p++] = 'x';
+        in[p++] = ':';
+        for (int k = 0; k < at; k++) { // a lookalike, then "id:": taken for a line end, it would make an id field
+          in[p++] = k % 4 == 0 ? lookalikes[(k / 4) % lookalikes.length] : (byte) "?id:".charAt(k % 4);
+        }
+        in[p++] = end;
+        for (byte c : "id: 7\n\n".getBytes(StandardCharsets.US_ASCII)) {
+          in[p++] = c;
+        }
+        in = java.util.Arrays.copyOf(in, p);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        rewriter().rewrite(in, 0, in.length, out);
+        assertThat(out.toByteArray()).as("line end %d at %d", end, at).isEqualTo(reference(in));
+      }
+    }
+  }
+
   @Test
   void rotateWhenBetweenEventsThenSilentEventReturnedWithLastId() throws IOException {
     SseIdRewriter r = new SseIdRewriter(TOKEN, '_', "resumed", "rot", true);
@@ -107,6 +132,78 @@ class SseIdRewriterTest {
     assertThat(r.rotate("n.e.w")).isEmpty();
     assertThat(rewrite(r, "\r")).isEqualTo("\revent: rot\nid: n.e.w_\ndata:\n\n");
     assertThat(rewrite(r, "\ndata: b\n\n")).isEqualTo("\ndata: b\n\n");
+  }
+
+  /** Counts the writes it receives (never an empty one) and keeps the bytes. */
+  static final class CountingOutput extends ByteArrayOutputStream {
+    int writes;
+
+    @Override
+    public void write(int b) {
+      throw new AssertionError("single-byte write");
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      assertThat(len).as("an empty write").isPositive();
+      writes++;
+      super.write(b, off, len);
+    }
+  }
+
+  @Test
+  void rewriteWhenOneEventPerWriteThenAtMostTwoWritesEach() throws IOException {
+    String[] events = {
+        "id: 41\ndata: x\n\n",
+        "event: update\nid: 42\ndata: y\n\n",
+        "retry: 3000\r\nevent: e\r\nid:7\r\ndata: z\r\n\r\n",
+        "data: a\nid\n\n",
+        "data: " + "b".repeat(SseIdRewriter.ROOM - 7) + "\nid: 8\n\n",
+        ": heartbeat\n\n",
+        "idx: 1\ni: 2\nid: 9\ndata: identity\n\n",
+        "data: no id\n\n"};
+    SseIdRewriter r = rewriter();
+    for (String e : events) {
+      CountingOutput out = new CountingOutput();
+      byte[] b = e.getBytes(StandardCharsets.UTF_8);
+      r.rewrite(b, 0, b.length, out);
+      assertThat(out.writes).as(e).isBetween(1, 2);
+      assertThat(out.toByteArray()).isEqualTo(reference(b));
+    }
+    // more than ROOM bytes before the id field: they go out on their own, a third write
+    CountingOutput out = new CountingOutput();
+    byte[] b = ("data: " + "b".repeat(SseIdRewriter.ROOM) + "\nid: 8\n\n").getBytes(StandardCharsets.UTF_8);
+    r.rewrite(b, 0, b.length, out);
+    assertThat(out.writes).isEqualTo(3);
+    assertThat(out.toByteArray()).isEqualTo(reference(b));
+  }
+
+  @Test
+  void rewriteWhenManyEventsInOneWriteThenAtMostTwoWritesPerEvent() throws IOException {
+    StringBuilder s = new StringBuilder();
+    int events = 0;
+    for (int id = 1_000_000; s.length() < 64 * 1024; id++, events++) {
+      s.append(id % 3 == 0 ? "event: tick\n" : "").append("id: ").append(id).append("\ndata: ")
+          .append("abcdefghijklmnopqrstuvwxyz".repeat(3)).append("\n\n");
+    }
+    byte[] in = s.toString().getBytes(StandardCharsets.US_ASCII);
+    CountingOutput out = new CountingOutput();
+    rewriter().rewrite(in, 0, in.length, out);
+    assertThat(out.toByteArray()).isEqualTo(reference(in));
+    assertThat(out.writes).isLessThanOrEqualTo(2 * events);
+  }
+
+  @Test
+  void rewriteWhenIdNameSplitFromItsColonThenPrefixWrittenOnceWithoutTheNameAgain() throws IOException {
+    SseIdRewriter r = rewriter();
+    CountingOutput out = new CountingOutput();
+    for (String chunk : new String[] {"data: a\ni", "d", ": 5\n\nid", ":6\n\n"}) {
+      byte[] b = chunk.getBytes(StandardCharsets.UTF_8);
+      int before = out.writes;
+      r.rewrite(b, 0, b.length, out);
+      assertThat(out.writes - before).as(chunk).isLessThanOrEqualTo(2);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("data: a\nid: aaa.bbb.c~c_5\n\nid: aaa.bbb.c~c_6\n\n");
   }
 
   // ---- properties ----
@@ -177,6 +274,41 @@ class SseIdRewriterTest {
     assertThat(parts).isNotNull();
     assertThat(parts.previousId()).isEqualTo(noNul);
     assertThat(r.lastId()).isEqualTo(noNul);
+  }
+
+  /**
+   * Writes per call: at most two per id field whose name ends in the call (the run before it and the
+   * token prefix), one for the rest of the call, and one for BOM bytes held from an earlier call.
+   */
+  @Property(tries = 300)
+  void rewriteWhenAnyChunkingThenAtMostTwoWritesPerIdFieldAndOneMorePerCall(@ForAll("streams") List<Line> lines,
+      @ForAll boolean bom, @ForAll("cuts") List<Integer> cuts) throws IOException {
+    byte[] in = encode(lines, bom);
+    List<Integer> idNameEnds = new ArrayList<>(); // where the ':' or the line end after "id" stands
+    int at = bom ? 3 : 0;
+    for (byte[][] l : lines(in, at)) {
+      String content = new String(l[0], StandardCharsets.UTF_8);
+      if ((content.equals("id") && l[1].length > 0) || content.startsWith("id:")) {
+        idNameEnds.add(at + 2);
+      }
+      at += l[0].length + l[1].length;
+    }
+    SseIdRewriter r = rewriter();
+    CountingOutput out = new CountingOutput();
+    int pos = 0;
+    List<Integer> sizes = new ArrayList<>(cuts);
+    sizes.add(in.length);
+    for (int cut : sizes) {
+      int n = Math.min(cut, in.length - pos);
+      int from = pos;
+      long ids = idNameEnds.stream().filter(e -> e >= from && e < from + n).count();
+      int before = out.writes;
+      r.rewrite(in, pos, n, out);
+      int heldBom = bom && from > 0 && from < 3 ? 1 : 0;
+      assertThat(out.writes - before).isLessThanOrEqualTo((int) (2 * ids + 1 + heldBom));
+      pos += n;
+    }
+    assertThat(out.toByteArray()).isEqualTo(reference(in));
   }
 
   private static byte[] encode(List<Line> lines, boolean bom) {

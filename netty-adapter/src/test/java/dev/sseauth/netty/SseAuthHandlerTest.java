@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -315,6 +316,52 @@ class SseAuthHandlerTest {
     String token = tokenOf(out);
     assertThat(out).startsWith("retry: 1000\nevent: auth\nid: " + token + "_\ndata: {\"session\":\"valid\"}\n\n");
     assertThat(out).endsWith("id: " + token + "_1\ndata: a\n\n");
+  }
+
+  /**
+   * Every content message with one event is rewritten into a buffer allocated big enough for it: the
+   * buffer never grows (an unpooled heap buffer reallocates its array, and says so in its capacity).
+   */
+  @Test
+  void writeWhenEventsWithIdsThenEachRewrittenIntoBufferSizedUpFront() {
+    java.util.Map<ByteBuf, Integer> allocated = new java.util.IdentityHashMap<>();
+    ch.config().setAllocator(new io.netty.buffer.AbstractByteBufAllocator(false) {
+      @Override
+      protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+        ByteBuf b = new io.netty.buffer.UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+        allocated.put(b, b.capacity());
+        return b;
+      }
+
+      @Override
+      protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+        return newHeapBuffer(initialCapacity, maxCapacity);
+      }
+
+      @Override
+      public boolean isDirectBufferPooled() {
+        return false;
+      }
+    });
+    send(get("/events?slt=" + fx.ticket("alice")));
+    app.ctx.write(sseHead());
+    String[] events = {"id: 1\ndata: a\n\n", "event: update\nid: 2\ndata: " + "b".repeat(500) + "\n\n",
+        "data: c\nid: 3\n\n", ": heartbeat\n\n", "id: 4\ndata: d\n\n"};
+    for (String e : events) {
+      ByteBuf in = ByteBufAllocator.DEFAULT.directBuffer().writeBytes(e.getBytes(UTF_8));
+      app.ctx.writeAndFlush(new DefaultHttpContent(in));
+    }
+    int rewritten = 0;
+    Object o;
+    while ((o = ch.readOutbound()) != null) {
+      if (o instanceof ByteBufHolder h && allocated.containsKey(h.content())) {
+        rewritten++;
+        assertThat(h.content().capacity()).as("capacity of rewritten message %d", rewritten)
+            .isEqualTo(allocated.get(h.content()));
+      }
+      ReferenceCountUtil.release(o);
+    }
+    assertThat(rewritten).isEqualTo(events.length);
   }
 
   @Test

@@ -23,7 +23,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -62,9 +61,11 @@ public final class ExchangeSequencer {
   private final AttributeKey<SsePrincipal> principalKey;
   private final AttributeKey<SessionInfo> sessionKey;
   /** Inbound messages read while a judgement was pending, in order. */
-  private final ArrayDeque<Object> held = new ArrayDeque<>();
+  private final LazyQueue<Object> held = new LazyQueue<>();
   /** Judged requests whose response has not started yet, in order. */
-  private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>();
+  private final LazyQueue<Exchange> exchanges = new LazyQueue<>();
+  /** Room for the id prefixes of one content message, learned from this channel's streams; 0 until then. */
+  private int idRoom;
   private boolean judging;
   private boolean dropBody;
   private boolean restoreAutoRead;
@@ -192,7 +193,8 @@ public final class ExchangeSequencer {
         if (msg instanceof HttpResponse response && !informational(response)) {
           if (exchanges.poll() instanceof Exchange.Guarded g
               && g.allowed().rewrites(response.status().code(), mimeType(response))) {
-            current = GuardedResponse.start(ctx, g.allowed(), g.version(), response, promise, () -> endResponse(ctx));
+            current = GuardedResponse.start(ctx, g.allowed(), g.version(), response, promise, idRoom,
+                () -> endResponse(ctx));
             out = Out.REWRITE;
           } else {
             ctx.write(msg, promise);
@@ -261,6 +263,7 @@ public final class ExchangeSequencer {
     GuardedResponse g = current;
     current = null;
     g.close();
+    idRoom = g.idRoom(); // the next stream on this channel (a reconnect kept alive) starts with it
     return g;
   }
 

@@ -7,8 +7,6 @@ import dev.sseauth.adapter.Reply;
 import dev.sseauth.adapter.StreamOutput;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
-import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -22,7 +20,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -31,17 +31,35 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link LiveStream}, and the core's {@link StreamOutput} for rotation and ending. Event-loop confined;
  * {@link #execute} and {@link #end} may be called from any thread. Calls after {@link #close()} are
  * ignored (tasks) or fail (writes).
+ *
+ * <p>A content message is rewritten into one buffer sized up front for its bytes and one id prefix (the
+ * longest write the rewriter made of its own so far on the channel: the prefix, with a few bytes before
+ * it), so a message with one event never grows its buffer; the rewriter writes into it through an
+ * output stream kept per event-loop thread, not one per message.
  */
 final class GuardedResponse implements StreamOutput {
+  /** Room for one id prefix before the channel has seen one: a default-size token's, and some. */
+  static final int DEFAULT_ID_ROOM = 320;
+
+  private static final FastThreadLocal<Rewriting> REWRITING = new FastThreadLocal<>() {
+    @Override
+    protected Rewriting initialValue() {
+      return new Rewriting();
+    }
+  };
+
   private final ChannelHandlerContext ctx;
   private final boolean closeAtEnd;
   private final Runnable end;
   private LiveStream stream;
   private boolean closed;
+  /** The longest write of the rewriter's own bytes seen on the channel; 0 until one. */
+  private int idRoom;
 
-  private GuardedResponse(ChannelHandlerContext ctx, boolean closeAtEnd, Runnable end) {
+  private GuardedResponse(ChannelHandlerContext ctx, boolean closeAtEnd, int idRoom, Runnable end) {
     this.ctx = ctx;
     this.closeAtEnd = closeAtEnd;
+    this.idRoom = idRoom;
     this.end = end;
   }
 
@@ -53,10 +71,11 @@ final class GuardedResponse implements StreamOutput {
    *
    * @param requestVersion the request's protocol version; HTTP/1.0 (of the request or the response) means
    *     a close-delimited stream
+   * @param idRoom what {@link #idRoom()} said at the end of the channel's previous stream; 0 if none
    * @param end ends the response on the event loop when the core says the stream is over
    */
   static GuardedResponse start(ChannelHandlerContext ctx, Allowed allowed, HttpVersion requestVersion,
-      HttpResponse response, ChannelPromise promise, Runnable end) {
+      HttpResponse response, ChannelPromise promise, int idRoom, Runnable end) {
     boolean full = response instanceof FullHttpResponse;
     HttpResponse head = full
         ? new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers())
@@ -79,7 +98,7 @@ final class GuardedResponse implements StreamOutput {
     if (handshake.length > 0) {
       ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(handshake)));
     }
-    GuardedResponse g = new GuardedResponse(ctx, closeAtEnd, end);
+    GuardedResponse g = new GuardedResponse(ctx, closeAtEnd, idRoom, end);
     g.stream = allowed.open(g);
     if (full) {
       g.content(response, promise);
@@ -92,30 +111,47 @@ final class GuardedResponse implements StreamOutput {
     return closeAtEnd;
   }
 
+  /** The room for one id prefix learned so far on the channel; 0 if none was written yet. */
+  int idRoom() {
+    return idRoom;
+  }
+
   /** Rewrites one content message ({@link HttpContent} or {@link ByteBuf}) and releases it exactly once. */
   void content(Object msg, ChannelPromise promise) {
     ByteBuf rewritten = null;
+    Rewriting r = null;
     try {
       ByteBuf in = msg instanceof ByteBufHolder h ? h.content() : (ByteBuf) msg;
       int len = in.readableBytes();
-      rewritten = ctx.alloc().buffer(len + 16);
-      if (len > 0) {
+      if (len == 0) {
+        rewritten = Unpooled.EMPTY_BUFFER;
+      } else {
+        rewritten = ctx.alloc().buffer(len + (idRoom > 0 ? idRoom : DEFAULT_ID_ROOM));
+        r = REWRITING.get();
         byte[] bytes;
         int off;
         if (in.hasArray()) {
           bytes = in.array();
           off = in.arrayOffset() + in.readerIndex();
         } else {
-          bytes = ByteBufUtil.getBytes(in);
+          bytes = r.copy(in, len);
           off = 0;
         }
-        stream.write(bytes, off, len, new ByteBufOutputStream(rewritten));
+        r.start(rewritten, bytes);
+        stream.write(bytes, off, len, r);
+        if (r.longestOwn > idRoom) {
+          idRoom = r.longestOwn;
+        }
       }
     } catch (IOException | RuntimeException e) {
       ReferenceCountUtil.release(rewritten);
       ReferenceCountUtil.release(msg);
       promise.tryFailure(e);
       return;
+    } finally {
+      if (r != null) {
+        r.finish();
+      }
     }
     Object result;
     if (msg instanceof LastHttpContent last) {
@@ -161,5 +197,58 @@ final class GuardedResponse implements StreamOutput {
   @Override
   public void end(Reason reason) {
     execute(end);
+  }
+
+  /**
+   * One event-loop thread's means of rewriting: the output stream into the message's buffer, which notes
+   * the longest write of bytes that are not the input's (an id prefix), and a copy of a direct input
+   * kept for the next message when small. Used by one {@link #content} call at a time.
+   */
+  static final class Rewriting extends OutputStream {
+    /** Inputs up to this size are copied into an array kept for the next one. */
+    static final int KEEP = 16 * 1024;
+    private static final byte[] NONE = new byte[0];
+
+    private ByteBuf target;
+    private byte[] input = NONE;
+    private byte[] copy = NONE;
+    int longestOwn;
+
+    /** A copy of the readable bytes of {@code in}, in an array of at least {@code len} bytes. */
+    byte[] copy(ByteBuf in, int len) {
+      byte[] c = copy;
+      if (c.length < len) {
+        c = new byte[len];
+        if (len <= KEEP) {
+          copy = c;
+        }
+      }
+      in.getBytes(in.readerIndex(), c, 0, len);
+      return c;
+    }
+
+    void start(ByteBuf target, byte[] input) {
+      this.target = target;
+      this.input = input;
+      this.longestOwn = 0;
+    }
+
+    void finish() {
+      target = null;
+      input = NONE;
+    }
+
+    @Override
+    public void write(int b) {
+      target.writeByte(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (b != input && len > longestOwn) {
+        longestOwn = len;
+      }
+      target.writeBytes(b, off, len);
+    }
   }
 }
