@@ -38,25 +38,34 @@ public final class Bench {
     Files.createDirectories(out);
     Results results = new Results();
     if (parts.contains("jmh")) {
-      System.out.println("[bench] JMH core benchmarks");
-      JmhRun.run(settings, out, results);
+      timed("JMH core benchmarks", () -> JmhRun.run(settings, out, results));
     }
     if (parts.contains("wire")) {
-      System.out.println("[bench] wire sizes");
-      WireSize.run(results);
+      timed("wire sizes", () -> WireSize.run(results));
     }
     if (parts.contains("load") || parts.contains("storm") || parts.contains("heap")) {
-      System.out.println("[bench] loopback load, reconnect storm, heap per held stream (Jetty, Tomcat, Netty)");
-      LoadRun.run(settings, out, results, parts);
+      timed("loopback load, reconnect storm, heap per held stream (Jetty, Tomcat, Netty)",
+          () -> LoadRun.run(settings, out, results, parts));
     }
     if (parts.contains("browser")) {
-      System.out.println("[bench] Chromium timing");
-      BrowserRun.run(settings, out, results);
+      timed("Chromium timing", () -> BrowserRun.run(settings, out, results));
     }
     Files.writeString(out.resolve("results.json"), results.toJson());
     String md = Report.markdown(results, settings, smoke, command);
     Files.writeString(out.resolve("results.md"), md);
     return results;
+  }
+
+  @FunctionalInterface
+  private interface Part {
+    void run() throws Exception;
+  }
+
+  private static void timed(String what, Part part) throws Exception {
+    System.out.println("[bench] " + what);
+    long t0 = System.nanoTime();
+    part.run();
+    System.out.printf(java.util.Locale.ROOT, "[bench] %s: %.0f s%n", what, (System.nanoTime() - t0) / 1e9);
   }
 
   public static void main(String[] args) throws Exception {

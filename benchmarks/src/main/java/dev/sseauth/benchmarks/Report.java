@@ -213,7 +213,8 @@ public final class Report {
 
   private static String format(Kind kind, Results.Value v) {
     double err = Double.isFinite(v.error()) ? v.error() : 0;
-    boolean rounds = !v.rounds().isEmpty() && v.low() < v.high();
+    boolean perRound = !v.rounds().isEmpty();
+    boolean rounds = perRound && v.low() < v.high();
     return switch (kind) {
       case TIME_NS -> err > 0 ? String.format(Locale.ROOT, "%,.0f ± %,.0f ns", v.value(), err)
           : String.format(Locale.ROOT, "%,.0f ns", v.value());
@@ -225,6 +226,7 @@ public final class Report {
       case RATE -> rounds ? String.format(Locale.ROOT, "%,.0f/s (%,.0f–%,.0f)", v.value(), v.low(), v.high())
           : String.format(Locale.ROOT, "%,.0f/s", v.value());
       case MS -> rounds ? String.format(Locale.ROOT, "%,.0f ms (%,.0f–%,.0f)", v.value(), v.low(), v.high())
+          : perRound ? String.format(Locale.ROOT, "%,.0f ms", v.value())
           : err > 0 ? String.format(Locale.ROOT, "%.1f ms (±%.1f)", v.value(), err)
           : String.format(Locale.ROOT, "%.1f ms", v.value());
     };

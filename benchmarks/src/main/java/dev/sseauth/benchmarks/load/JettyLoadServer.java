@@ -4,6 +4,7 @@ import jakarta.servlet.DispatcherType;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.EnumSet;
+import java.util.List;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -47,7 +48,7 @@ final class JettyLoadServer implements AutoCloseable {
     port = connector.getLocalPort();
     app.cutter(keep -> {
       int closed = 0;
-      for (EndPoint ep : connector.getConnectedEndPoints()) {
+      for (EndPoint ep : List.copyOf(connector.getConnectedEndPoints())) { // those open now, not those opened meanwhile
         SocketAddress remote = ep.getRemoteSocketAddress();
         if (remote instanceof InetSocketAddress a && a.getPort() == keep) {
           continue;

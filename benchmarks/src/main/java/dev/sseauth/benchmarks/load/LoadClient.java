@@ -2,14 +2,8 @@ package dev.sseauth.benchmarks.load;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,8 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The load-test client process ({@code java.net.http}, HTTP/1.1). It runs the tasks named on its command
- * line against one server, in order, and prints one {@code RESULT <json>} line per measurement.
+ * The load-test client process (HTTP/1.1 on 127.0.0.1). It runs the tasks named on its command line
+ * against one server, in order, and prints one {@code RESULT <json>} line per measurement. The rate
+ * measurements use {@link RawHttp} (blocking sockets, keep-alive, one connection per worker), the held
+ * streams {@link HeldStreams} (non-blocking sockets on one selector thread): both light enough that one
+ * client core outpaces one server core.
  *
  * <pre>
  * LoadClient &lt;port|-&gt; &lt;variant&gt; &lt;task&gt;...
@@ -40,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>throughput: reconnects/s (GET with {@code Last-Event-ID}, one event), first connects/s (for
  * sse-auth the ticket request plus the stream with {@code ?slt=}), events/s over {@code streams}
- * concurrent streams. held: opens {@code streams} {@link HeldStream}s and waits for each one's first
+ * concurrent streams. held: opens {@code streams} {@link HeldStreams} and waits for each one's first
  * event; with heap 1 reports the server's used heap before and after; then {@code cuts} times asks the
  * server to close every connection at once ({@code /admin/cut}) and reports the time until every stream
  * has reconnected (after the server's {@code retry}, with its {@code Last-Event-ID}) and received its
@@ -50,22 +46,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LoadClient {
   /** Completions a rate needs at least, however long that takes (up to 30 s more). */
   private static final int MIN_OPS = 5;
-  private final String base;
+  private final int port;
   private final Variant variant;
-  private final HttpClient http;
+  private final RawHttp adminConn;
 
-  private LoadClient(int port, Variant variant, int threads) {
-    this.base = "http://127.0.0.1:" + port;
+  private LoadClient(int port, Variant variant) {
+    this.port = port;
     this.variant = variant;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .executor(Executors.newFixedThreadPool(threads, r -> {
-          Thread t = new Thread(r, "http");
-          t.setDaemon(true);
-          return t;
-        }))
-        .build();
+    this.adminConn = new RawHttp(port);
   }
 
   public static void main(String[] args) throws Exception {
@@ -77,7 +65,7 @@ public final class LoadClient {
         ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine().trim()
         : args[0]);
     Variant variant = Variant.valueOf(args[1].toUpperCase(Locale.ROOT));
-    LoadClient c = new LoadClient(port, variant, 4);
+    LoadClient c = new LoadClient(port, variant);
     for (int i = 2; i < args.length; i++) {
       String[] t = args[i].split(":");
       switch (t[0]) {
@@ -109,6 +97,22 @@ public final class LoadClient {
     return -1;
   }
 
+  /** The server process's CPU time so far ({@code /admin/count}), in nanoseconds, or -1 if unknown. */
+  private long serverCpuNanos() {
+    try {
+      Object cpu = admin("count").get("cpu");
+      return cpu instanceof Number n ? n.longValue() : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Cores the server used between ({@code cpu0}, {@code wall0}) and now; NaN if unknown. */
+  private double serverCores(long cpu0, long wall0) {
+    long cpu = serverCpuNanos();
+    return cpu < 0 || cpu0 < 0 ? Double.NaN : (double) (cpu - cpu0) / (System.nanoTime() - wall0);
+  }
+
   /** Cores this process used between ({@code cpu0}, {@code wall0}) and now; NaN if unknown. */
   private static double cores(long cpu0, long wall0) {
     long cpu = cpuNanos();
@@ -119,7 +123,7 @@ public final class LoadClient {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("scenario", name);
     m.put("variant", variant.name());
-    m.putAll(result);
+    result.forEach((k, v) -> m.put(k, v instanceof Double d && !Double.isFinite(d) ? null : v)); // JSON has no NaN
     System.out.println("RESULT " + JSONObjectUtils.toJSONString(m));
     System.out.flush();
   }
@@ -131,43 +135,78 @@ public final class LoadClient {
     void run(Worker w) throws Exception;
   }
 
-  /** Per-worker credentials: the app's access token and, for sse-auth, a session token from a first connect. */
-  final class Worker {
+  /**
+   * Per-worker state: the app's access token, for sse-auth a session token from a first connect, and the
+   * worker's own keep-alive connection.
+   */
+  final class Worker implements AutoCloseable {
     final String subject;
     final String accessToken;
+    final RawHttp conn = new RawHttp(port);
+    final Collect body = new Collect();
     String lastEventId;
 
-    Worker(int i) throws IOException, InterruptedException {
+    Worker(int i) throws IOException {
       subject = "user-" + i + "@example.com";
       accessToken = Wire.accessToken(subject);
       lastEventId = "41";
       if (variant == Variant.SSEAUTH) {
-        String body = ticketedStream();
-        int at = body.indexOf("\nid: ") + 5;
-        lastEventId = body.substring(at, body.indexOf('\n', at)) + "41"; // "<token>_" + the app's id
+        ticketedStream();
+        String b = body.text();
+        int at = b.indexOf("\nid: ") + 5;
+        lastEventId = b.substring(at, b.indexOf('\n', at)) + "41"; // "<token>_" + the app's id
       }
     }
 
     /** sse-auth first connect: POST the ticket endpoint with the bearer token, then open the stream with it. */
-    String ticketedStream() throws IOException, InterruptedException {
-      HttpResponse<String> t = http.send(HttpRequest.newBuilder(URI.create(base + "/sse/ticket"))
-          .header("Authorization", "Bearer " + accessToken)
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-      require(t.statusCode() == 200, "ticket request answered " + t.statusCode());
-      String ticket = json(t.body()).get("ticket").toString();
-      return stream("/events?n=1" + ASYNC + "&slt=" + ticket, null);
+    void ticketedStream() throws IOException {
+      body.reset();
+      int status = conn.exchange("POST", "/sse/ticket", body, "Authorization: Bearer " + accessToken);
+      require(status == 200, "ticket request answered " + status);
+      String ticket = json(body.text()).get("ticket").toString();
+      stream(this, "/events?n=1" + ASYNC + "&slt=" + ticket, null);
+    }
+
+    @Override
+    public void close() {
+      conn.close();
     }
   }
 
-  private String stream(String pathAndQuery, String lastEventId) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET();
-    if (lastEventId != null) {
-      b.header("Last-Event-ID", lastEventId);
+  /** A response body kept in memory (small: one event and a handshake). */
+  static final class Collect extends java.io.ByteArrayOutputStream implements RawHttp.Body {
+    @Override
+    public void accept(byte[] b, int off, int len) {
+      write(b, off, len);
     }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    require(r.statusCode() == 200, "stream answered " + r.statusCode());
-    require(r.body().contains(Wire.APP_DATA), "stream delivered no application event");
-    return r.body();
+
+    String text() {
+      return new String(buf, 0, count, StandardCharsets.UTF_8);
+    }
+
+    boolean contains(byte[] marker) {
+      outer:
+      for (int i = 0; i + marker.length <= count; i++) {
+        for (int j = 0; j < marker.length; j++) {
+          if (buf[i + j] != marker[j]) {
+            continue outer;
+          }
+        }
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private static final byte[] APP = Wire.APP_DATA.getBytes(StandardCharsets.US_ASCII);
+
+  /** One stream request on the worker's connection; its body stays in {@code w.body}. */
+  private void stream(Worker w, String pathAndQuery, String lastEventId) throws IOException {
+    w.body.reset();
+    int status = lastEventId == null ? w.conn.exchange("GET", pathAndQuery, w.body)
+        : w.conn.exchange("GET", pathAndQuery, w.body, "Last-Event-ID: " + lastEventId);
+    require(status == 200, "stream answered " + status);
+    require(w.body.contains(APP), "stream delivered no application event");
   }
 
   /** {@code -Dbench.async=true}: ask the Jetty application to stream inside an AsyncContext. */
@@ -178,14 +217,14 @@ public final class LoadClient {
   }
 
   private void reconnect(Worker w) throws Exception {
-    stream(streamPath(w, 1), w.lastEventId);
+    stream(w, streamPath(w, 1), w.lastEventId);
   }
 
   private void firstConnect(Worker w) throws Exception {
     if (variant == Variant.SSEAUTH) {
       w.ticketedStream();
     } else {
-      stream(streamPath(w, 1), null);
+      stream(w, streamPath(w, 1), null);
     }
   }
 
@@ -197,8 +236,10 @@ public final class LoadClient {
     for (int i = 0; i < concurrency; i++) {
       workers.add(new Worker(i));
     }
+    long server0 = serverCpuNanos();
     long start = System.nanoTime();
     long cpu0 = cpuNanos();
+    long connections0 = RawHttp.CONNECTIONS.get();
     long from = start + TimeUnit.MILLISECONDS.toNanos(warmupMs);
     long until = from + TimeUnit.MILLISECONDS.toNanos(measureMs);
     long cap = until + TimeUnit.SECONDS.toNanos(30); // a window too short for a cold JVM grows up to this
@@ -234,11 +275,14 @@ public final class LoadClient {
       f.get(warmupMs + measureMs + 90_000, TimeUnit.MILLISECONDS);
     }
     pool.shutdown();
+    workers.forEach(Worker::close);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rate", done.get() * 1e9 / (lastEnd.get() - from));
     m.put("ops", done.get());
+    m.put("connections", RawHttp.CONNECTIONS.get() - connections0); // warm-up included: compare with ops
     m.put("errors", errors.get());
     m.put("clientCpu", cores(cpu0, start));
+    m.put("serverCpu", serverCores(server0, start));
     return m;
   }
 
@@ -252,20 +296,18 @@ public final class LoadClient {
     AtomicLong received = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     List<Future<?>> futures = new ArrayList<>();
+    long server0 = serverCpuNanos();
     long start = System.nanoTime();
     long cpu0 = cpuNanos();
     for (Worker w : workers) {
       futures.add(pool.submit(() -> {
         try {
-          HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + streamPath(w, events))).GET();
-          if (variant == Variant.SSEAUTH) {
-            b.header("Last-Event-ID", w.lastEventId);
-          }
-          HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-          try (InputStream in = r.body()) {
-            require(r.statusCode() == 200, "stream answered " + r.statusCode());
-            received.addAndGet(countEvents(in));
-          }
+          Counter counter = new Counter();
+          int status = variant == Variant.SSEAUTH
+              ? w.conn.exchange("GET", streamPath(w, events), counter, "Last-Event-ID: " + w.lastEventId)
+              : w.conn.exchange("GET", streamPath(w, events), counter);
+          require(status == 200, "stream answered " + status);
+          received.addAndGet(counter.events);
         } catch (Exception e) {
           if (errors.incrementAndGet() <= 3) {
             System.err.println("stream failed: " + e);
@@ -279,31 +321,32 @@ public final class LoadClient {
     }
     long elapsed = System.nanoTime() - start;
     pool.shutdown();
+    workers.forEach(Worker::close);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rate", received.get() * 1e9 / elapsed);
     m.put("events", received.get());
     m.put("expected", (long) streams * events);
     m.put("errors", errors.get() + (received.get() == (long) streams * events ? 0 : 1));
     m.put("clientCpu", cores(cpu0, start));
+    m.put("serverCpu", serverCores(server0, start));
     return m;
   }
 
-  /** Counts blank-line-terminated blocks ({@code \n\n}) until the end of the body. */
-  private static long countEvents(InputStream in) throws IOException {
-    byte[] buf = new byte[64 * 1024];
-    long n = 0;
-    byte prev = 0;
-    int r;
-    while ((r = in.read(buf)) >= 0) {
-      for (int i = 0; i < r; i++) {
-        byte c = buf[i];
+  /** Counts blank-line-terminated blocks ({@code \n\n}) of a body. */
+  static final class Counter implements RawHttp.Body {
+    long events;
+    private byte prev;
+
+    @Override
+    public void accept(byte[] b, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        byte c = b[i];
         if (c == '\n' && prev == '\n') {
-          n++;
+          events++;
         }
         prev = c;
       }
     }
-    return n;
   }
 
   /**
@@ -314,14 +357,17 @@ public final class LoadClient {
     Map<String, Object> before = heap ? admin("heap") : null;
     Semaphore opening = new Semaphore(128);
     AtomicInteger opened = new AtomicInteger();
+    java.util.Set<Integer> everOpened = java.util.concurrent.ConcurrentHashMap.newKeySet();
     AtomicLong failures = new AtomicLong();
     AtomicReference<Storm> storm = new AtomicReference<>();
-    HeldStream.Listener listener = new HeldStream.Listener() {
+    HeldStreams.Listener listener = new HeldStreams.Listener() {
       @Override
-      public void appEvent(HeldStream s, int attempt) {
-        if (attempt == 1) {
+      public void appEvent(HeldStreams.Stream s, int attempt) {
+        if (everOpened.add(s.index())) { // its first event ever (a first connection that failed released its permit)
           opened.incrementAndGet();
-          opening.release();
+          if (attempt == 1) {
+            opening.release();
+          }
         }
         Storm st = storm.get();
         if (st != null) {
@@ -330,51 +376,45 @@ public final class LoadClient {
       }
 
       @Override
-      public void failed(HeldStream s, int attempt, Throwable cause) {
+      public void failed(HeldStreams.Stream s, int attempt, String why) {
         if (failures.incrementAndGet() <= 3) {
-          System.err.println("held stream " + s.index() + " connection " + attempt + " failed: " + cause);
+          System.err.println("held stream " + s.index() + " connection " + attempt + " failed: " + why);
         }
         if (attempt == 1) {
           opening.release(); // it retries on its own; do not hold up the others
         }
       }
     };
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "reconnect");
-      t.setDaemon(true);
-      return t;
-    });
-    HeldStream.Shared shared = new HeldStream.Shared(http, base, variant, scheduler, listener);
-    List<HeldStream> all = new ArrayList<>();
+    HeldStreams held = new HeldStreams(port, variant, listener);
+    List<HeldStreams.Stream> all = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     for (int i = 0; i < streams && System.nanoTime() < deadline; i++) {
       if (!opening.tryAcquire(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS)) {
         break;
       }
-      HeldStream s = new HeldStream(shared, i);
-      all.add(s);
-      s.connect();
+      all.add(held.open(i));
     }
     while (opened.get() < all.size() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    int held = opened.get();
+    int opens = opened.get();
     if (heap) {
       Map<String, Object> after = admin("heap");
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("streams", held);
+      m.put("streams", opens);
       m.put("held", after.get("held"));
       m.put("live", after.get("live"));
       m.put("usedBefore", before.get("used"));
       m.put("usedAfter", after.get("used"));
       long delta = ((Number) after.get("used")).longValue() - ((Number) before.get("used")).longValue();
-      m.put("bytesPerStream", held == 0 ? -1.0 : (double) delta / held);
-      m.put("errors", failures.get() + (streams - held));
+      m.put("bytesPerStream", opens == 0 ? -1.0 : (double) delta / opens);
+      m.put("errors", failures.get() + (streams - opens));
       emit("heap", m);
     }
     for (int cut = 1; cut <= cuts; cut++) {
       Storm st = new Storm(all);
       long failed0 = failures.get();
+      long server0 = serverCpuNanos();
       long cpu0 = cpuNanos();
       storm.set(st);
       long t0 = System.nanoTime();
@@ -389,13 +429,16 @@ public final class LoadClient {
       m.put("recoveryMs", allBack ? st.lastMs(t0) : Double.NaN);
       m.put("medianMs", st.percentileMs(t0, 0.5));
       m.put("p99Ms", st.percentileMs(t0, 0.99));
-      m.put("errors", failures.get() - failed0 + (all.size() - st.count()) + (held < streams ? 1 : 0));
+      m.put("errors", failures.get() - failed0 + (all.size() - st.count()) + (opens < streams ? 1 : 0));
       m.put("clientCpu", cores(cpu0, t0));
+      m.put("serverCpu", serverCores(server0, t0));
       storm.set(null);
+      Map<String, Object> count = admin("count"); // a server that leaks ended streams holds more than it should
+      m.put("heldAfter", count.get("held"));
+      m.put("liveAfter", count.get("live"));
       emit("storm", m);
     }
-    all.forEach(HeldStream::close);
-    scheduler.shutdownNow();
+    held.close();
   }
 
   /** One cut: which streams have recovered since (a new connection delivered an application event), and when. */
@@ -404,17 +447,17 @@ public final class LoadClient {
     private final long[] at;
     private final java.util.concurrent.CountDownLatch latch;
 
-    /** Streams indexed 0 to n-1 ({@link HeldStream#index()}). */
-    Storm(List<HeldStream> streams) {
+    /** Streams indexed 0 to n-1 ({@link HeldStreams.Stream#index()}). */
+    Storm(List<HeldStreams.Stream> streams) {
       cutAttempt = new int[streams.size()];
-      for (HeldStream s : streams) {
+      for (HeldStreams.Stream s : streams) {
         cutAttempt[s.index()] = s.attempt();
       }
       at = new long[streams.size()];
       latch = new java.util.concurrent.CountDownLatch(streams.size());
     }
 
-    void recovered(HeldStream s, int attempt) {
+    void recovered(HeldStreams.Stream s, int attempt) {
       if (s.index() >= cutAttempt.length || attempt <= cutAttempt[s.index()]) {
         return;
       }
@@ -451,11 +494,12 @@ public final class LoadClient {
     }
   }
 
-  private Map<String, Object> admin(String what) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/" + what)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    require(r.statusCode() == 200, "/admin/" + what + " answered " + r.statusCode());
-    return json(r.body());
+  /** {@code GET /admin/<what>} on the client's own connection (main thread only). */
+  private Map<String, Object> admin(String what) throws IOException {
+    Collect body = new Collect();
+    int status = adminConn.exchange("GET", "/admin/" + what, body);
+    require(status == 200, "/admin/" + what + " answered " + status);
+    return json(body.text());
   }
 
   static Map<String, Object> json(String s) {

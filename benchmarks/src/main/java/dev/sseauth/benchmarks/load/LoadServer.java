@@ -20,6 +20,7 @@ import java.util.Properties;
  *       the application's own {@code retry:} line.
  *   <li>{@code /admin/heap}: used heap after repeated full GCs, held streams and sse-auth's live streams,
  *       as JSON.
+ *   <li>{@code /admin/count}: held streams, sse-auth's live streams and the process's CPU time, as JSON (no GC).
  *   <li>{@code /admin/cut}: closes every connection but the one asking, at once (a restart or a
  *       load-balancer failover, as the clients see it); answers {@code {"closed":N}}.
  * </ul>
@@ -58,7 +59,10 @@ public final class LoadServer {
 
   /** Closes every connection of a server but one. */
   interface Cutter {
-    /** Closes every open connection except the one from {@code keepRemotePort}; how many were closed. */
+    /**
+     * Closes every connection open when called except the one from {@code keepRemotePort} (connections
+     * opened meanwhile stay open); how many were closed.
+     */
     int cutAllBut(int keepRemotePort);
   }
 
@@ -94,6 +98,16 @@ public final class LoadServer {
       }
     }
     return "{\"used\":" + least + ",\"held\":" + held + ",\"live\":" + (auth == null ? 0 : auth.liveStreams()) + "}";
+  }
+
+  /**
+   * Held streams, sse-auth's live streams and this process's CPU time in nanoseconds (-1 if unknown),
+   * without a GC: {@code {"held":..,"live":..,"cpu":..}}.
+   */
+  static String countJson(int held, SseAuth auth) {
+    long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
+    return "{\"held\":" + held + ",\"live\":" + (auth == null ? 0 : auth.liveStreams()) + ",\"cpu\":" + cpu + "}";
   }
 
   /** {@code {"closed":N}}. */

@@ -117,9 +117,11 @@ final class NettyLoadServer implements AutoCloseable {
             int h = held.get();
             Thread t = new Thread(() -> respond(ctx, HttpResponseStatus.OK, LoadServer.heapJson(h, auth)), "heap");
             t.start();
+          } else if (d.path().equals("/admin/count")) {
+            respond(ctx, HttpResponseStatus.OK, LoadServer.countJson(held.get(), auth));
           } else if (d.path().equals("/admin/cut")) {
             int closed = 0;
-            for (Channel c : connections) {
+            for (Channel c : new java.util.ArrayList<>(connections)) { // those open now, not those opened meanwhile
               if (c != ctx.channel()) {
                 c.close();
                 closed++;

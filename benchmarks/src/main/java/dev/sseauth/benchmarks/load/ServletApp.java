@@ -16,6 +16,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ServletApp implements AutoCloseable {
   private final AtomicInteger held = new AtomicInteger();
+  private final Set<AsyncContext> holding = ConcurrentHashMap.newKeySet();
   private final SseAuth auth;
   private final Filter filter;
   private volatile LoadServer.Cutter cutter = keep -> 0;
@@ -45,7 +49,7 @@ final class ServletApp implements AutoCloseable {
   }
 
   HttpServlet events() {
-    return new EventsServlet(held);
+    return new EventsServlet(held, holding);
   }
 
   HttpServlet admin() {
@@ -66,6 +70,29 @@ final class ServletApp implements AutoCloseable {
     cutter = c;
   }
 
+  /**
+   * {@code /admin/cut}: closes every connection but the caller's, then completes the held streams of the
+   * closed connections that the server has not ended by itself. Jetty does not tell an idle async request
+   * that its connection was closed (a real application notices at its next write, a restart loses the
+   * state anyway); completing them frees the server's and sse-auth's state for those streams, as the
+   * restart it stands for would.
+   */
+  int cut(int keepRemotePort) {
+    List<AsyncContext> before = List.copyOf(holding);
+    int closed = cutter.cutAllBut(keepRemotePort);
+    for (AsyncContext ac : before) { // held streams only: never the caller's request
+      if (!holding.contains(ac)) {
+        continue;
+      }
+      try {
+        ac.complete();
+      } catch (IllegalStateException e) {
+        // ended meanwhile
+      }
+    }
+    return closed;
+  }
+
   @Override
   public void close() {
     if (auth != null) {
@@ -77,9 +104,11 @@ final class ServletApp implements AutoCloseable {
   static final class EventsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient AtomicInteger held;
+    private final transient Set<AsyncContext> holding;
 
-    EventsServlet(AtomicInteger held) {
+    EventsServlet(AtomicInteger held, Set<AsyncContext> holding) {
       this.held = held;
+      this.holding = holding;
     }
 
     @Override
@@ -95,7 +124,8 @@ final class ServletApp implements AutoCloseable {
       if (hold) {
         async.setTimeout(0);
         held.incrementAndGet();
-        async.addListener(new Release(held));
+        holding.add(async);
+        async.addListener(new Release(held, holding, async));
       }
       ServletOutputStream out = resp.getOutputStream();
       if (hold) {
@@ -117,14 +147,19 @@ final class ServletApp implements AutoCloseable {
   /** Counts a held stream down once, whichever way it ends. */
   static final class Release implements AsyncListener {
     private final AtomicInteger held;
+    private final Set<AsyncContext> holding;
+    private final AsyncContext context;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    Release(AtomicInteger held) {
+    Release(AtomicInteger held, Set<AsyncContext> holding, AsyncContext context) {
       this.held = held;
+      this.holding = holding;
+      this.context = context;
     }
 
     private void release() {
       if (done.compareAndSet(false, true)) {
+        holding.remove(context);
         held.decrementAndGet();
       }
     }
@@ -137,13 +172,21 @@ final class ServletApp implements AutoCloseable {
     @Override
     public void onTimeout(AsyncEvent event) {
       release();
-      event.getAsyncContext().complete();
+      complete(event);
     }
 
     @Override
     public void onError(AsyncEvent event) {
       release();
-      event.getAsyncContext().complete();
+      complete(event);
+    }
+
+    private static void complete(AsyncEvent event) {
+      try {
+        event.getAsyncContext().complete();
+      } catch (IllegalStateException e) {
+        // completed already (a cut completes held streams while the server may be failing them)
+      }
     }
 
     @Override
@@ -161,7 +204,7 @@ final class ServletApp implements AutoCloseable {
     }
   }
 
-  /** {@code /admin/heap} and {@code /admin/cut}. */
+  /** {@code /admin/heap}, {@code /admin/count} and {@code /admin/cut}. */
   static final class AdminServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient ServletApp app;
@@ -174,7 +217,8 @@ final class ServletApp implements AutoCloseable {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
       String json = switch (req.getRequestURI()) {
         case "/admin/heap" -> LoadServer.heapJson(app.held.get(), app.auth);
-        case "/admin/cut" -> LoadServer.cutJson(app.cutter.cutAllBut(req.getRemotePort()));
+        case "/admin/count" -> LoadServer.countJson(app.held.get(), app.auth);
+        case "/admin/cut" -> LoadServer.cutJson(app.cut(req.getRemotePort()));
         default -> null;
       };
       if (json == null) {

@@ -2,6 +2,7 @@ package dev.sseauth.benchmarks.load;
 
 import java.io.File;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.catalina.Context;
@@ -13,6 +14,8 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.util.net.AbstractEndpoint;
+import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
@@ -93,15 +96,26 @@ final class TomcatLoadServer implements AutoCloseable {
     app.close();
   }
 
-  /** Tomcat's NIO protocol, with a way to close every connection at once. */
+  /**
+   * Tomcat's NIO protocol, with a way to close every connection at once: each one gets Tomcat's own
+   * error event, so that an async request in it is ended the way a broken connection ends it (its
+   * listeners told, its processor released) and the connection closed; a plain close of the socket
+   * would leave held requests' processors behind.
+   */
   static final class CuttableProtocol extends Http11NioProtocol {
     int cutAllBut(int keepRemotePort) {
+      return cut(getEndpoint(), keepRemotePort);
+    }
+
+    private static <S> int cut(AbstractEndpoint<S, ?> endpoint, int keepRemotePort) {
       int closed = 0;
-      for (SocketWrapperBase<?> w : getEndpoint().getConnections()) {
+      for (SocketWrapperBase<S> w : List.copyOf(endpoint.getConnections())) { // those open now
         if (w.getRemotePort() == keepRemotePort) {
           continue;
         }
-        w.close();
+        if (!endpoint.processSocket(w, SocketEvent.ERROR, true)) {
+          w.close();
+        }
         closed++;
       }
       return closed;
