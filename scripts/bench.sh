@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs the sse-auth benchmarks on a fresh clone: JMH core benchmarks, loopback load (Jetty and Netty,
-# server and client in separate JVMs) and the Chromium timing. Prints the markdown table and writes it
-# to benchmarks/target/results.md, with the raw results (jmh.json, load-raw.jsonl, browser.json,
-# results.json) next to it. Takes about 20 minutes. Extra arguments go to the harness:
-#   --smoke                      tiny counts (what CI runs as a test)
-#   --only jmh,load,heap,browser a subset
+# Runs the sse-auth benchmarks on a fresh clone: JMH core benchmarks, wire sizes, loopback load and
+# reconnect storm on Jetty, Tomcat and Netty (server and client in separate JVMs, pinned to separate
+# CPUs with taskset when it is there), heap per held stream, and the Chromium timing. Prints the
+# markdown table and writes it to benchmarks/target/results.md, with the raw results (jmh.json,
+# load-raw.jsonl, storm-raw.jsonl, heap-raw.jsonl, browser.json, results.json) next to it. Takes about
+# 45 minutes on 2 cores; run it on a quiet machine. Extra arguments go to the harness:
+#   --smoke                                   tiny counts (what CI runs as a test)
+#   --only jmh,wire,load,storm,heap,browser   a subset
+#   --rounds N                                load and storm rounds (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
@@ -16,5 +19,6 @@ if [ "$soft" != unlimited ] && [ "$soft" -lt "$need" ]; then
   ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fi
 log "open files per process: $(ulimit -n)"
+command -v taskset >/dev/null || log "no taskset (util-linux): the load server and client JVMs will run unpinned"
 mvn -B -ntp -q install -DskipTests -pl benchmarks -am
 exec mvn -B -ntp -q -pl benchmarks exec:exec -Dbench.args="$*"

@@ -10,16 +10,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The benchmark harness: {@code Bench --out <dir> [--smoke] [--only jmh,load,heap,browser]} runs the JMH
- * core benchmarks, the loopback load runs and the browser timing, then writes {@code results.md}
- * (the markdown table), {@code results.json} and the raw results ({@code jmh.json},
- * {@code load-raw.jsonl}, {@code browser.json}) to the output directory. {@code --profile <regex>}
+ * The benchmark harness: {@code Bench --out <dir> [--smoke] [--only jmh,wire,load,storm,heap,browser]} runs
+ * the JMH core benchmarks, the wire sizes, the loopback load rounds (Jetty, Tomcat, Netty), the reconnect
+ * storms, the held-stream heap and the browser timing, then writes {@code results.md} (the markdown
+ * table), {@code results.json} and the raw results ({@code jmh.json}, {@code load-raw.jsonl},
+ * {@code storm-raw.jsonl}, {@code heap-raw.jsonl}, {@code browser.json}) to the output directory. {@code --profile <regex>}
  * instead profiles the matching JMH benchmarks (stack sampling, allocation) into
- * {@code profile-<regex>.txt}.
+ * {@code profile-<regex>.txt}. {@code --rounds N} changes the number of load and storm rounds (at least 5
+ * for a table whose ranges mean something; fewer for a quick look).
  */
 public final class Bench {
   /** The parts of a run. */
-  public static final List<String> PARTS = List.of("jmh", "load", "heap", "browser");
+  public static final List<String> PARTS = List.of("jmh", "wire", "load", "storm", "heap", "browser");
   /** The README command of a full run. */
   public static final String COMMAND = "bash scripts/bench.sh";
 
@@ -27,38 +29,62 @@ public final class Bench {
 
   /** Runs {@code parts} with {@code settings}, writing everything under {@code out}; the results. */
   public static Results run(Settings settings, Path out, Set<String> parts, boolean smoke) throws Exception {
+    return run(settings, out, parts, smoke, smoke ? COMMAND + " --smoke" : COMMAND);
+  }
+
+  /** As {@link #run(Settings, Path, Set, boolean)}, with the command line the report names. */
+  public static Results run(Settings settings, Path out, Set<String> parts, boolean smoke, String command)
+      throws Exception {
     Files.createDirectories(out);
     Results results = new Results();
     if (parts.contains("jmh")) {
-      System.out.println("[bench] JMH core benchmarks");
-      JmhRun.run(settings, out, results);
+      timed("JMH core benchmarks", () -> JmhRun.run(settings, out, results));
     }
-    if (parts.contains("load")) {
-      System.out.println("[bench] loopback load");
-      LoadRun.run(settings, out, results);
+    if (parts.contains("wire")) {
+      timed("wire sizes", () -> WireSize.run(results));
     }
-    if (parts.contains("heap")) {
-      System.out.println("[bench] heap per held stream (Netty)");
-      LoadRun.heap(settings, out, results);
+    if (parts.contains("load") || parts.contains("storm") || parts.contains("heap")) {
+      timed("loopback load, reconnect storm, heap per held stream (Jetty, Tomcat, Netty)",
+          () -> LoadRun.run(settings, out, results, parts));
     }
     if (parts.contains("browser")) {
-      System.out.println("[bench] Chromium timing");
-      BrowserRun.run(settings, out, results);
+      timed("Chromium timing", () -> BrowserRun.run(settings, out, results));
     }
     Files.writeString(out.resolve("results.json"), results.toJson());
-    String md = Report.markdown(results, settings, smoke, smoke ? COMMAND + " --smoke" : COMMAND);
+    String md = Report.markdown(results, settings, smoke, command);
     Files.writeString(out.resolve("results.md"), md);
     return results;
   }
 
+  @FunctionalInterface
+  private interface Part {
+    void run() throws Exception;
+  }
+
+  private static void timed(String what, Part part) throws Exception {
+    System.out.println("[bench] " + what);
+    long t0 = System.nanoTime();
+    part.run();
+    System.out.printf(java.util.Locale.ROOT, "[bench] %s: %.0f s%n", what, (System.nanoTime() - t0) / 1e9);
+  }
+
   public static void main(String[] args) throws Exception {
     Path out = Path.of("target");
+    StringBuilder command = new StringBuilder(COMMAND);
     boolean smoke = false;
+    int rounds = 0;
     Set<String> parts = new LinkedHashSet<>(PARTS);
     for (int i = 0; i < args.length; i++) {
+      if (!args[i].equals("--out")) {
+        command.append(' ').append(args[i]);
+        if (i + 1 < args.length && (args[i].equals("--only") || args[i].equals("--rounds"))) {
+          command.append(' ').append(args[i + 1]);
+        }
+      }
       switch (args[i]) {
         case "--out" -> out = Path.of(args[++i]);
         case "--smoke" -> smoke = true;
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--profile" -> {
           Files.createDirectories(out);
           JmhRun.profile(args[++i], out);
@@ -74,10 +100,14 @@ public final class Bench {
             parts.add(p.trim());
           }
         }
-        default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (use --out DIR, --smoke, --only jmh,load,heap,browser)");
+        default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (use --out DIR, --smoke, --rounds N, --only " + String.join(",", PARTS) + ")");
       }
     }
-    Results r = run(smoke ? Settings.smoke() : Settings.full(), out, parts, smoke);
+    Settings settings = smoke ? Settings.smoke() : Settings.full();
+    if (rounds > 0) {
+      settings = settings.withRounds(rounds);
+    }
+    Results r = run(settings, out, parts, smoke, command.toString());
     System.out.println();
     System.out.println(Files.readString(out.resolve("results.md")));
     System.out.println("[bench] wrote " + out.resolve("results.md") + " and the raw results in " + out);

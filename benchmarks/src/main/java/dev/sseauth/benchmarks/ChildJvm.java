@@ -46,7 +46,16 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code main} with {@code flags} and {@code args}. */
   public static ChildJvm start(List<String> flags, Class<?> main, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), flags, main, args);
+  }
+
+  /**
+   * Starts {@code main} with {@code flags} and {@code args}, the command prefixed with {@code prefix}
+   * (such as {@code taskset -c 1}, see {@link Pinning}).
+   */
+  public static ChildJvm start(List<String> prefix, List<String> flags, Class<?> main, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(flags);
     cmd.add("-cp");
@@ -56,6 +65,13 @@ public final class ChildJvm implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     return new ChildJvm(pb.start());
+  }
+
+  /** Writes {@code line} and a line end to the process's standard input. @throws IOException if it is gone */
+  public void sendLine(String line) throws IOException {
+    var in = process.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
   }
 
   /** Waits for a line starting with {@code prefix}. @throws IllegalStateException on exit or timeout */

@@ -8,27 +8,47 @@ package dev.sseauth.benchmarks;
  * @param jmhWarmups JMH warm-up iterations
  * @param jmhIterations JMH measurement iterations
  * @param jmhIterationMs length of one JMH iteration
- * @param loadRounds rounds over all server variants; the median round counts
+ * @param loadRounds rounds of the load measurements; each round measures every variant of every server
+ *     back to back, and reports the median round with the range over rounds
  * @param loadConcurrency concurrent clients for reconnects and first connects
  * @param loadWarmupMs warm-up before each rate measurement
  * @param loadMeasureMs length of each rate measurement
  * @param eventStreams concurrent streams for events/s
  * @param eventsPerStream events each of those streams receives
- * @param heapStreams streams held open for the heap measurement (Netty)
+ * @param stormRounds rounds of the reconnect storm, guarded and unguarded back to back on every server
+ * @param stormStreams streams held open, then cut at once, in the reconnect storm
+ * @param stormWarmupCuts cuts before the measured one in each storm session (each a full storm, not counted)
+ * @param stormRetryMs the SSE {@code retry} (ms) the storm servers send: sse-auth's handshake and the
+ *     application alike, so both variants reconnect after the same delay
+ * @param heapStreams streams held open for the heap measurement (every server)
+ * @param heapGcs full GCs before each heap reading (the least used heap counts)
+ * @param shareServers one server JVM per server and variant runs every scenario (throughput, heap, storm)
+ *     instead of a fresh one per scenario: fewer JVM starts, for the smoke run
  * @param browserRuns measured {@code new EventSource} runs per variant in Chromium
  * @param browserWarmups discarded runs per variant first
  */
 public record Settings(int jmhForks, int jmhWarmups, int jmhIterations, int jmhIterationMs,
     int loadRounds, int loadConcurrency, long loadWarmupMs, long loadMeasureMs, int eventStreams,
-    int eventsPerStream, int heapStreams, int browserRuns, int browserWarmups) {
+    int eventsPerStream, int stormRounds, int stormStreams, int stormWarmupCuts, int stormRetryMs,
+    int heapStreams, int heapGcs, boolean shareServers, int browserRuns, int browserWarmups) {
 
-  /** The full run: a stable ratio on a busy 2-core machine in about a quarter of an hour. */
+  /** The full run: five rounds of everything that is compared, on 2 cores in about 45 minutes. */
   public static Settings full() {
-    return new Settings(2, 4, 5, 1000, 3, 8, 5000, 4000, 100, 5000, 10_000, 30, 5);
+    return new Settings(2, 4, 5, 1000, 5, 8, 3000, 3000, 100, 3000, 5, 5000, 1, 100, 10_000, 5, false, 30, 5);
+  }
+
+  /** These settings with {@code rounds} rounds of the load and storm measurements (a shorter or longer run). */
+  public Settings withRounds(int rounds) {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be at least 1, but was " + rounds);
+    }
+    return new Settings(jmhForks, jmhWarmups, jmhIterations, jmhIterationMs, rounds, loadConcurrency, loadWarmupMs,
+        loadMeasureMs, eventStreams, eventsPerStream, rounds, stormStreams, stormWarmupCuts, stormRetryMs, heapStreams,
+        heapGcs, shareServers, browserRuns, browserWarmups);
   }
 
   /** The smoke run: every benchmark once, tiny counts. */
   public static Settings smoke() {
-    return new Settings(0, 1, 1, 100, 1, 2, 100, 300, 10, 50, 50, 2, 1);
+    return new Settings(0, 1, 1, 100, 1, 2, 50, 200, 10, 50, 1, 50, 0, 100, 50, 2, true, 2, 1);
   }
 }

@@ -10,9 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CI smoke run of the whole harness (JMH, loopback load on Jetty and Netty with server and client
- * in their own JVMs, Chromium timing) with tiny counts. It asserts no thresholds, only that every
- * benchmark produced a number and that the table was written, so the harness never rots.
+ * The CI smoke run of the whole harness (JMH, wire sizes, loopback load, reconnect storm and held-stream
+ * heap on Jetty, Tomcat and Netty with server and client in their own JVMs, Chromium timing) with tiny
+ * counts. It asserts no thresholds, only that every benchmark produced a number and that the table was
+ * written, so the harness never rots.
  */
 class BenchmarkSmokeTest {
 
@@ -28,13 +29,17 @@ class BenchmarkSmokeTest {
         "jmh.baselineNimbusHs256Sign", "jmh.judgeReconnect", "jmh.baselineNimbusHs256Verify",
         "jmh.baselineNimbusHs256VerifyAndClaims",
         "jmh.rewriteStream", "jmh.baselineLineEndScan",
-        "heap.netty.UNGUARDED", "heap.netty.SSEAUTH",
+        "wire.token", "wire.compositeId",
         "browser.u", "browser.c", "browser.r"));
-    for (String server : List.of("jetty", "netty")) {
+    for (String server : List.of("jetty", "tomcat", "netty")) {
       for (String variant : List.of("UNGUARDED", "SSEAUTH", "JWT_QUERY")) {
         for (String scenario : List.of("reconnect", "first", "events")) {
           expected.add("load." + server + "." + variant + "." + scenario);
         }
+      }
+      for (String variant : List.of("UNGUARDED", "SSEAUTH")) {
+        expected.add("storm." + server + "." + variant);
+        expected.add("heap." + server + "." + variant);
       }
     }
     for (String key : expected) {
@@ -44,16 +49,24 @@ class BenchmarkSmokeTest {
         assertThat(r.get(key).value()).as(key).isPositive();
       }
     }
-    assertThat(r.get("heap.netty.SSEAUTH.streams").value()).isEqualTo(Settings.smoke().heapStreams());
-    assertThat(r.get("heap.netty.UNGUARDED.streams").value()).isEqualTo(Settings.smoke().heapStreams());
+    for (String server : List.of("jetty", "tomcat", "netty")) {
+      for (String variant : List.of("UNGUARDED", "SSEAUTH")) {
+        assertThat(r.get("heap." + server + "." + variant + ".streams").value()).as(server + " " + variant)
+            .isEqualTo(Settings.smoke().heapStreams());
+      }
+    }
+    assertThat(r.get("wire.compositeId").value())
+        .isEqualTo(r.get("wire.token").value() + 1 + WireSize.APP_ID.length());
 
     String md = Files.readString(out.resolve("results.md"));
     assertThat(md).contains("| measurement | sse-auth | baseline (same run) | ratio | target | result |");
     assertThat(md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| measurement")))
         .hasSize(Report.rows(r).size())
-        .hasSize(21);
+        .hasSize(34);
+    assertThat(md).contains("Load JVMs: ");
     assertThat(out.resolve("jmh.json")).isNotEmptyFile();
     assertThat(out.resolve("load-raw.jsonl")).isNotEmptyFile();
+    assertThat(out.resolve("storm-raw.jsonl")).isNotEmptyFile();
     assertThat(out.resolve("heap-raw.jsonl")).isNotEmptyFile();
     assertThat(out.resolve("browser.json")).isNotEmptyFile();
     assertThat(out.resolve("results.json")).isNotEmptyFile();

@@ -2,98 +2,128 @@ package dev.sseauth.benchmarks.load;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The load-test client process ({@code java.net.http}, HTTP/1.1, bounded concurrency). It prints one
- * {@code RESULT <json>} line per measurement.
+ * The load-test client process (HTTP/1.1 on 127.0.0.1). It runs the tasks named on its command line
+ * against one server, in order, and prints one {@code RESULT <json>} line per measurement. The rate
+ * measurements use {@link RawHttp} (blocking sockets, keep-alive, one connection per worker), the held
+ * streams {@link HeldStreams} (non-blocking sockets on one selector thread): both light enough that one
+ * client core outpaces one server core.
  *
  * <pre>
- * LoadClient throughput &lt;port&gt; &lt;variant&gt; &lt;concurrency&gt; &lt;warmupMs&gt; &lt;measureMs&gt; &lt;streams&gt; &lt;eventsPerStream&gt;
- * LoadClient heap &lt;port&gt; &lt;variant&gt; &lt;streams&gt; &lt;timeoutMs&gt;
+ * LoadClient &lt;port|-&gt; &lt;variant&gt; &lt;task&gt;...
+ *   throughput:&lt;concurrency&gt;:&lt;warmupMs&gt;:&lt;measureMs&gt;:&lt;streams&gt;:&lt;eventsPerStream&gt;
+ *   held:&lt;streams&gt;:&lt;timeoutMs&gt;:&lt;heap 0|1&gt;:&lt;cuts&gt;
  * </pre>
+ *
+ * <p>With {@code -} for the port it reads the port from the first line of its standard input (so it can
+ * start while the server is still starting).
  *
  * <p>throughput: reconnects/s (GET with {@code Last-Event-ID}, one event), first connects/s (for
  * sse-auth the ticket request plus the stream with {@code ?slt=}), events/s over {@code streams}
- * concurrent streams. heap: holds {@code streams} streams open and reports the server's used heap
- * before and after.
+ * concurrent streams. held: opens {@code streams} {@link HeldStreams} and waits for each one's first
+ * event; with heap 1 reports the server's used heap before and after; then {@code cuts} times asks the
+ * server to close every connection at once ({@code /admin/cut}) and reports the time until every stream
+ * has reconnected (after the server's {@code retry}, with its {@code Last-Event-ID}) and received its
+ * next application event. Each result also carries {@code clientCpu}: the CPU this process used over the
+ * measurement, in cores (near 1 on one pinned core means the client, not the server, set the pace).
  */
 public final class LoadClient {
   /** Completions a rate needs at least, however long that takes (up to 30 s more). */
   private static final int MIN_OPS = 5;
-  private final String base;
+  private final int port;
   private final Variant variant;
-  private final HttpClient http;
+  private final RawHttp adminConn;
 
-  private LoadClient(int port, Variant variant, int threads) {
-    this.base = "http://127.0.0.1:" + port;
+  private LoadClient(int port, Variant variant) {
+    this.port = port;
     this.variant = variant;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .executor(Executors.newFixedThreadPool(threads, r -> {
-          Thread t = new Thread(r, "http");
-          t.setDaemon(true);
-          return t;
-        }))
-        .build();
+    this.adminConn = new RawHttp(port);
   }
 
   public static void main(String[] args) throws Exception {
-    String mode = args[0];
-    int port = Integer.parseInt(args[1]);
-    Variant variant = Variant.valueOf(args[2].toUpperCase(Locale.ROOT));
-    if (mode.equals("throughput")) {
-      int concurrency = Integer.parseInt(args[3]);
-      long warmup = Long.parseLong(args[4]);
-      long measure = Long.parseLong(args[5]);
-      int streams = Integer.parseInt(args[6]);
-      int events = Integer.parseInt(args[7]);
-      LoadClient c = new LoadClient(port, variant, 4);
-      // warm both JVMs on every path first, so the first scenario measured is not the coldest
-      c.rate(concurrency, warmup, 1, c::reconnect);
-      c.rate(concurrency, warmup, 1, c::firstConnect);
-      c.events(streams, Math.max(1, events / 5));
-      c.emit("reconnect", c.rate(concurrency, warmup, measure, c::reconnect));
-      c.emit("first", c.rate(concurrency, warmup, measure, c::firstConnect));
-      c.events(streams, Math.max(1, events / 5));
-      c.emit("events", c.events(streams, events));
-    } else if (mode.equals("heap")) {
-      int streams = Integer.parseInt(args[3]);
-      long timeout = Long.parseLong(args[4]);
-      new LoadClient(port, variant, 4).heap(streams, timeout);
-    } else {
-      throw new IllegalArgumentException("mode must be throughput or heap, but was " + mode);
+    if (args.length < 3) {
+      System.err.println("usage: LoadClient <port|-> <variant> <throughput:..|held:..>...");
+      System.exit(2);
+    }
+    int port = Integer.parseInt(args[0].equals("-")
+        ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine().trim()
+        : args[0]);
+    Variant variant = Variant.valueOf(args[1].toUpperCase(Locale.ROOT));
+    LoadClient c = new LoadClient(port, variant);
+    for (int i = 2; i < args.length; i++) {
+      String[] t = args[i].split(":");
+      switch (t[0]) {
+        case "throughput" -> c.throughput(Integer.parseInt(t[1]), Long.parseLong(t[2]), Long.parseLong(t[3]),
+            Integer.parseInt(t[4]), Integer.parseInt(t[5]));
+        case "held" -> c.held(Integer.parseInt(t[1]), Long.parseLong(t[2]), "1".equals(t[3]), Integer.parseInt(t[4]));
+        default -> throw new IllegalArgumentException("a task is throughput:.. or held:.., but was " + args[i]);
+      }
     }
     System.exit(0);
+  }
+
+  private void throughput(int concurrency, long warmup, long measure, int streams, int events) throws Exception {
+    // warm both JVMs on every path first, so the first scenario measured is not the coldest
+    rate(concurrency, warmup, 1, this::reconnect);
+    rate(concurrency, warmup, 1, this::firstConnect);
+    events(streams, Math.max(1, events / 5));
+    emit("reconnect", rate(concurrency, warmup, measure, this::reconnect));
+    emit("first", rate(concurrency, warmup, measure, this::firstConnect));
+    events(streams, Math.max(1, events / 5));
+    emit("events", events(streams, events));
+  }
+
+  /** CPU time of this process so far, in nanoseconds, or -1 if unknown. */
+  private static long cpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** The server process's CPU time so far ({@code /admin/count}), in nanoseconds, or -1 if unknown. */
+  private long serverCpuNanos() {
+    try {
+      Object cpu = admin("count").get("cpu");
+      return cpu instanceof Number n ? n.longValue() : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Cores the server used between ({@code cpu0}, {@code wall0}) and now; NaN if unknown. */
+  private double serverCores(long cpu0, long wall0) {
+    long cpu = serverCpuNanos();
+    return cpu < 0 || cpu0 < 0 ? Double.NaN : (double) (cpu - cpu0) / (System.nanoTime() - wall0);
+  }
+
+  /** Cores this process used between ({@code cpu0}, {@code wall0}) and now; NaN if unknown. */
+  private static double cores(long cpu0, long wall0) {
+    long cpu = cpuNanos();
+    return cpu < 0 || cpu0 < 0 ? Double.NaN : (double) (cpu - cpu0) / (System.nanoTime() - wall0);
   }
 
   private void emit(String name, Map<String, Object> result) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("scenario", name);
     m.put("variant", variant.name());
-    m.putAll(result);
+    result.forEach((k, v) -> m.put(k, v instanceof Double d && !Double.isFinite(d) ? null : v)); // JSON has no NaN
     System.out.println("RESULT " + JSONObjectUtils.toJSONString(m));
     System.out.flush();
   }
@@ -105,43 +135,78 @@ public final class LoadClient {
     void run(Worker w) throws Exception;
   }
 
-  /** Per-worker credentials: the app's access token and, for sse-auth, a session token from a first connect. */
-  final class Worker {
+  /**
+   * Per-worker state: the app's access token, for sse-auth a session token from a first connect, and the
+   * worker's own keep-alive connection.
+   */
+  final class Worker implements AutoCloseable {
     final String subject;
     final String accessToken;
+    final RawHttp conn = new RawHttp(port);
+    final Collect body = new Collect();
     String lastEventId;
 
-    Worker(int i) throws IOException, InterruptedException {
+    Worker(int i) throws IOException {
       subject = "user-" + i + "@example.com";
       accessToken = Wire.accessToken(subject);
       lastEventId = "41";
       if (variant == Variant.SSEAUTH) {
-        String body = ticketedStream();
-        int at = body.indexOf("\nid: ") + 5;
-        lastEventId = body.substring(at, body.indexOf('\n', at)) + "41"; // "<token>_" + the app's id
+        ticketedStream();
+        String b = body.text();
+        int at = b.indexOf("\nid: ") + 5;
+        lastEventId = b.substring(at, b.indexOf('\n', at)) + "41"; // "<token>_" + the app's id
       }
     }
 
     /** sse-auth first connect: POST the ticket endpoint with the bearer token, then open the stream with it. */
-    String ticketedStream() throws IOException, InterruptedException {
-      HttpResponse<String> t = http.send(HttpRequest.newBuilder(URI.create(base + "/sse/ticket"))
-          .header("Authorization", "Bearer " + accessToken)
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-      require(t.statusCode() == 200, "ticket request answered " + t.statusCode());
-      String ticket = json(t.body()).get("ticket").toString();
-      return stream("/events?n=1" + ASYNC + "&slt=" + ticket, null);
+    void ticketedStream() throws IOException {
+      body.reset();
+      int status = conn.exchange("POST", "/sse/ticket", body, "Authorization: Bearer " + accessToken);
+      require(status == 200, "ticket request answered " + status);
+      String ticket = json(body.text()).get("ticket").toString();
+      stream(this, "/events?n=1" + ASYNC + "&slt=" + ticket, null);
+    }
+
+    @Override
+    public void close() {
+      conn.close();
     }
   }
 
-  private String stream(String pathAndQuery, String lastEventId) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET();
-    if (lastEventId != null) {
-      b.header("Last-Event-ID", lastEventId);
+  /** A response body kept in memory (small: one event and a handshake). */
+  static final class Collect extends java.io.ByteArrayOutputStream implements RawHttp.Body {
+    @Override
+    public void accept(byte[] b, int off, int len) {
+      write(b, off, len);
     }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    require(r.statusCode() == 200, "stream answered " + r.statusCode());
-    require(r.body().contains(Wire.APP_DATA), "stream delivered no application event");
-    return r.body();
+
+    String text() {
+      return new String(buf, 0, count, StandardCharsets.UTF_8);
+    }
+
+    boolean contains(byte[] marker) {
+      outer:
+      for (int i = 0; i + marker.length <= count; i++) {
+        for (int j = 0; j < marker.length; j++) {
+          if (buf[i + j] != marker[j]) {
+            continue outer;
+          }
+        }
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private static final byte[] APP = Wire.APP_DATA.getBytes(StandardCharsets.US_ASCII);
+
+  /** One stream request on the worker's connection; its body stays in {@code w.body}. */
+  private void stream(Worker w, String pathAndQuery, String lastEventId) throws IOException {
+    w.body.reset();
+    int status = lastEventId == null ? w.conn.exchange("GET", pathAndQuery, w.body)
+        : w.conn.exchange("GET", pathAndQuery, w.body, "Last-Event-ID: " + lastEventId);
+    require(status == 200, "stream answered " + status);
+    require(w.body.contains(APP), "stream delivered no application event");
   }
 
   /** {@code -Dbench.async=true}: ask the Jetty application to stream inside an AsyncContext. */
@@ -152,14 +217,14 @@ public final class LoadClient {
   }
 
   private void reconnect(Worker w) throws Exception {
-    stream(streamPath(w, 1), w.lastEventId);
+    stream(w, streamPath(w, 1), w.lastEventId);
   }
 
   private void firstConnect(Worker w) throws Exception {
     if (variant == Variant.SSEAUTH) {
       w.ticketedStream();
     } else {
-      stream(streamPath(w, 1), null);
+      stream(w, streamPath(w, 1), null);
     }
   }
 
@@ -171,7 +236,10 @@ public final class LoadClient {
     for (int i = 0; i < concurrency; i++) {
       workers.add(new Worker(i));
     }
+    long server0 = serverCpuNanos();
     long start = System.nanoTime();
+    long cpu0 = cpuNanos();
+    long connections0 = RawHttp.CONNECTIONS.get();
     long from = start + TimeUnit.MILLISECONDS.toNanos(warmupMs);
     long until = from + TimeUnit.MILLISECONDS.toNanos(measureMs);
     long cap = until + TimeUnit.SECONDS.toNanos(30); // a window too short for a cold JVM grows up to this
@@ -207,10 +275,14 @@ public final class LoadClient {
       f.get(warmupMs + measureMs + 90_000, TimeUnit.MILLISECONDS);
     }
     pool.shutdown();
+    workers.forEach(Worker::close);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rate", done.get() * 1e9 / (lastEnd.get() - from));
     m.put("ops", done.get());
+    m.put("connections", RawHttp.CONNECTIONS.get() - connections0); // warm-up included: compare with ops
     m.put("errors", errors.get());
+    m.put("clientCpu", cores(cpu0, start));
+    m.put("serverCpu", serverCores(server0, start));
     return m;
   }
 
@@ -224,19 +296,18 @@ public final class LoadClient {
     AtomicLong received = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     List<Future<?>> futures = new ArrayList<>();
+    long server0 = serverCpuNanos();
     long start = System.nanoTime();
+    long cpu0 = cpuNanos();
     for (Worker w : workers) {
       futures.add(pool.submit(() -> {
         try {
-          HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + streamPath(w, events))).GET();
-          if (variant == Variant.SSEAUTH) {
-            b.header("Last-Event-ID", w.lastEventId);
-          }
-          HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-          try (InputStream in = r.body()) {
-            require(r.statusCode() == 200, "stream answered " + r.statusCode());
-            received.addAndGet(countEvents(in));
-          }
+          Counter counter = new Counter();
+          int status = variant == Variant.SSEAUTH
+              ? w.conn.exchange("GET", streamPath(w, events), counter, "Last-Event-ID: " + w.lastEventId)
+              : w.conn.exchange("GET", streamPath(w, events), counter);
+          require(status == 200, "stream answered " + status);
+          received.addAndGet(counter.events);
         } catch (Exception e) {
           if (errors.incrementAndGet() <= 3) {
             System.err.println("stream failed: " + e);
@@ -250,143 +321,185 @@ public final class LoadClient {
     }
     long elapsed = System.nanoTime() - start;
     pool.shutdown();
+    workers.forEach(Worker::close);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rate", received.get() * 1e9 / elapsed);
     m.put("events", received.get());
     m.put("expected", (long) streams * events);
     m.put("errors", errors.get() + (received.get() == (long) streams * events ? 0 : 1));
+    m.put("clientCpu", cores(cpu0, start));
+    m.put("serverCpu", serverCores(server0, start));
     return m;
   }
 
-  /** Counts blank-line-terminated blocks ({@code \n\n}) until the end of the body. */
-  private static long countEvents(InputStream in) throws IOException {
-    byte[] buf = new byte[64 * 1024];
-    long n = 0;
-    byte prev = 0;
-    int r;
-    while ((r = in.read(buf)) >= 0) {
-      for (int i = 0; i < r; i++) {
-        byte c = buf[i];
+  /** Counts blank-line-terminated blocks ({@code \n\n}) of a body. */
+  static final class Counter implements RawHttp.Body {
+    long events;
+    private byte prev;
+
+    @Override
+    public void accept(byte[] b, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        byte c = b[i];
         if (c == '\n' && prev == '\n') {
-          n++;
+          events++;
         }
         prev = c;
       }
     }
-    return n;
   }
 
-  /** Holds {@code streams} streams open and reports the server's used heap before and after. */
-  private void heap(int streams, long timeoutMs) throws Exception {
-    Map<String, Object> before = json(http.send(HttpRequest.newBuilder(URI.create(base + "/admin/heap")).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+  /**
+   * Opens {@code streams} held streams, reports the server's heap per stream if {@code heap}, then cuts
+   * every connection {@code cuts} times, reporting each storm ({@code warmup} true but for the last).
+   */
+  private void held(int streams, long timeoutMs, boolean heap, int cuts) throws Exception {
+    Map<String, Object> before = heap ? admin("heap") : null;
     Semaphore opening = new Semaphore(128);
-    AtomicInteger seen = new AtomicInteger();
-    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger opened = new AtomicInteger();
+    java.util.Set<Integer> everOpened = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    AtomicLong failures = new AtomicLong();
+    AtomicReference<Storm> storm = new AtomicReference<>();
+    HeldStreams.Listener listener = new HeldStreams.Listener() {
+      @Override
+      public void appEvent(HeldStreams.Stream s, int attempt) {
+        if (everOpened.add(s.index())) { // its first event ever (a first connection that failed released its permit)
+          opened.incrementAndGet();
+          if (attempt == 1) {
+            opening.release();
+          }
+        }
+        Storm st = storm.get();
+        if (st != null) {
+          st.recovered(s, attempt);
+        }
+      }
+
+      @Override
+      public void failed(HeldStreams.Stream s, int attempt, String why) {
+        if (failures.incrementAndGet() <= 3) {
+          System.err.println("held stream " + s.index() + " connection " + attempt + " failed: " + why);
+        }
+        if (attempt == 1) {
+          opening.release(); // it retries on its own; do not hold up the others
+        }
+      }
+    };
+    HeldStreams held = new HeldStreams(port, variant, listener);
+    List<HeldStreams.Stream> all = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    List<CompletableFuture<?>> responses = new ArrayList<>();
     for (int i = 0; i < streams && System.nanoTime() < deadline; i++) {
       if (!opening.tryAcquire(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS)) {
         break;
       }
-      CompletableFuture<Void> firstEvent = new CompletableFuture<>();
-      firstEvent.whenComplete((v, e) -> {
-        opening.release();
-        if (e == null) {
-          seen.incrementAndGet();
-        } else if (failed.incrementAndGet() <= 3) {
-          System.err.println("held stream failed: " + e);
-        }
-      });
-      String subject = "held-" + i + "@example.com";
-      CompletableFuture<String> query;
-      if (variant == Variant.SSEAUTH) {
-        query = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/sse/ticket"))
-                .header("Authorization", "Bearer " + Wire.accessToken(subject))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
-            .thenApply(t -> {
-              require(t.statusCode() == 200, "ticket request answered " + t.statusCode());
-              return "&slt=" + json(t.body()).get("ticket");
-            });
-      } else if (variant == Variant.JWT_QUERY) {
-        query = CompletableFuture.completedFuture("&access_token=" + Wire.accessToken(subject));
-      } else {
-        query = CompletableFuture.completedFuture("");
-      }
-      CompletableFuture<?> response = query.thenCompose(q -> http.sendAsync(
-          HttpRequest.newBuilder(URI.create(base + "/events?n=1&hold=1" + q)).build(),
-          info -> {
-            if (info.statusCode() != 200) {
-              firstEvent.completeExceptionally(new IOException("stream answered " + info.statusCode()));
-            }
-            return HttpResponse.BodySubscribers.fromSubscriber(new FirstEvent(firstEvent));
-          }));
-      response.whenComplete((r, e) -> {
-        if (e != null) {
-          firstEvent.completeExceptionally(e);
-        } else {
-          firstEvent.completeExceptionally(new IOException("stream ended"));
-        }
-      });
-      responses.add(response);
+      all.add(held.open(i));
     }
-    while (seen.get() + failed.get() < responses.size() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
+    while (opened.get() < all.size() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
     }
-    Map<String, Object> after = json(http.send(HttpRequest.newBuilder(URI.create(base + "/admin/heap")).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("streams", seen.get());
-    m.put("held", after.get("held"));
-    m.put("usedBefore", before.get("used"));
-    m.put("usedAfter", after.get("used"));
-    long delta = ((Number) after.get("used")).longValue() - ((Number) before.get("used")).longValue();
-    m.put("bytesPerStream", seen.get() == 0 ? -1.0 : (double) delta / seen.get());
-    m.put("errors", (long) failed.get() + (streams - seen.get()));
-    emit("heap", m);
+    int opens = opened.get();
+    if (heap) {
+      Map<String, Object> after = admin("heap");
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("streams", opens);
+      m.put("held", after.get("held"));
+      m.put("live", after.get("live"));
+      m.put("usedBefore", before.get("used"));
+      m.put("usedAfter", after.get("used"));
+      long delta = ((Number) after.get("used")).longValue() - ((Number) before.get("used")).longValue();
+      m.put("bytesPerStream", opens == 0 ? -1.0 : (double) delta / opens);
+      m.put("errors", failures.get() + (streams - opens));
+      emit("heap", m);
+    }
+    for (int cut = 1; cut <= cuts; cut++) {
+      Storm st = new Storm(all);
+      long failed0 = failures.get();
+      long server0 = serverCpuNanos();
+      long cpu0 = cpuNanos();
+      storm.set(st);
+      long t0 = System.nanoTime();
+      Map<String, Object> answer = admin("cut");
+      boolean allBack = st.await(Math.max(60_000, timeoutMs));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("cut", cut);
+      m.put("warmup", cut < cuts);
+      m.put("streams", all.size());
+      m.put("closed", answer.get("closed"));
+      m.put("recovered", st.count());
+      m.put("recoveryMs", allBack ? st.lastMs(t0) : Double.NaN);
+      m.put("medianMs", st.percentileMs(t0, 0.5));
+      m.put("p99Ms", st.percentileMs(t0, 0.99));
+      m.put("errors", failures.get() - failed0 + (all.size() - st.count()) + (opens < streams ? 1 : 0));
+      m.put("clientCpu", cores(cpu0, t0));
+      m.put("serverCpu", serverCores(server0, t0));
+      storm.set(null);
+      Map<String, Object> count = admin("count"); // a server that leaks ended streams holds more than it should
+      m.put("heldAfter", count.get("held"));
+      m.put("liveAfter", count.get("live"));
+      emit("storm", m);
+    }
+    held.close();
   }
 
-  /** Completes {@code seen} when the first application event arrives; keeps reading afterwards. */
-  static final class FirstEvent implements Flow.Subscriber<List<ByteBuffer>> {
-    private final CompletableFuture<Void> seen;
-    private final byte[] marker = Wire.APP_DATA.getBytes(StandardCharsets.US_ASCII);
-    private int matched;
+  /** One cut: which streams have recovered since (a new connection delivered an application event), and when. */
+  static final class Storm {
+    private final int[] cutAttempt;
+    private final long[] at;
+    private final java.util.concurrent.CountDownLatch latch;
 
-    FirstEvent(CompletableFuture<Void> seen) {
-      this.seen = seen;
+    /** Streams indexed 0 to n-1 ({@link HeldStreams.Stream#index()}). */
+    Storm(List<HeldStreams.Stream> streams) {
+      cutAttempt = new int[streams.size()];
+      for (HeldStreams.Stream s : streams) {
+        cutAttempt[s.index()] = s.attempt();
+      }
+      at = new long[streams.size()];
+      latch = new java.util.concurrent.CountDownLatch(streams.size());
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      if (seen.isDone()) {
+    void recovered(HeldStreams.Stream s, int attempt) {
+      if (s.index() >= cutAttempt.length || attempt <= cutAttempt[s.index()]) {
         return;
       }
-      for (ByteBuffer b : items) {
-        while (b.hasRemaining()) {
-          byte c = b.get();
-          matched = c == marker[matched] ? matched + 1 : (c == marker[0] ? 1 : 0);
-          if (matched == marker.length) {
-            seen.complete(null);
-            return;
-          }
+      synchronized (at) {
+        if (at[s.index()] == 0) {
+          at[s.index()] = System.nanoTime();
+          latch.countDown();
         }
       }
     }
 
-    @Override
-    public void onError(Throwable t) {
-      seen.completeExceptionally(t);
+    boolean await(long timeoutMs) throws InterruptedException {
+      return latch.await(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
-    @Override
-    public void onComplete() {
-      seen.completeExceptionally(new IOException("stream ended before its first event"));
+    int count() {
+      return (int) (at.length - latch.getCount());
     }
+
+    double lastMs(long t0) {
+      return percentileMs(t0, 1.0);
+    }
+
+    double percentileMs(long t0, double p) {
+      long[] done;
+      synchronized (at) {
+        done = java.util.Arrays.stream(at).filter(t -> t != 0).sorted().toArray();
+      }
+      if (done.length == 0) {
+        return Double.NaN;
+      }
+      int i = Math.min(done.length - 1, Math.max(0, (int) Math.ceil(p * done.length) - 1));
+      return (done[i] - t0) / 1e6;
+    }
+  }
+
+  /** {@code GET /admin/<what>} on the client's own connection (main thread only). */
+  private Map<String, Object> admin(String what) throws IOException {
+    Collect body = new Collect();
+    int status = adminConn.exchange("GET", "/admin/" + what, body);
+    require(status == 200, "/admin/" + what + " answered " + status);
+    return json(body.text());
   }
 
   static Map<String, Object> json(String s) {

@@ -9,37 +9,75 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * The load-test server process: {@code LoadServer <jetty|netty> <variant>} serves {@code GET /events}
- * on a random 127.0.0.1 port, prints {@code READY <port>} and runs until its standard input closes.
+ * The load-test server process: {@code LoadServer <jetty|tomcat|netty> <variant> [class-histogram-file]}
+ * serves {@code GET /events} on a random 127.0.0.1 port, prints {@code READY <port>} and runs until its
+ * standard input closes.
  *
- * <p>{@code /events?n=N[&hold=1]}: a {@code text/event-stream} of N 100-byte events with ids, each
- * flushed, then the response ends (or, with {@code hold=1} on Netty, stays open). {@code /admin/heap}:
- * used heap after repeated full GCs and the number of held streams, as JSON. sse-auth guards only
- * {@code /events}; its ticket endpoint is {@code POST /sse/ticket} with {@code Authorization: Bearer}.
+ * <ul>
+ *   <li>{@code /events?n=N}: a {@code text/event-stream} of N 100-byte events with ids, each flushed,
+ *       then the response ends. With {@code hold=1} the stream stays open after them (the servlet
+ *       servers hold it in an {@code AsyncContext}) and, when {@code -Dbench.retryMs} is set, starts with
+ *       the application's own {@code retry:} line.
+ *   <li>{@code /admin/heap}: used heap after repeated full GCs, held streams and sse-auth's live streams,
+ *       as JSON.
+ *   <li>{@code /admin/count}: held streams, sse-auth's live streams and the process's CPU time, as JSON (no GC).
+ *   <li>{@code /admin/cut}: closes every connection but the one asking, at once (a restart or a
+ *       load-balancer failover, as the clients see it); answers {@code {"closed":N}}.
+ * </ul>
+ *
+ * <p>sse-auth guards only {@code /events}; its ticket endpoint is {@code POST /sse/ticket} with
+ * {@code Authorization: Bearer}. System properties: {@code bench.retryMs} (the SSE {@code retry} of
+ * sse-auth's handshake and of the application's held streams alike; unset: sse-auth's default and none
+ * from the application), {@code bench.heapGcs} (full GCs per heap reading, default 5).
  */
 public final class LoadServer {
+  /** The {@code retry} (ms) sent on held streams and in sse-auth's handshake; 0 for the defaults. */
+  static final int RETRY_MS = Integer.getInteger("bench.retryMs", 0);
+  private static final int HEAP_GCS = Math.max(1, Integer.getInteger("bench.heapGcs", 5));
+
   private LoadServer() {}
 
-  /** The server's sse-auth configuration: HS256 session tokens, bearer-authenticated ticket endpoint. */
-  static SseAuth sseAuth() {
+  /**
+   * A new sse-auth core as every guarded load server builds it: HS256 session tokens in the default token
+   * format, bearer-authenticated ticket endpoint, {@code /events} guarded. The caller closes it.
+   */
+  public static SseAuth sseAuth() {
     Properties p = new Properties();
     p.setProperty("sseauth.token.secret", Wire.SESSION_SECRET);
     p.setProperty("sseauth.bearer.secret", new String(Wire.ACCESS_SECRET, StandardCharsets.UTF_8));
     p.setProperty("sseauth.paths", "/events");
+    if (RETRY_MS > 0) {
+      p.setProperty("sseauth.handshake.retry", RETRY_MS + "ms");
+    }
     return SseAuth.create(SseAuthConfig.fromProperties(p));
+  }
+
+  /** The application's {@code retry:} event opening a held stream, or an empty array. */
+  static byte[] retryEvent() {
+    return RETRY_MS > 0 ? ("retry: " + RETRY_MS + "\n\n").getBytes(StandardCharsets.US_ASCII) : new byte[0];
+  }
+
+  /** Closes every connection of a server but one. */
+  interface Cutter {
+    /**
+     * Closes every connection open when called except the one from {@code keepRemotePort} (connections
+     * opened meanwhile stay open); how many were closed.
+     */
+    int cutAllBut(int keepRemotePort);
   }
 
   /** Where {@code /admin/heap} writes a class histogram while streams are held; null for nowhere. */
   static volatile String histogramFile;
 
   /**
-   * Used heap in bytes after full GCs (the least of five), and held streams: {@code {"used":..,"held":..}}.
-   * With streams held and a {@link #histogramFile}, also writes the live-object class histogram there.
+   * Used heap in bytes after full GCs (the least of {@code bench.heapGcs}), held streams and sse-auth's
+   * live streams: {@code {"used":..,"held":..,"live":..}}. With streams held and a {@link #histogramFile},
+   * also writes the live-object class histogram there.
    */
-  static String heapJson(int held) {
+  static String heapJson(int held, SseAuth auth) {
     MemoryMXBean m = ManagementFactory.getMemoryMXBean();
     long least = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < HEAP_GCS; i++) {
       System.gc();
       try {
         Thread.sleep(100);
@@ -59,28 +97,50 @@ public final class LoadServer {
         System.err.println("class histogram failed: " + e);
       }
     }
-    return "{\"used\":" + least + ",\"held\":" + held + "}";
+    return "{\"used\":" + least + ",\"held\":" + held + ",\"live\":" + (auth == null ? 0 : auth.liveStreams()) + "}";
+  }
+
+  /**
+   * Held streams, sse-auth's live streams and this process's CPU time in nanoseconds (-1 if unknown),
+   * without a GC: {@code {"held":..,"live":..,"cpu":..}}.
+   */
+  static String countJson(int held, SseAuth auth) {
+    long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
+    return "{\"held\":" + held + ",\"live\":" + (auth == null ? 0 : auth.liveStreams()) + ",\"cpu\":" + cpu + "}";
+  }
+
+  /** {@code {"closed":N}}. */
+  static String cutJson(int closed) {
+    return "{\"closed\":" + closed + "}";
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2 || args.length > 3) {
-      System.err.println("usage: LoadServer <jetty|netty> <unguarded|sseauth|jwt_query> [class-histogram-file]");
+      System.err.println("usage: LoadServer <jetty|tomcat|netty> <unguarded|sseauth|jwt_query> [class-histogram-file]");
       System.exit(2);
     }
     Variant variant = Variant.valueOf(args[1].toUpperCase(Locale.ROOT));
     histogramFile = args.length == 3 ? args[2] : null;
     AutoCloseable server;
     int port;
-    if (args[0].equals("jetty")) {
-      JettyLoadServer s = new JettyLoadServer(variant);
-      server = s;
-      port = s.port();
-    } else if (args[0].equals("netty")) {
-      NettyLoadServer s = new NettyLoadServer(variant);
-      server = s;
-      port = s.port();
-    } else {
-      throw new IllegalArgumentException("server must be jetty or netty, but was " + args[0]);
+    switch (args[0]) {
+      case "jetty" -> {
+        JettyLoadServer s = new JettyLoadServer(variant);
+        server = s;
+        port = s.port();
+      }
+      case "tomcat" -> {
+        TomcatLoadServer s = new TomcatLoadServer(variant);
+        server = s;
+        port = s.port();
+      }
+      case "netty" -> {
+        NettyLoadServer s = new NettyLoadServer(variant);
+        server = s;
+        port = s.port();
+      }
+      default -> throw new IllegalArgumentException("server must be jetty, tomcat or netty, but was " + args[0]);
     }
     System.out.println("READY " + port);
     System.out.flush();

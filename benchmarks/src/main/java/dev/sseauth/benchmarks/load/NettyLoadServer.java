@@ -16,6 +16,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -35,11 +38,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A Netty 4.2 HTTP server serving the load endpoint in one {@link Variant}. */
+/**
+ * A Netty 4.2 HTTP server serving the load endpoint in one {@link Variant} (see {@link LoadServer} for
+ * the endpoints); the boss and worker groups at Netty's defaults, a backlog of 4,096 as the other servers.
+ */
 final class NettyLoadServer implements AutoCloseable {
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
   private final AtomicInteger held = new AtomicInteger();
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final SseAuth auth;
   private final Channel channel;
 
@@ -52,6 +59,7 @@ final class NettyLoadServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            connections.add(ch); // removed again when it closes
             ChannelPipeline p = ch.pipeline();
             p.addLast(new HttpServerCodec());
             switch (variant) {
@@ -59,7 +67,7 @@ final class NettyLoadServer implements AutoCloseable {
               case JWT_QUERY -> p.addLast(new JwtQueryHandler());
               case UNGUARDED -> { }
             }
-            p.addLast(new App(held));
+            p.addLast(new App(held, auth, connections));
           }
         })
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
@@ -82,6 +90,8 @@ final class NettyLoadServer implements AutoCloseable {
   /** The application: N events, each flushed, then the response ends (or stays open with {@code hold=1}). */
   static final class App extends ChannelInboundHandlerAdapter {
     private final AtomicInteger held;
+    private final SseAuth auth;
+    private final ChannelGroup connections;
     private int total;
     private int sent;
     private boolean streaming;
@@ -89,8 +99,10 @@ final class NettyLoadServer implements AutoCloseable {
     private boolean holding;
     private boolean keepAlive;
 
-    App(AtomicInteger held) {
+    App(AtomicInteger held, SseAuth auth, ChannelGroup connections) {
       this.held = held;
+      this.auth = auth;
+      this.connections = connections;
     }
 
     @Override
@@ -103,8 +115,19 @@ final class NettyLoadServer implements AutoCloseable {
             start(ctx, d.rawQuery());
           } else if (d.path().equals("/admin/heap")) {
             int h = held.get();
-            Thread t = new Thread(() -> respond(ctx, HttpResponseStatus.OK, LoadServer.heapJson(h)), "heap");
+            Thread t = new Thread(() -> respond(ctx, HttpResponseStatus.OK, LoadServer.heapJson(h, auth)), "heap");
             t.start();
+          } else if (d.path().equals("/admin/count")) {
+            respond(ctx, HttpResponseStatus.OK, LoadServer.countJson(held.get(), auth));
+          } else if (d.path().equals("/admin/cut")) {
+            int closed = 0;
+            for (Channel c : new java.util.ArrayList<>(connections)) { // those open now, not those opened meanwhile
+              if (c != ctx.channel()) {
+                c.close();
+                closed++;
+              }
+            }
+            respond(ctx, HttpResponseStatus.OK, LoadServer.cutJson(closed));
           } else {
             respond(ctx, HttpResponseStatus.NOT_FOUND, "{}");
           }
@@ -132,6 +155,10 @@ final class NettyLoadServer implements AutoCloseable {
       r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
       HttpUtil.setTransferEncodingChunked(r, true);
       ctx.write(r);
+      byte[] retry = hold ? LoadServer.retryEvent() : new byte[0];
+      if (retry.length > 0) {
+        ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(retry)));
+      }
       pump(ctx);
     }
 
