@@ -4,7 +4,7 @@
 # CPUs with taskset when it is there), heap per held stream, and the Chromium timing. Prints the
 # markdown table and writes it to benchmarks/target/results.md, with the raw results (jmh.json,
 # load-raw.jsonl, storm-raw.jsonl, heap-raw.jsonl, browser.json, results.json) next to it. Takes about
-# 45 minutes on 2 cores; run it on a quiet machine. Extra arguments go to the harness:
+# an hour on 2 cores; run it on a quiet machine. Extra arguments go to the harness:
 #   --smoke                                   tiny counts (what CI runs as a test)
 #   --only jmh,wire,load,storm,heap,browser   a subset
 #   --rounds N                                load and storm rounds (default 5)

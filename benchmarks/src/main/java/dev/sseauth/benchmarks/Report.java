@@ -263,8 +263,11 @@ public final class Report {
         .append("and highest per-round ratio in brackets. JMH: average ± the 99.9% half-interval; browser: median of ")
         .append(s.browserRuns()).append(" runs ± half the interquartile range; their ratio ranges pair the interval ")
         .append("ends, worst against best. A target is met only when the whole range clears it. Storms: the servers ")
-        .append("send `retry: ").append(s.stormRetryMs()).append("` (sse-auth's handshake and the application alike), ")
-        .append(s.stormWarmupCuts()).append(" warm-up cut(s) before the measured one.\n");
+        .append("send `retry: ").append(s.stormRetryMs()).append("` (sse-auth's handshake and the application alike); ")
+        .append("before the measured cut at least ").append(s.stormWarmupCuts()).append(" warm-up cut(s), more while ")
+        .append("the server's JIT is busy (up to ").append(s.stormWarmupCutsCap()).append("). Rates: every path ")
+        .append("warmed for at least ").append(s.loadWarmupMs()).append(" ms, then until the server's JIT is quiet (up to ")
+        .append(s.loadWarmupCapMs()).append(" ms).\n");
     b.append("\nMachine: ").append(machine()).append('\n');
     String cpus = r.notes().get("cpus");
     if (cpus != null) {

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * LoadClient &lt;port|-&gt; &lt;variant&gt; &lt;task&gt;...
- *   throughput:&lt;concurrency&gt;:&lt;warmupMs&gt;:&lt;measureMs&gt;:&lt;streams&gt;:&lt;eventsPerStream&gt;
- *   held:&lt;streams&gt;:&lt;timeoutMs&gt;:&lt;heap 0|1&gt;:&lt;cuts&gt;
+ *   throughput:&lt;concurrency&gt;:&lt;warmupMs&gt;:&lt;warmupCapMs&gt;:&lt;measureMs&gt;:&lt;streams&gt;:&lt;eventsPerStream&gt;
+ *   held:&lt;streams&gt;:&lt;timeoutMs&gt;:&lt;heap 0|1&gt;:&lt;storm 0|1&gt;:&lt;warmupCuts&gt;:&lt;warmupCutsCap&gt;
  * </pre>
  *
  * <p>With {@code -} for the port it reads the port from the first line of its standard input (so it can
@@ -37,10 +37,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>throughput: reconnects/s (GET with {@code Last-Event-ID}, one event), first connects/s (for
  * sse-auth the ticket request plus the stream with {@code ?slt=}), events/s over {@code streams}
  * concurrent streams. held: opens {@code streams} {@link HeldStreams} and waits for each one's first
- * event; with heap 1 reports the server's used heap before and after; then {@code cuts} times asks the
- * server to close every connection at once ({@code /admin/cut}) and reports the time until every stream
- * has reconnected (after the server's {@code retry}, with its {@code Last-Event-ID}) and received its
- * next application event. Each result also carries {@code clientCpu}: the CPU this process used over the
+ * event; with heap 1 reports the server's used heap before and after; with storm 1 asks the server to
+ * close every connection at once ({@code /admin/cut}) and reports the time until every stream has
+ * reconnected (after the server's {@code retry}, with its {@code Last-Event-ID}) and received its next
+ * application event: {@code warmupCuts} warm-up cuts, more while the server's JIT is busy during a cut
+ * (up to {@code warmupCutsCap}), then the measured one. Each result also carries {@code clientCpu}: the CPU this process used over the
  * measurement, in cores (near 1 on one pinned core means the client, not the server, set the pace).
  */
 public final class LoadClient {
@@ -70,23 +71,69 @@ public final class LoadClient {
       String[] t = args[i].split(":");
       switch (t[0]) {
         case "throughput" -> c.throughput(Integer.parseInt(t[1]), Long.parseLong(t[2]), Long.parseLong(t[3]),
-            Integer.parseInt(t[4]), Integer.parseInt(t[5]));
-        case "held" -> c.held(Integer.parseInt(t[1]), Long.parseLong(t[2]), "1".equals(t[3]), Integer.parseInt(t[4]));
+            Long.parseLong(t[4]), Integer.parseInt(t[5]), Integer.parseInt(t[6]));
+        case "held" -> c.held(Integer.parseInt(t[1]), Long.parseLong(t[2]), "1".equals(t[3]), "1".equals(t[4]),
+            Integer.parseInt(t[5]), Integer.parseInt(t[6]));
         default -> throw new IllegalArgumentException("a task is throughput:.. or held:.., but was " + args[i]);
       }
     }
     System.exit(0);
   }
 
-  private void throughput(int concurrency, long warmup, long measure, int streams, int events) throws Exception {
-    // warm both JVMs on every path first, so the first scenario measured is not the coldest
-    rate(concurrency, warmup, 1, this::reconnect);
-    rate(concurrency, warmup, 1, this::firstConnect);
-    events(streams, Math.max(1, events / 5));
-    emit("reconnect", rate(concurrency, warmup, measure, this::reconnect));
-    emit("first", rate(concurrency, warmup, measure, this::firstConnect));
-    events(streams, Math.max(1, events / 5));
+  /**
+   * Warms every path ({@link #warm}), then measures reconnects, first connects and events, each after a
+   * short settling run of its own.
+   */
+  private void throughput(int concurrency, long warmup, long warmupCap, long measure, int streams, int events)
+      throws Exception {
+    Map<String, Object> warmed = warm(concurrency, warmup, warmupCap, streams, events);
+    long settle = Math.min(1000, warmup);
+    Map<String, Object> r = rate(concurrency, settle, measure, this::reconnect);
+    r.putAll(warmed);
+    emit("reconnect", r);
+    emit("first", rate(concurrency, settle, measure, this::firstConnect));
+    events(streams, Math.max(1, events / 10));
     emit("events", events(streams, events));
+  }
+
+  /**
+   * Runs reconnects, first connects and event streams in turn for at least {@code minMs} and then until
+   * the server's JIT is quiet (under 2% of a round's time spent compiling), until {@code capMs} at most:
+   * on one core a server JVM that is still compiling (sse-auth's paths take the JIT about 50 seconds of
+   * one core) is slower on whichever path is measured first. Returns {@code warmupMs} (how long it took)
+   * and {@code jitQuiet} (false if the cap came first).
+   */
+  private Map<String, Object> warm(int concurrency, long minMs, long capMs, int streams, int events) throws Exception {
+    long start = System.nanoTime();
+    long slice = Math.max(1, Math.min(1000, minMs / 3));
+    boolean quiet = false;
+    while (true) {
+      long jit0 = serverJitMs();
+      long t0 = System.nanoTime();
+      rate(concurrency, 0, slice, this::reconnect);
+      rate(concurrency, 0, slice, this::firstConnect);
+      events(streams, Math.max(1, events / 10));
+      long roundMs = (System.nanoTime() - t0) / 1_000_000;
+      long jit = serverJitMs();
+      quiet = jit0 >= 0 && jit >= 0 && (jit - jit0) * 50 < roundMs;
+      long elapsed = (System.nanoTime() - start) / 1_000_000;
+      if (elapsed >= Math.max(minMs, capMs) || (elapsed >= minMs && (quiet || jit0 < 0))) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("warmupMs", elapsed);
+        m.put("jitQuiet", quiet);
+        return m;
+      }
+    }
+  }
+
+  /** The server's total JIT compilation time in ms ({@code /admin/count}), or -1 if unknown. */
+  private long serverJitMs() {
+    try {
+      Object jit = admin("count").get("jitMs");
+      return jit instanceof Number n ? n.longValue() : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** CPU time of this process so far, in nanoseconds, or -1 if unknown. */
@@ -350,16 +397,20 @@ public final class LoadClient {
   }
 
   /**
-   * Opens {@code streams} held streams, reports the server's heap per stream if {@code heap}, then cuts
-   * every connection {@code cuts} times, reporting each storm ({@code warmup} true but for the last).
+   * Opens {@code streams} held streams, reports the server's heap per stream if {@code heap}, then, if
+   * {@code storm}, cuts every connection: at least {@code warmupCuts} warm-up cuts, more (up to
+   * {@code warmupCutsCap}) while the server's JIT compiled for more than 5% of the last cut's recovery
+   * (a new connection per stream and the held path are not what the rates warm), then the measured cut.
+   * Every cut is reported ({@code warmup} true but for the measured one).
    */
-  private void held(int streams, long timeoutMs, boolean heap, int cuts) throws Exception {
+  private void held(int streams, long timeoutMs, boolean heap, boolean storm, int warmupCuts, int warmupCutsCap)
+      throws Exception {
     Map<String, Object> before = heap ? admin("heap") : null;
     Semaphore opening = new Semaphore(128);
     AtomicInteger opened = new AtomicInteger();
     java.util.Set<Integer> everOpened = java.util.concurrent.ConcurrentHashMap.newKeySet();
     AtomicLong failures = new AtomicLong();
-    AtomicReference<Storm> storm = new AtomicReference<>();
+    AtomicReference<Storm> current = new AtomicReference<>();
     HeldStreams.Listener listener = new HeldStreams.Listener() {
       @Override
       public void appEvent(HeldStreams.Stream s, int attempt) {
@@ -369,7 +420,7 @@ public final class LoadClient {
             opening.release();
           }
         }
-        Storm st = storm.get();
+        Storm st = current.get();
         if (st != null) {
           st.recovered(s, attempt);
         }
@@ -411,34 +462,53 @@ public final class LoadClient {
       m.put("errors", failures.get() + (streams - opens));
       emit("heap", m);
     }
-    for (int cut = 1; cut <= cuts; cut++) {
-      Storm st = new Storm(all);
-      long failed0 = failures.get();
-      long server0 = serverCpuNanos();
-      long cpu0 = cpuNanos();
-      storm.set(st);
-      long t0 = System.nanoTime();
-      Map<String, Object> answer = admin("cut");
-      boolean allBack = st.await(Math.max(60_000, timeoutMs));
-      Map<String, Object> m = new LinkedHashMap<>();
+    for (int cut = 1; storm; cut++) {
+      Map<String, Object> m = cut(all, current, failures, timeoutMs);
+      m.put("errors", ((Number) m.get("errors")).longValue() + (opens < streams ? 1 : 0));
+      boolean jitBusy = ((Number) m.get("serverJitMs")).doubleValue() * 20 > number(m.get("recoveryMs"));
+      boolean measured = cut > warmupCuts && (!jitBusy || cut > warmupCutsCap);
       m.put("cut", cut);
-      m.put("warmup", cut < cuts);
-      m.put("streams", all.size());
-      m.put("closed", answer.get("closed"));
-      m.put("recovered", st.count());
-      m.put("recoveryMs", allBack ? st.lastMs(t0) : Double.NaN);
-      m.put("medianMs", st.percentileMs(t0, 0.5));
-      m.put("p99Ms", st.percentileMs(t0, 0.99));
-      m.put("errors", failures.get() - failed0 + (all.size() - st.count()) + (opens < streams ? 1 : 0));
-      m.put("clientCpu", cores(cpu0, t0));
-      m.put("serverCpu", serverCores(server0, t0));
-      storm.set(null);
-      Map<String, Object> count = admin("count"); // a server that leaks ended streams holds more than it should
-      m.put("heldAfter", count.get("held"));
-      m.put("liveAfter", count.get("live"));
+      m.put("warmup", !measured);
       emit("storm", m);
+      if (measured) {
+        break;
+      }
     }
     held.close();
+  }
+
+  /** One cut of every connection, and the streams' recovery: the result line without {@code cut} and {@code warmup}. */
+  private Map<String, Object> cut(List<HeldStreams.Stream> all, AtomicReference<Storm> current, AtomicLong failures,
+      long timeoutMs) throws Exception {
+    Storm st = new Storm(all);
+    long failed0 = failures.get();
+    long server0 = serverCpuNanos();
+    long jit0 = serverJitMs();
+    long cpu0 = cpuNanos();
+    current.set(st);
+    long t0 = System.nanoTime();
+    Map<String, Object> answer = admin("cut");
+    boolean allBack = st.await(Math.max(60_000, timeoutMs));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("streams", all.size());
+    m.put("closed", answer.get("closed"));
+    m.put("recovered", st.count());
+    m.put("recoveryMs", allBack ? st.lastMs(t0) : Double.NaN);
+    m.put("medianMs", st.percentileMs(t0, 0.5));
+    m.put("p99Ms", st.percentileMs(t0, 0.99));
+    m.put("errors", failures.get() - failed0 + (all.size() - st.count()));
+    m.put("clientCpu", cores(cpu0, t0));
+    m.put("serverCpu", serverCores(server0, t0));
+    m.put("serverJitMs", jit0 < 0 ? -1 : serverJitMs() - jit0); // compiling during the storm
+    current.set(null);
+    Map<String, Object> count = admin("count"); // a server that leaks ended streams holds more than it should
+    m.put("heldAfter", count.get("held"));
+    m.put("liveAfter", count.get("live"));
+    return m;
+  }
+
+  private static double number(Object o) {
+    return o instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
   /** One cut: which streams have recovered since (a new connection delivered an application event), and when. */

@@ -73,9 +73,9 @@ public final class LoadRun {
     results.note("cpus", pin.description());
     Collector c = new Collector(out, results, load, storm, heap);
     List<String> heldProps = List.of("-Dbench.retryMs=" + s.stormRetryMs(), "-Dbench.heapGcs=" + s.heapGcs());
-    String throughput = "throughput:" + s.loadConcurrency() + ":" + s.loadWarmupMs() + ":" + s.loadMeasureMs() + ":"
-        + s.eventStreams() + ":" + s.eventsPerStream();
-    int cuts = storm ? s.stormWarmupCuts() + 1 : 0;
+    String throughput = "throughput:" + s.loadConcurrency() + ":" + s.loadWarmupMs() + ":" + s.loadWarmupCapMs() + ":"
+        + s.loadMeasureMs() + ":" + s.eventStreams() + ":" + s.eventsPerStream();
+    String cuts = (storm ? 1 : 0) + ":" + s.stormWarmupCuts() + ":" + s.stormWarmupCutsCap();
     if (s.shareServers()) {
       for (String server : SERVERS) {
         for (Variant v : Variant.values()) {
@@ -85,7 +85,8 @@ public final class LoadRun {
           }
           boolean held = (storm || heap) && HELD_VARIANTS.contains(v);
           if (held) {
-            tasks.add("held:" + (heap ? s.heapStreams() : s.stormStreams()) + ":" + HELD_TIMEOUT_MS + ":" + (heap ? 1 : 0) + ":" + cuts);
+            tasks.add("held:" + (heap ? s.heapStreams() : s.stormStreams()) + ":" + HELD_TIMEOUT_MS + ":" + (heap ? 1 : 0) + ":"
+                + cuts);
           }
           if (!tasks.isEmpty()) {
             measure(c, server, v, 0, s.heapStreams(), "all", () -> session(pin, "[load]", server, v, SERVER_FLAGS,
@@ -121,7 +122,7 @@ public final class LoadRun {
         }
       }
       if (heap) {
-        String task = "held:" + s.heapStreams() + ":" + HELD_TIMEOUT_MS + ":1:0";
+        String task = "held:" + s.heapStreams() + ":" + HELD_TIMEOUT_MS + ":1:0:0:0";
         for (String server : SERVERS) {
           for (Variant v : HELD_VARIANTS) {
             measure(c, server, v, 0, s.heapStreams(), "heap", () -> session(pin, "[heap]", server, v, HELD_SERVER_FLAGS,

@@ -20,7 +20,8 @@ import java.util.Properties;
  *       the application's own {@code retry:} line.
  *   <li>{@code /admin/heap}: used heap after repeated full GCs, held streams and sse-auth's live streams,
  *       as JSON.
- *   <li>{@code /admin/count}: held streams, sse-auth's live streams and the process's CPU time, as JSON (no GC).
+ *   <li>{@code /admin/count}: held streams, sse-auth's live streams, the process's CPU time and JIT time, as
+ *       JSON (no GC).
  *   <li>{@code /admin/cut}: closes every connection but the one asking, at once (a restart or a
  *       load-balancer failover, as the clients see it); answers {@code {"closed":N}}.
  * </ul>
@@ -101,13 +102,16 @@ public final class LoadServer {
   }
 
   /**
-   * Held streams, sse-auth's live streams and this process's CPU time in nanoseconds (-1 if unknown),
-   * without a GC: {@code {"held":..,"live":..,"cpu":..}}.
+   * Held streams, sse-auth's live streams, this process's CPU time in nanoseconds and the JIT compilers'
+   * total time in milliseconds (-1 if unknown), without a GC: {@code {"held":..,"live":..,"cpu":..,"jitMs":..}}.
    */
   static String countJson(int held, SseAuth auth) {
     long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getProcessCpuTime() : -1;
-    return "{\"held\":" + held + ",\"live\":" + (auth == null ? 0 : auth.liveStreams()) + ",\"cpu\":" + cpu + "}";
+    var jit = ManagementFactory.getCompilationMXBean();
+    long jitMs = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    return "{\"held\":" + held + ",\"live\":" + (auth == null ? 0 : auth.liveStreams()) + ",\"cpu\":" + cpu
+        + ",\"jitMs\":" + jitMs + "}";
   }
 
   /** {@code {"closed":N}}. */
