@@ -399,7 +399,7 @@ final class HeldStreams implements AutoCloseable {
       try {
         ticket = String.valueOf(LoadClient.json(ticketBody.text()).get("ticket"));
       } catch (RuntimeException e) {
-        ended(this, "ticket response: " + e.getMessage());
+        ended(this, "ticket response unreadable: " + e.getClass().getSimpleName()); // the message may quote the body, which holds a ticket
         return;
       }
       ticketPhase = false;
