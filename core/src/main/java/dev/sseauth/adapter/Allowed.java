@@ -18,7 +18,7 @@ import java.util.Objects;
  *       header holding {@link #appLastEventId()} (removed when null) and the query {@link #appQuery()}
  *       with the ticket and resume parameters removed;
  *   <li>when the application's response starts, asks {@link #rewrites(int, String)}; if so, applies
- *       {@link #streamHeaders(boolean)}, writes {@link #handshake()} before any application byte, calls
+ *       {@link #streamHeaders()}, writes {@link #handshake()} before any application byte, calls
  *       {@link #open(StreamOutput)} and passes every byte the application writes through the returned
  *       {@link LiveStream}. Any other response passes untouched.
  * </ol>
@@ -35,9 +35,6 @@ public final class Allowed implements Decision {
 
   private static final List<Reply.Header> STREAM_HEADERS = List.of(
       new Reply.Header("Cache-Control", "no-store"), new Reply.Header("Content-Length", null));
-  private static final List<Reply.Header> STREAM_HEADERS_CLOSE = List.of(
-      new Reply.Header("Cache-Control", "no-store"), new Reply.Header("Content-Length", null),
-      new Reply.Header("Connection", "close"));
 
   private final Reply reply;
 
@@ -124,15 +121,13 @@ public final class Allowed implements Decision {
   /**
    * The header changes to make when a rewritten stream starts, in order: set each header whose value is
    * not null, remove each whose value is null. The stream carries session tokens (no cache may keep it)
-   * and its length is unknown.
+   * and its length is unknown. The connection stays open for the next request, as it would without
+   * sse-auth.
    *
-   * @param closeConnection whether the connection must not carry another request after this stream (a
-   *     stream that sse-auth ends while the application's thread still holds the request: a reconnect
-   *     on the same connection would queue behind that thread); adds {@code Connection: close}
    * @return the changes; never null
    */
-  public List<Reply.Header> streamHeaders(boolean closeConnection) {
-    return closeConnection ? STREAM_HEADERS_CLOSE : STREAM_HEADERS;
+  public List<Reply.Header> streamHeaders() {
+    return STREAM_HEADERS;
   }
 
   /**

@@ -45,6 +45,13 @@ import java.util.concurrent.locks.ReentrantLock;
 final class SerialOutput implements StreamOutput {
   private static final Logger LOG = System.getLogger("dev.sseauth.servlet");
   private static final int SCRATCH_KEEP = 64 * 1024;
+  /**
+   * Where a write is rewritten before it goes to the container in one piece: one per thread, not per
+   * stream (a held stream costs no buffer). Used only within {@link #appWrite}, never re-entered. A JDK
+   * type, so it pins no class loader on redeploy.
+   */
+  private static final ThreadLocal<ByteArrayOutputStream> SCRATCH =
+      ThreadLocal.withInitial(() -> new ByteArrayOutputStream(512));
 
   /** The response's side of the stream start. */
   @FunctionalInterface
@@ -56,7 +63,7 @@ final class SerialOutput implements StreamOutput {
     ServletOutputStream open() throws IOException;
   }
 
-  private final Allowed allowed;
+  private Allowed allowed; // until the stream starts (guarded by lock): a held stream keeps no handshake
   private final Executor executor;
   private final Start start;
   private final ReentrantLock lock = new ReentrantLock();
@@ -70,7 +77,6 @@ final class SerialOutput implements StreamOutput {
   private volatile LiveStream live; // written under the lock; read without it by abandon()
   // guarded by lock
   private ServletOutputStream rawOut;
-  private ByteArrayOutputStream scratch = new ByteArrayOutputStream(512);
 
   /**
    * @param executor runs the pending work when no application thread does; see {@link #newExecutor()}
@@ -116,7 +122,7 @@ final class SerialOutput implements StreamOutput {
     lock.lock();
     try {
       openLocked();
-      ByteArrayOutputStream s = scratch;
+      ByteArrayOutputStream s = SCRATCH.get();
       s.reset();
       live.write(b, off, len, s);
       try {
@@ -126,7 +132,7 @@ final class SerialOutput implements StreamOutput {
         throw e;
       }
       if (s.size() > SCRATCH_KEEP) {
-        scratch = new ByteArrayOutputStream(512);
+        SCRATCH.remove(); // keep no big buffer on a pooled thread
       }
     } finally {
       unlock();
@@ -194,12 +200,16 @@ final class SerialOutput implements StreamOutput {
 
   // ---- the filter's side ----
 
-  /** Starts the stream now unless it has ended: an async application declared an event stream. */
+  /**
+   * Starts the stream now unless it has ended, and sends its handshake: an async application declared an
+   * event stream, and its client must hold its session token before the application's first event.
+   */
   void startNow() throws IOException {
     lock.lock();
     try {
       if (!ended) {
         startLocked();
+        flushLocked();
       }
     } finally {
       unlock();
@@ -218,9 +228,7 @@ final class SerialOutput implements StreamOutput {
     try {
       if (stream && !ended) {
         startLocked();
-        if (!ended) {
-          rawOut.flush();
-        }
+        flushLocked();
       }
     } finally {
       ended = true;
@@ -256,7 +264,11 @@ final class SerialOutput implements StreamOutput {
     checkOpen(); // the core ends a stream at its opening if its session was revoked meanwhile
   }
 
-  /** Applies the stream headers, writes the handshake and opens the live stream, once. Call under the lock. */
+  /**
+   * Applies the stream headers, writes the handshake and opens the live stream, once. Call under the lock.
+   * The handshake is not flushed of its own: it leaves with the application's first bytes, at the
+   * application's flush (one packet where a flush of its own would send two).
+   */
   private void startLocked() throws IOException {
     if (started) {
       return;
@@ -268,12 +280,25 @@ final class SerialOutput implements StreamOutput {
       if (hs.length > 0) {
         rawOut.write(hs);
       }
-      rawOut.flush(); // commits: the client has its session token before any application event
     } catch (IOException e) {
       ended = true; // the client is gone: no stream to track, every later write refused
       throw e;
     }
     live = allowed.open(this);
+    allowed = null;
+  }
+
+  /** Flushes the started stream unless it has ended. Call under the lock. */
+  private void flushLocked() throws IOException {
+    if (ended) {
+      return;
+    }
+    try {
+      rawOut.flush();
+    } catch (IOException e) {
+      live.close(); // the client is gone
+      throw e;
+    }
   }
 
   /** Throws if the stream has ended. Lock-free: an ended stream refuses even while a stalled write holds the lock. */
@@ -337,9 +362,11 @@ final class SerialOutput implements StreamOutput {
 
   /**
    * Ends a response that the core or the application ended, once no write is in progress: an async one
-   * completes; a synchronous one's output closes (the client sees the end at once; the application's next
-   * write fails, and the connection close sent with the stream headers sends the reconnect to a fresh
-   * connection).
+   * completes; a synchronous one's output closes. The client sees the end at once and the connection stays
+   * open; if the application's thread still holds the request, the application's next write fails and
+   * frees it, and the container reads the next request on that connection only then (the servlet API
+   * cannot close a committed keep-alive connection from another thread). sse-auth ends a stream only when
+   * its session is revoked or its token or session expires, so such a reconnect waits for a refusal.
    */
   private void finishLocked() {
     try {

@@ -27,8 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
@@ -55,12 +53,10 @@ public final class SseResponse extends HttpServletResponseWrapper {
   private enum Use { NONE, STREAM, WRITER }
 
   private final HttpServletResponse raw;
-  private final Allowed allowed;
+  private volatile Allowed allowed; // until the stream starts: a held stream keeps no handshake
   private final SerialOutput output;
-  private final List<Reply.Header> removals; // the headers the core removes when a stream starts
-  private final Set<String> removed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER); // their names
+  private final List<Reply.Header> streamHeaders; // the core's; those without a value it removes
   private final AppStream appStream = new AppStream();
-  private final Thread requestThread = Thread.currentThread();
   private final Object heads = new Object(); // guards mode and held; never held across I/O
   private final Object useLock = new Object(); // never held across I/O
 
@@ -68,7 +64,7 @@ public final class SseResponse extends HttpServletResponseWrapper {
   private volatile AsyncContext async; // the container's
   private volatile AppAsyncContext appAsync; // what the application holds
   // guarded by heads
-  private final List<Consumer<HttpServletResponse>> held = new ArrayList<>();
+  private List<Consumer<HttpServletResponse>> held; // created at the first held call
   // guarded by useLock
   private Use use = Use.NONE;
   private PrintWriter appWriter;
@@ -84,8 +80,7 @@ public final class SseResponse extends HttpServletResponseWrapper {
     this.raw = raw;
     this.allowed = allowed;
     this.output = new SerialOutput(allowed, executor, this::openStream);
-    this.removals = allowed.streamHeaders(false).stream().filter(h -> h.value() == null).toList();
-    removals.forEach(h -> removed.add(h.name()));
+    this.streamHeaders = allowed.streamHeaders(); // one list shared by every stream: no allocation per stream
   }
 
   /** The executor the responses of one filter share: see {@link SerialOutput#newExecutor()}. */
@@ -100,6 +95,12 @@ public final class SseResponse extends HttpServletResponseWrapper {
 
   // ---- mode ----
 
+  /** Whether the response as it stands now is one the core rewrites (before the mode is decided). */
+  private boolean declaresStream() {
+    Allowed a = allowed;
+    return a == null || a.rewrites(raw.getStatus(), raw.getContentType());
+  }
+
   /** Decides the mode once, at the application's first byte or flush, and applies the held headers. */
   private Mode mode() {
     Mode m = mode;
@@ -108,24 +109,25 @@ public final class SseResponse extends HttpServletResponseWrapper {
     }
     synchronized (heads) {
       if (mode == Mode.UNDECIDED) {
-        mode = allowed.rewrites(raw.getStatus(), raw.getContentType()) ? Mode.SSE : Mode.PASS;
-        held.forEach(op -> op.accept(raw));
-        held.clear();
+        mode = declaresStream() ? Mode.SSE : Mode.PASS;
+        if (held != null) {
+          held.forEach(op -> op.accept(raw));
+          held = null;
+        }
       }
       return mode;
     }
   }
 
   /**
-   * The stream starts (called once by the output, under its lock): the core's stream headers, with
-   * {@code Connection: close} semantics for a synchronous stream, so a client reconnecting after sse-auth
-   * ends it does not queue behind the application's thread that still holds the request.
+   * The stream starts (called once by the output, under its lock): the core's stream headers. The
+   * connection stays open for the next request, as it would without sse-auth.
    */
   private ServletOutputStream openStream() throws IOException {
-    boolean synchronous = async == null && Thread.currentThread() == requestThread;
     synchronized (heads) {
-      apply(allowed.streamHeaders(synchronous));
+      apply(streamHeaders);
     }
+    allowed = null; // the mode is decided
     return raw.getOutputStream();
   }
 
@@ -140,22 +142,41 @@ public final class SseResponse extends HttpServletResponseWrapper {
 
   /** A header call: held if the core removes that header at a stream's start, else applied now. */
   private void header(String name, Consumer<HttpServletResponse> op) {
-    if (removed.contains(name)) {
+    if (removed(name)) {
       hold(op);
     } else {
       op.accept(raw);
     }
   }
 
+  /** Whether the core removes the header {@code name} when a stream starts. */
+  private boolean removed(String name) {
+    for (Reply.Header h : streamHeaders) {
+      if (h.value() == null && h.name().equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Holds {@code op} until the mode is known; on a stream, the core's removals hold after it. */
   private void hold(Consumer<HttpServletResponse> op) {
     synchronized (heads) {
       switch (mode) {
-        case UNDECIDED -> held.add(op);
+        case UNDECIDED -> {
+          if (held == null) {
+            held = new ArrayList<>(2);
+          }
+          held.add(op);
+        }
         case PASS -> op.accept(raw);
         case SSE -> {
           op.accept(raw);
-          apply(removals); // the core's removals hold
+          for (Reply.Header h : streamHeaders) {
+            if (h.value() == null) {
+              raw.setHeader(h.name(), null); // the core's removals hold
+            }
+          }
         }
       }
     }
@@ -208,7 +229,7 @@ public final class SseResponse extends HttpServletResponseWrapper {
         throw new IllegalStateException("the event stream has started");
       }
       super.reset();
-      held.clear();
+      held = null;
       if (mode == Mode.SSE) {
         mode = Mode.UNDECIDED;
       }
@@ -287,7 +308,7 @@ public final class SseResponse extends HttpServletResponseWrapper {
   public void afterChain() throws IOException {
     if (async == null) {
       output.endSync(mode() == Mode.SSE);
-    } else if (allowed.rewrites(raw.getStatus(), raw.getContentType()) && mode() == Mode.SSE) {
+    } else if (declaresStream() && mode() == Mode.SSE) {
       output.startNow();
     }
   }

@@ -38,6 +38,8 @@ final class FakeContainer {
   private final AtomicInteger writesStarted = new AtomicInteger();
   private final AtomicInteger blocked = new AtomicInteger();
   private final AtomicInteger rotations = new AtomicInteger();
+  /** How many bytes had been written at each flush, in order. */
+  final List<Integer> flushedAt = new CopyOnWriteArrayList<>();
   private final AtomicInteger tasks = new AtomicInteger();
   /** Every header call the response received, in order, as {@code "setHeader Name: value"}. */
   final List<String> headerCalls = new CopyOnWriteArrayList<>();
@@ -257,6 +259,9 @@ final class FakeContainer {
     @Override
     public void flush() {
       enter("flush");
+      synchronized (received) {
+        flushedAt.add(received.size());
+      }
       exit();
     }
 

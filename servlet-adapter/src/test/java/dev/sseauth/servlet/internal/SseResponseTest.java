@@ -129,6 +129,21 @@ class SseResponseTest {
     assertThat(c.received()).matches(HANDSHAKE.pattern().substring(2));
   }
 
+  /** The handshake leaves with the application's first bytes, at the application's flush: not in a flush of its own. */
+  @Test
+  void streamWhenTheAppWritesItsFirstEventThenTheHandshakeLeavesWithItInTheAppsOneFlush() throws Exception {
+    SseResponse r = response();
+    r.setContentType("text/event-stream");
+    r.getOutputStream().write(ascii("id: 1\ndata: a\n\n"));
+    assertThat(c.flushedAt).isEmpty();
+    r.getOutputStream().flush();
+    String body = c.received();
+    String token = token(body);
+    assertThat(body).endsWith("id: " + token + "_1\ndata: a\n\n");
+    assertThat(c.flushedAt).containsExactly(body.length());
+    r.afterChain();
+  }
+
   // ---- the headers the container sees ----
 
   @Test
@@ -141,7 +156,7 @@ class SseResponseTest {
     assertThat(c.headers).containsEntry("X-App", "now").doesNotContainKey("Content-Length"); // held
     r.getOutputStream().write(ascii("data: a\n\n"));
     assertThat(c.headers).doesNotContainKey("Content-Length").containsEntry("Cache-Control", "no-store")
-        .containsEntry("Connection", "close"); // a synchronous stream, started on the request thread
+        .doesNotContainKey("Connection"); // a synchronous stream keeps its connection too
     r.setContentLengthLong(5); // too late: the core's removal holds
     r.addIntHeader("Content-Length", 6);
     assertThat(c.headers).doesNotContainKey("Content-Length");

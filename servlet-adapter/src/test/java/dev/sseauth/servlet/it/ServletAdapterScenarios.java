@@ -158,6 +158,73 @@ abstract class ServletAdapterScenarios {
     }
   }
 
+  // ---- keep-alive ----
+
+  /**
+   * A guarded stream the application ends keeps its connection, as an unguarded one does: the reconnect
+   * travels on the same connection (no new TCP and TLS handshake per reconnect).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void streamWhenTheAppEndsItThenTheConnectionStaysOpenAndCarriesTheReconnect(String kind) throws Exception {
+    boot();
+    try (RawHttp.Connection c = new RawHttp.Connection(server)) {
+      RawHttp.Response first = c.exchange(
+          RawHttp.request("GET", "/" + kind + "/events?count=2&then=close&slt=" + ticket(), false), false);
+      assertThat(first.status()).as(first.toString()).isEqualTo(200);
+      assertThat(first.eventStream()).isTrue();
+      assertThat(first.closes()).as("the server closes the connection: " + first.headers()).isFalse();
+      Matcher id = Pattern.compile("(?m)^id: (\\S+)_2$").matcher(first.text());
+      assertThat(id.find()).as(first.text()).isTrue();
+      String token = id.group(1);
+      assertThat(first.text()).startsWith("retry: 20\nevent: auth\nid: " + token + "_\n");
+
+      RawHttp.Response second = c.exchange(RawHttp.request("GET", "/" + kind + "/events?count=1&then=close", false,
+          "Last-Event-ID: " + token + "_2"), false);
+      assertThat(second.status()).as(second.toString()).isEqualTo(200);
+      assertThat(second.text()).contains("id: " + token + "_3\ndata: event 3\n");
+      assertThat(second.closes()).isFalse();
+      assertThat(app.seen.get(1).lastEventId()).isEqualTo("2");
+    }
+  }
+
+  /**
+   * When sse-auth ends a synchronous stream while its application thread is still held, the client sees
+   * the end at once, on a connection that stays usable: the servlet API cannot close a committed
+   * keep-alive connection from another thread, so a request sent on it is answered once the application's
+   * next write has failed and its thread is free.
+   */
+  @Test
+  void streamWhenRevokedWhileTheSyncAppThreadIsHeldThenTheClientSeesTheEndAtOnceAndTheConnectionServesOnAfterIt()
+      throws Exception {
+    boot();
+    try (RawHttp.Connection c = new RawHttp.Connection(server)) {
+      String ticket = ticket();
+      Thread revoker = new Thread(() -> {
+        try {
+          Await.until(WAIT, "the stream to be live", () -> auth.liveStreams() == 1);
+          auth.revokeSubject("alice").toCompletableFuture().join();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      revoker.start();
+      // the application holds its thread and writes a heartbeat every 300 ms
+      RawHttp.Response first = c.exchange(
+          RawHttp.request("GET", "/sync/events?count=1&hb=300&slt=" + ticket, false), false);
+      revoker.join();
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.text()).contains("data: event 1\n");
+      String token = tokenOf(first.text().lines().filter(l -> l.startsWith("id: ")).findFirst().orElseThrow()
+          .substring(4));
+      RawHttp.Response again = c.exchange(RawHttp.request("GET", "/sync/events", false,
+          "Last-Event-ID: " + token + "_1"), false);
+      assertThat(again.status()).isEqualTo(401);
+      assertThat(app.writeFailures.get()).isEqualTo(1); // its heartbeat failed, which freed its thread
+      assertThat(app.runs()).isEqualTo(1);
+    }
+  }
+
   // ---- reconnect mode ----
 
   @ParameterizedTest
