@@ -180,9 +180,6 @@ public final class SseAuthFilter implements Filter {
     }
     StreamRequest facts = StreamRequest.of(request.getMethod(), request.getQueryString(), request::getHeader);
     Decision decision = Replies.await(a.decide(facts), bound, null);
-    if (decision instanceof Allowed allowed) {
-      request.setAttribute(SESSION_ATTRIBUTE, allowed.session());
-    }
     Reply reply = decision == null ? Reason.STORE_UNAVAILABLE.reply() : decision.reply(); // fail closed
     if (reply != null) {
       Replies.send(response, reply); // a refusal, or the handshake alone (reconnect mode)
@@ -190,8 +187,8 @@ public final class SseAuthFilter implements Filter {
     }
     Allowed allowed = (Allowed) decision;
     SseResponse wrapped = new SseResponse(response, allowed, executor);
-    GuardedRequest guarded = new GuardedRequest(request, allowed, wrapped, AUTH_TYPE, config.ticketParam(),
-        config.resumeParam());
+    GuardedRequest guarded = new GuardedRequest(request, allowed, wrapped, AUTH_TYPE, SESSION_ATTRIBUTE,
+        config);
     boolean done = false;
     try {
       chain.doFilter(guarded, wrapped);

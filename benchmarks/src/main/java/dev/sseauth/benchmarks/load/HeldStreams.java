@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * HTTP/1.1), each kept open the way {@code EventSource} keeps it: when its connection ends or fails it
  * reconnects after the stream's reconnection time (the last {@code retry:} the server sent,
  * {@link #DEFAULT_RETRY_MS} until then), with {@code Last-Event-ID} set to the last id it saw. A first
- * sse-auth connection asks for a ticket ({@code POST /sse/ticket} with the bearer token) and then, on the
- * same keep-alive connection as a browser would, opens the stream with {@code ?slt=}; later ones carry
- * the token in {@code Last-Event-ID} only. Unlike a browser it also
+ * sse-auth connection asks for a ticket ({@code POST /sse/ticket} with the bearer token, {@code Connection:
+ * close}) and then opens the stream with {@code ?slt=} on a new connection; later ones carry the token in
+ * {@code Last-Event-ID} only. The ticket has its own connection so that every variant's held stream is the
+ * only request its connection has carried: Jetty builds a header cache of about 100 KB on a connection's
+ * second request, whatever the application (see the README), which would be charged to sse-auth if the
+ * ticket and the stream shared one. Unlike a browser it also
  * retries after a non-200 answer (reported as a failure), so a storm always ends. Light on the client's
  * CPU, so that in a reconnect storm the server sets the pace.
  *
@@ -164,7 +167,7 @@ final class HeldStreams implements AutoCloseable {
 
   private ByteBuffer ticketRequest(Stream s) {
     return ascii("POST /sse/ticket HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + s.accessToken
-        + "\r\nContent-Length: 0\r\n\r\n");
+        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   }
 
   private ByteBuffer streamRequest(Stream s, String ticket) {
@@ -315,7 +318,7 @@ final class HeldStreams implements AutoCloseable {
         return false;
       }
       chunked = false;
-      closeAfter = lines[0].startsWith("HTTP/1.0");
+      closeAfter = ticketPhase || lines[0].startsWith("HTTP/1.0"); // the ticket asked for its own connection
       remaining = -1;
       for (int i = 1; i < lines.length; i++) {
         String h = lines[i].toLowerCase(Locale.ROOT);

@@ -2,6 +2,8 @@ package dev.sseauth.servlet.internal;
 
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.adapter.Reply;
+import dev.sseauth.SessionInfo;
+import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
@@ -25,28 +27,66 @@ import java.util.Map;
 public final class GuardedRequest extends HttpServletRequestWrapper {
   private static final String LAST_EVENT_ID = Reply.Header.LAST_EVENT_ID;
 
-  private final Allowed allowed;
+  // what the request needs of the decision, not the decision itself (its handshake and grant are the
+  // stream's, and are dropped once it starts): a held stream keeps no more than it must
+  private final SessionInfo session;
+  private final String appLastEventId;
+  private final String appQuery;
   private final SseResponse response;
   private final String authType;
-  private final List<String> hiddenParams;
+  private final String sessionAttribute;
+  private final SseAuthConfig config; // names the ticket and resume parameters, which the application never sees
 
+  /**
+   * @param sessionAttribute the request attribute that holds the {@link SessionInfo}: answered by this
+   *     wrapper (no attribute map for the container to allocate per stream)
+   * @param config names the ticket and resume parameters, hidden from the application
+   */
   public GuardedRequest(HttpServletRequest request, Allowed allowed, SseResponse response, String authType,
-      String ticketParam, String resumeParam) {
+      String sessionAttribute, SseAuthConfig config) {
     super(request);
-    this.allowed = allowed;
+    this.session = allowed.session();
+    this.appLastEventId = allowed.appLastEventId();
+    this.appQuery = allowed.appQuery();
     this.response = response;
     this.authType = authType;
-    this.hiddenParams = List.of(ticketParam, resumeParam);
+    this.sessionAttribute = sessionAttribute;
+    this.config = config;
+  }
+
+  private boolean hidden(String param) {
+    return config.ticketParam().equals(param) || config.resumeParam().equals(param);
+  }
+
+  // ---- the session, as a request attribute ----
+
+  @Override
+  public Object getAttribute(String name) {
+    return sessionAttribute.equals(name) ? session : super.getAttribute(name);
+  }
+
+  @Override
+  public Enumeration<String> getAttributeNames() {
+    List<String> names = new ArrayList<>();
+    names.add(sessionAttribute);
+    Enumeration<String> e = super.getAttributeNames();
+    while (e != null && e.hasMoreElements()) {
+      String n = e.nextElement();
+      if (!sessionAttribute.equals(n)) {
+        names.add(n);
+      }
+    }
+    return Collections.enumeration(names);
   }
 
   @Override
   public Principal getUserPrincipal() {
-    return allowed.principal();
+    return session.principal();
   }
 
   @Override
   public String getRemoteUser() {
-    return allowed.principal().subject();
+    return session.principal().subject();
   }
 
   @Override
@@ -61,13 +101,13 @@ public final class GuardedRequest extends HttpServletRequestWrapper {
 
   /** The session's principal, typed. */
   public SsePrincipal principal() {
-    return allowed.principal();
+    return session.principal();
   }
 
   // ---- Last-Event-ID: the application's own previous id only ----
 
   private String lastEventId() {
-    return allowed.appLastEventId();
+    return appLastEventId;
   }
 
   @Override
@@ -124,23 +164,23 @@ public final class GuardedRequest extends HttpServletRequestWrapper {
 
   @Override
   public String getQueryString() {
-    return allowed.appQuery();
+    return appQuery;
   }
 
   @Override
   public String getParameter(String name) {
-    return hiddenParams.contains(name) ? null : super.getParameter(name);
+    return hidden(name) ? null : super.getParameter(name);
   }
 
   @Override
   public String[] getParameterValues(String name) {
-    return hiddenParams.contains(name) ? null : super.getParameterValues(name);
+    return hidden(name) ? null : super.getParameterValues(name);
   }
 
   @Override
   public Map<String, String[]> getParameterMap() {
     Map<String, String[]> m = new LinkedHashMap<>(super.getParameterMap());
-    m.keySet().removeAll(hiddenParams);
+    m.keySet().removeIf(this::hidden);
     return Collections.unmodifiableMap(m);
   }
 
