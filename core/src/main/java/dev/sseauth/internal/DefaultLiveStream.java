@@ -44,7 +44,7 @@ final class DefaultLiveStream implements LiveStream {
   private volatile long recheckDone;
   private volatile boolean closed;
   private volatile SessionInfo session;
-  private volatile Instant rotateAt;
+  private volatile long rotateAtMilli; // a long, not an Instant: one object less per held stream
 
   DefaultLiveStream(DefaultSseAuth owner, StreamOutput output, SseIdRewriter rewriter, SessionInfo session,
       Instant knownRevocation, Instant rotateAt) {
@@ -53,7 +53,7 @@ final class DefaultLiveStream implements LiveStream {
     this.rewriter = rewriter;
     this.session = session;
     this.knownRevocation = knownRevocation;
-    this.rotateAt = rotateAt;
+    this.rotateAtMilli = rotateAt.toEpochMilli();
   }
 
   /** The subject's latest revocation known when the session's ticket was issued; null if none. */
@@ -78,7 +78,7 @@ final class DefaultLiveStream implements LiveStream {
     SessionInfo s = session;
     if (!now.isBefore(s.expiresAt())) {
       end(now.isBefore(owner.sessionCap(s)) ? Reason.TOKEN_EXPIRED : Reason.SESSION_EXPIRED);
-    } else if (!now.isBefore(rotateAt) && ROTATING.compareAndSet(this, false, true)) {
+    } else if (now.toEpochMilli() >= rotateAtMilli && ROTATING.compareAndSet(this, false, true)) {
       owner.rotate(this);
     } else {
       startRecheck();
@@ -113,7 +113,7 @@ final class DefaultLiveStream implements LiveStream {
 
   void rotated(String wireToken, SessionInfo newSession, Instant nextRotation) {
     session = newSession;
-    rotateAt = nextRotation;
+    rotateAtMilli = nextRotation.toEpochMilli();
     rotating = false;
     output.execute(() -> {
       if (closed) {

@@ -72,7 +72,7 @@ public final class SseIdRewriter {
   private boolean eventOpen;
   private boolean rotationPending;
   private boolean injectAfterCr;
-  private byte[] idBuf = new byte[32];
+  private byte[] idBuf; // the id being read; null between ids (a held stream keeps only its last id)
   private int idLen;
   private boolean idHasNul;
   private byte[] lastId;
@@ -395,7 +395,9 @@ public final class SseIdRewriter {
   }
 
   private void appendId(byte[] b, int off, int len) {
-    if (idLen + len > idBuf.length) {
+    if (idBuf == null) {
+      idBuf = new byte[Math.max(16, len)];
+    } else if (idLen + len > idBuf.length) {
       idBuf = Arrays.copyOf(idBuf, Math.max(idBuf.length * 2, idLen + len));
     }
     System.arraycopy(b, off, idBuf, idLen, len);
@@ -406,10 +408,9 @@ public final class SseIdRewriter {
     if (hasNul) {
       return; // browsers ignore an id containing NUL: so do we
     }
-    byte[] t = lastId;
-    lastId = idBuf;
+    lastId = idBuf != null ? idBuf : EMPTY;
     lastIdLen = idLen;
-    idBuf = t.length >= 32 ? t : new byte[32];
+    idBuf = null;
     idLen = 0;
   }
 }

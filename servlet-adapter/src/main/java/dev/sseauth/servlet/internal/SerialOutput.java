@@ -9,6 +9,8 @@ import jakarta.servlet.ServletOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.System.Logger.Level;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -67,7 +69,18 @@ final class SerialOutput implements StreamOutput {
   private final Executor executor;
   private final Start start;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>(); // the core's, run under the lock
+  private static final VarHandle TASKS;
+
+  static {
+    try {
+      TASKS = MethodHandles.lookup().findVarHandle(SerialOutput.class, "tasks", Queue.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // the core's tasks, run under the lock; created at the first (most held streams never get one)
+  private volatile Queue<Runnable> tasks;
 
   private volatile AsyncContext async; // the container's: how an ended async response finishes
   private volatile boolean started; // written under the lock
@@ -248,7 +261,7 @@ final class SerialOutput implements StreamOutput {
   void abandon() {
     ended = true;
     settled = true;
-    tasks.clear();
+    clearTasks();
     LiveStream l = live; // a racy read: at worst the core's own end already closed it
     if (l != null) {
       l.close();
@@ -339,19 +352,21 @@ final class SerialOutput implements StreamOutput {
 
   /** The end, or tasks once the stream has started (a task queued earlier waits for the start). */
   private boolean hasWork() {
-    return ended ? !settled : started && !tasks.isEmpty();
+    Queue<Runnable> q = tasks;
+    return ended ? !settled : started && q != null && !q.isEmpty();
   }
 
   private void workLocked() {
     if (ended) {
-      tasks.clear();
+      clearTasks();
       if (!settled) {
         settled = true;
         finishLocked();
       }
       return;
     }
-    for (Runnable task; !ended && started && (task = tasks.poll()) != null; ) {
+    Queue<Runnable> q = tasks;
+    for (Runnable task; q != null && !ended && started && (task = q.poll()) != null; ) {
       try {
         task.run();
       } catch (RuntimeException e) {
@@ -381,6 +396,13 @@ final class SerialOutput implements StreamOutput {
     }
   }
 
+  private void clearTasks() {
+    Queue<Runnable> q = tasks;
+    if (q != null) {
+      q.clear();
+    }
+  }
+
   private void schedule() {
     try {
       executor.execute(this::drain);
@@ -401,7 +423,12 @@ final class SerialOutput implements StreamOutput {
     if (ended) {
       return; // an ended stream runs none
     }
-    tasks.add(task);
+    Queue<Runnable> q = tasks;
+    if (q == null) {
+      TASKS.compareAndSet(this, null, new ConcurrentLinkedQueue<Runnable>());
+      q = tasks;
+    }
+    q.add(task);
     schedule();
   }
 
