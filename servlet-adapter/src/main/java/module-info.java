@@ -5,6 +5,11 @@
 module dev.sseauth.servlet {
   requires transitive dev.sseauth.core;
   requires transitive jakarta.servlet;
+  // Jetty, when the application runs on it: sse-auth can then close a connection itself (Connections)
+  requires static org.eclipse.jetty.ee10.servlet;
+  requires static org.eclipse.jetty.server;
+  requires static org.eclipse.jetty.http;
+  requires static org.eclipse.jetty.io;
 
   exports dev.sseauth.servlet;
 }

@@ -18,7 +18,7 @@ import java.util.Objects;
  *       header holding {@link #appLastEventId()} (removed when null) and the query {@link #appQuery()}
  *       with the ticket and resume parameters removed;
  *   <li>when the application's response starts, asks {@link #rewrites(int, String)}; if so, applies
- *       {@link #streamHeaders()}, writes {@link #handshake()} before any application byte, calls
+ *       {@link #streamHeaders(boolean)}, writes {@link #handshake()} before any application byte, calls
  *       {@link #open(StreamOutput)} and passes every byte the application writes through the returned
  *       {@link LiveStream}. Any other response passes untouched.
  * </ol>
@@ -35,6 +35,9 @@ public final class Allowed implements Decision {
 
   private static final List<Reply.Header> STREAM_HEADERS = List.of(
       new Reply.Header("Cache-Control", "no-store"), new Reply.Header("Content-Length", null));
+  private static final List<Reply.Header> STREAM_HEADERS_CLOSE = List.of(
+      new Reply.Header("Cache-Control", "no-store"), new Reply.Header("Content-Length", null),
+      new Reply.Header("Connection", "close"));
 
   private final Reply reply;
 
@@ -121,13 +124,16 @@ public final class Allowed implements Decision {
   /**
    * The header changes to make when a rewritten stream starts, in order: set each header whose value is
    * not null, remove each whose value is null. The stream carries session tokens (no cache may keep it)
-   * and its length is unknown. The connection stays open for the next request, as it would without
-   * sse-auth.
+   * and its length is unknown.
    *
+   * @param closeConnection whether the client must not send another request on this connection (the
+   *     adapter cannot close it itself when sse-auth ends the stream while the application's thread
+   *     still holds the request: a request sent on it would wait for that thread); adds
+   *     {@code Connection: close}
    * @return the changes; never null
    */
-  public List<Reply.Header> streamHeaders() {
-    return STREAM_HEADERS;
+  public List<Reply.Header> streamHeaders(boolean closeConnection) {
+    return closeConnection ? STREAM_HEADERS_CLOSE : STREAM_HEADERS;
   }
 
   /**

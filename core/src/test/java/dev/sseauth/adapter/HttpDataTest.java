@@ -97,8 +97,10 @@ class HttpDataTest {
   @Test
   void streamHeadersForbidCachingAndDropTheLength() throws Exception {
     Allowed a = redeem();
-    assertThat(a.streamHeaders()).containsExactly(new Reply.Header("Cache-Control", "no-store"),
-        new Reply.Header("Content-Length", null)); // no Connection: close, the connection stays open
+    assertThat(a.streamHeaders(false)).containsExactly(new Reply.Header("Cache-Control", "no-store"),
+        new Reply.Header("Content-Length", null));
+    assertThat(a.streamHeaders(true)).containsExactly(new Reply.Header("Cache-Control", "no-store"),
+        new Reply.Header("Content-Length", null), new Reply.Header("Connection", "close"));
     assertThat(a.appLastEventId()).isNull();
   }
 

@@ -186,9 +186,10 @@ public final class SseAuthFilter implements Filter {
       return;
     }
     Allowed allowed = (Allowed) decision;
-    SseResponse wrapped = new SseResponse(response, allowed, executor);
-    GuardedRequest guarded = new GuardedRequest(request, allowed, wrapped, AUTH_TYPE, SESSION_ATTRIBUTE,
-        config);
+    request.setAttribute(SESSION_ATTRIBUTE, allowed.session()); // on the container's request: outer filters,
+    // access logs and a re-dispatch of the unwrapped request see it too
+    SseResponse wrapped = new SseResponse(request, response, allowed, executor);
+    GuardedRequest guarded = new GuardedRequest(request, allowed, wrapped, AUTH_TYPE, config);
     boolean done = false;
     try {
       chain.doFilter(guarded, wrapped);

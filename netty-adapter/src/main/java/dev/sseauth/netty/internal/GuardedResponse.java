@@ -80,7 +80,7 @@ final class GuardedResponse implements StreamOutput {
     HttpResponse head = full
         ? new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers())
         : response;
-    for (Reply.Header h : allowed.streamHeaders()) {
+    for (Reply.Header h : allowed.streamHeaders(false)) {
       if (h.value() == null) {
         head.headers().remove(h.name());
       } else {

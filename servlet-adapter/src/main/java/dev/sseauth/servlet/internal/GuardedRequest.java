@@ -34,23 +34,19 @@ public final class GuardedRequest extends HttpServletRequestWrapper {
   private final String appQuery;
   private final SseResponse response;
   private final String authType;
-  private final String sessionAttribute;
   private final SseAuthConfig config; // names the ticket and resume parameters, which the application never sees
 
   /**
-   * @param sessionAttribute the request attribute that holds the {@link SessionInfo}: answered by this
-   *     wrapper (no attribute map for the container to allocate per stream)
    * @param config names the ticket and resume parameters, hidden from the application
    */
   public GuardedRequest(HttpServletRequest request, Allowed allowed, SseResponse response, String authType,
-      String sessionAttribute, SseAuthConfig config) {
+      SseAuthConfig config) {
     super(request);
     this.session = allowed.session();
     this.appLastEventId = allowed.appLastEventId();
     this.appQuery = allowed.appQuery();
     this.response = response;
     this.authType = authType;
-    this.sessionAttribute = sessionAttribute;
     this.config = config;
   }
 
@@ -58,26 +54,6 @@ public final class GuardedRequest extends HttpServletRequestWrapper {
     return config.ticketParam().equals(param) || config.resumeParam().equals(param);
   }
 
-  // ---- the session, as a request attribute ----
-
-  @Override
-  public Object getAttribute(String name) {
-    return sessionAttribute.equals(name) ? session : super.getAttribute(name);
-  }
-
-  @Override
-  public Enumeration<String> getAttributeNames() {
-    List<String> names = new ArrayList<>();
-    names.add(sessionAttribute);
-    Enumeration<String> e = super.getAttributeNames();
-    while (e != null && e.hasMoreElements()) {
-      String n = e.nextElement();
-      if (!sessionAttribute.equals(n)) {
-        names.add(n);
-      }
-    }
-    return Collections.enumeration(names);
-  }
 
   @Override
   public Principal getUserPrincipal() {

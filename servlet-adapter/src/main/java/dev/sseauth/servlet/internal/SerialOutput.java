@@ -90,6 +90,7 @@ final class SerialOutput implements StreamOutput {
   private volatile LiveStream live; // written under the lock; read without it by abandon()
   // guarded by lock
   private ServletOutputStream rawOut;
+  private Runnable closeConnection; // a synchronous stream's, where the container allows it; else null
 
   /**
    * @param executor runs the pending work when no application thread does; see {@link #newExecutor()}
@@ -122,6 +123,15 @@ final class SerialOutput implements StreamOutput {
     async = ac;
   }
 
+  /**
+   * How to close the connection when sse-auth ends this synchronous stream while its application holds
+   * the request thread; null if it need not or cannot. Called by the response as the stream starts,
+   * under the lock.
+   */
+  void closeConnectionBy(Runnable closer) {
+    closeConnection = closer;
+  }
+
   /** Whether the stream has started (its headers and handshake are out). */
   boolean started() {
     return started;
@@ -137,15 +147,16 @@ final class SerialOutput implements StreamOutput {
       openLocked();
       ByteArrayOutputStream s = SCRATCH.get();
       s.reset();
-      live.write(b, off, len, s);
       try {
+        live.write(b, off, len, s);
         s.writeTo(rawOut); // one write per application write (also fine for non-blocking output)
       } catch (IOException e) {
         live.close(); // the client is gone
         throw e;
-      }
-      if (s.size() > SCRATCH_KEEP) {
-        SCRATCH.remove(); // keep no big buffer on a pooled thread
+      } finally {
+        if (s.size() > SCRATCH_KEEP) {
+          SCRATCH.remove(); // keep no big buffer on a pooled thread
+        }
       }
     } finally {
       unlock();
@@ -299,6 +310,9 @@ final class SerialOutput implements StreamOutput {
     }
     live = allowed.open(this);
     allowed = null;
+    if (ended) {
+      live.close(); // abandoned meanwhile (it read no live stream yet): nothing may keep tracking it
+    }
   }
 
   /** Flushes the started stream unless it has ended. Call under the lock. */
@@ -377,11 +391,10 @@ final class SerialOutput implements StreamOutput {
 
   /**
    * Ends a response that the core or the application ended, once no write is in progress: an async one
-   * completes; a synchronous one's output closes. The client sees the end at once and the connection stays
-   * open; if the application's thread still holds the request, the application's next write fails and
-   * frees it, and the container reads the next request on that connection only then (the servlet API
-   * cannot close a committed keep-alive connection from another thread). sse-auth ends a stream only when
-   * its session is revoked or its token or session expires, so such a reconnect waits for a refusal.
+   * completes; a synchronous one's output closes, so the client sees the end at once, and its connection
+   * is closed where the container allows it (else it was sent with {@code Connection: close}): the
+   * application's thread may hold the request until its next write fails, and no request may wait on that
+   * connection meanwhile.
    */
   private void finishLocked() {
     try {
@@ -390,6 +403,10 @@ final class SerialOutput implements StreamOutput {
         ac.complete();
       } else if (rawOut != null) {
         rawOut.close();
+        Runnable c = closeConnection;
+        if (c != null) {
+          c.run();
+        }
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.DEBUG, "ending an event stream failed: {0}", e.getClass().getName());

@@ -52,7 +52,9 @@ public final class SseResponse extends HttpServletResponseWrapper {
 
   private enum Use { NONE, STREAM, WRITER }
 
+  private final ServletRequest request; // null: no way to close the connection but Connection: close
   private final HttpServletResponse raw;
+  private final Thread requestThread = Thread.currentThread();
   private volatile Allowed allowed; // until the stream starts: a held stream keeps no handshake
   private final SerialOutput output;
   private final List<Reply.Header> streamHeaders; // the core's; those without a value it removes
@@ -76,11 +78,20 @@ public final class SseResponse extends HttpServletResponseWrapper {
    *     {@link #newExecutor()}
    */
   public SseResponse(HttpServletResponse raw, Allowed allowed, Executor executor) {
+    this(null, raw, allowed, executor);
+  }
+
+  /**
+   * As {@link #SseResponse(HttpServletResponse, Allowed, Executor)}, with the request, through which a
+   * container that allows it lets sse-auth close the connection (see {@link Connections}).
+   */
+  public SseResponse(ServletRequest request, HttpServletResponse raw, Allowed allowed, Executor executor) {
     super(raw);
+    this.request = request;
     this.raw = raw;
     this.allowed = allowed;
     this.output = new SerialOutput(allowed, executor, this::openStream);
-    this.streamHeaders = allowed.streamHeaders(); // one list shared by every stream: no allocation per stream
+    this.streamHeaders = allowed.streamHeaders(false); // one list shared by every stream: no allocation per stream
   }
 
   /** The executor the responses of one filter share: see {@link SerialOutput#newExecutor()}. */
@@ -121,11 +132,18 @@ public final class SseResponse extends HttpServletResponseWrapper {
 
   /**
    * The stream starts (called once by the output, under its lock): the core's stream headers. The
-   * connection stays open for the next request, as it would without sse-auth.
+   * connection stays open for the next request, as it would without sse-auth, but for a synchronous
+   * stream (one whose application holds the request thread) on a container that gives sse-auth no way to
+   * close the connection itself if it ends the stream while that thread is held ({@link Connections}):
+   * that one is sent with {@code Connection: close}, so that the client sends no request on a connection
+   * that cannot be read until the application returns.
    */
   private ServletOutputStream openStream() throws IOException {
+    boolean synchronous = async == null && Thread.currentThread() == requestThread;
+    Runnable closer = synchronous && request != null ? Connections.closer(request) : null;
+    output.closeConnectionBy(closer);
     synchronized (heads) {
-      apply(streamHeaders);
+      apply(synchronous && closer == null ? allowed.streamHeaders(true) : streamHeaders);
     }
     allowed = null; // the mode is decided
     return raw.getOutputStream();

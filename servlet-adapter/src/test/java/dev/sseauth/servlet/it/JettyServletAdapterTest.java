@@ -9,4 +9,9 @@ class JettyServletAdapterTest extends ServletAdapterScenarios {
   ServletServer start(ServletServer.Deployment d) throws Exception {
     return new JettyServer(d);
   }
+
+  @Override
+  boolean closesConnectionsItself() {
+    return true;
+  }
 }

@@ -9,4 +9,9 @@ class TomcatServletAdapterTest extends ServletAdapterScenarios {
   ServletServer start(ServletServer.Deployment d) throws Exception {
     return new TomcatServer(d);
   }
+
+  @Override
+  boolean closesConnectionsItself() {
+    return false;
+  }
 }
