@@ -58,6 +58,7 @@ public final class SseAuthConfig {
   private final Duration storeTimeout;
   private final Duration checkInterval;
   private final Clock clock;
+  private final SseAuthListener listener;
   private final BearerTokenVerifier bearerVerifier;
   private final PathMatcher pathMatcher;
 
@@ -90,6 +91,7 @@ public final class SseAuthConfig {
     storeTimeout = b.storeTimeout;
     checkInterval = b.checkInterval;
     clock = b.clock;
+    listener = b.listener;
     bearerVerifier = b.bearerVerifier == null ? null : b.bearerVerifier.withClock(b.clock);
     pathMatcher = new PathMatcher(paths);
   }
@@ -225,6 +227,8 @@ public final class SseAuthConfig {
   public Duration streamCheckInterval() { return checkInterval; }
   /** The clock for all time decisions. */
   public Clock clock() { return clock; }
+  /** Told what sse-auth does; {@link SseAuthListener#NONE} unless one was set. Never null. */
+  public SseAuthListener listener() { return listener; }
   /**
    * Verifier of the application's bearer access tokens for the ticket endpoint
    * ({@code sseauth.bearer.*}), or null if none is configured.
@@ -272,6 +276,7 @@ public final class SseAuthConfig {
     private Duration storeTimeout = CoreKeys.STORE_TIMEOUT.defaultValue();
     private Duration checkInterval = CoreKeys.STREAM_CHECK_INTERVAL.defaultValue();
     private Clock clock = Clock.systemUTC();
+    private SseAuthListener listener = SseAuthListener.NONE;
     private BearerTokenVerifier bearerVerifier;
 
     private Builder() {}
@@ -309,6 +314,7 @@ public final class SseAuthConfig {
       storeTimeout = c.storeTimeout;
       checkInterval = c.checkInterval;
       clock = c.clock;
+      listener = c.listener;
       bearerVerifier = c.bearerVerifier;
     }
 
@@ -521,6 +527,17 @@ public final class SseAuthConfig {
     /** The clock for every time decision; tests pass a clock they advance. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * What to tell about tickets, decisions, streams, rotations, revocations and store failures (for
+     * metrics); {@link SseAuthListener#NONE} by default.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(SseAuthListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

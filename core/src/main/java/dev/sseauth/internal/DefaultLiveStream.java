@@ -136,15 +136,20 @@ final class DefaultLiveStream implements LiveStream {
 
   void end(Reason reason) {
     if (CLOSED.compareAndSet(this, false, true)) {
-      owner.forget(this);
-      output.end(reason);
+      output.end(reason); // first: the end is enforced whatever the listener does
+      owner.forget(this, reason);
     }
+  }
+
+  /** Whether the stream has ended or been closed. */
+  boolean closed() {
+    return closed;
   }
 
   @Override
   public void close() {
     if (CLOSED.compareAndSet(this, false, true)) {
-      owner.forget(this);
+      owner.forget(this, null);
     }
   }
 }

@@ -13,6 +13,7 @@ import dev.sseauth.Reason;
 import dev.sseauth.SessionInfo;
 import dev.sseauth.SseAuth;
 import dev.sseauth.SseAuthConfig;
+import dev.sseauth.SseAuthListener;
 import dev.sseauth.SsePrincipal;
 import dev.sseauth.adapter.StreamOutput;
 import dev.sseauth.adapter.StreamRequest;
@@ -62,6 +63,10 @@ public final class DefaultSseAuth implements SseAuth {
   private final StoreGuard guard;
   private final TokenService tokens;
   private final Clock clock;
+  /** {@link SseAuthListener#NONE}, or the application's behind a guard; {@link #observed} says which. */
+  private final SseAuthListener listener;
+  /** Whether anyone listens: without a listener no clock is read for timings. */
+  private final boolean observed;
   private final Set<DefaultLiveStream> streams = ConcurrentHashMap.newKeySet();
   /** The revocations announced lately: what a stream opening after its decision checks, in memory. */
   private final RecentRevocations recent = new RecentRevocations();
@@ -86,12 +91,14 @@ public final class DefaultSseAuth implements SseAuth {
     this.config = config;
     this.store = store;
     this.clock = config.clock();
+    this.observed = config.listener() != SseAuthListener.NONE;
+    this.listener = observed ? new SafeListener(config.listener()) : SseAuthListener.NONE;
     this.tokens = new TokenService(config, store::deploymentId);
     this.rotationHead = SseIdRewriter.rotationHead(config.rotationEvent());
     this.burned = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
     this.guard = new StoreGuard(config.store() != null ? store.getClass().getSimpleName() : config.storeName(),
-        config.storeTimeout());
+        config.storeTimeout(), listener::storeUnavailable);
     this.subscription = store.subscribe(new RevocationListener() {
       @Override
       public void revoked(Revocation r) {
@@ -152,12 +159,15 @@ public final class DefaultSseAuth implements SseAuth {
         })
         .handle((stored, e) -> {
           if (e != null) {
+            listener.ticketRefused(Reason.STORE_UNAVAILABLE);
             return Outcomes.denied(Reason.STORE_UNAVAILABLE);
           }
           if (!stored) {
             LOG.log(Level.DEBUG, "ticket refused: subject {0} has too many outstanding", principal.subject());
+            listener.ticketRefused(Reason.TOO_MANY_TICKETS);
             return Outcomes.denied(Reason.TOO_MANY_TICKETS);
           }
+          listener.ticketIssued();
           return new IssuedTicket(ticket, config.ticketTtl(), config.ticketParam(), config.resumeParam(),
               config.idSeparator());
         });
@@ -168,7 +178,7 @@ public final class DefaultSseAuth implements SseAuth {
       Supplier<? extends CompletionStage<SsePrincipal>> principal) {
     Objects.requireNonNull(principal, "principal");
     if (!"POST".equals(Objects.requireNonNull(method, "method"))) {
-      return CompletableFuture.completedFuture(Reason.TICKET_METHOD_NOT_ALLOWED.reply());
+      return ticketRefused(Reason.TICKET_METHOD_NOT_ALLOWED);
     }
     CompletionStage<SsePrincipal> found;
     try {
@@ -194,17 +204,22 @@ public final class DefaultSseAuth implements SseAuth {
     }
     return bounded.handle((p, e) -> {
       if (e == null) {
-        return p == null ? CompletableFuture.completedFuture(Reason.NOT_AUTHENTICATED.reply())
-            : issueTicket(p).thenApply(TicketOutcome::reply);
+        return p == null ? ticketRefused(Reason.NOT_AUTHENTICATED) : issueTicket(p).thenApply(TicketOutcome::reply);
       }
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof TimeoutException) {
         LOG.log(Level.WARNING, "finding the principal of a ticket request took longer than {0}", principalBound());
-        return CompletableFuture.completedFuture(Reason.STORE_UNAVAILABLE.reply());
+        return ticketRefused(Reason.STORE_UNAVAILABLE);
       }
       LOG.log(Level.WARNING, "finding the principal of a ticket request failed: {0}", cause.getClass().getName());
-      return CompletableFuture.completedFuture(Reason.NOT_AUTHENTICATED.reply());
+      return ticketRefused(Reason.NOT_AUTHENTICATED);
     }).thenCompose(r -> r);
+  }
+
+  /** The ticket endpoint refuses for {@code reason}, before any ticket is asked for. */
+  private CompletableFuture<Reply> ticketRefused(Reason reason) {
+    listener.ticketRefused(reason);
+    return CompletableFuture.completedFuture(reason.reply());
   }
 
   /** How long the ticket endpoint waits for the principal: as long as three store calls, and a second. */
@@ -217,22 +232,41 @@ public final class DefaultSseAuth implements SseAuth {
   @Override
   public CompletionStage<Decision> decide(StreamRequest request) {
     Objects.requireNonNull(request, "request");
+    long t0 = observed ? System.nanoTime() : 0L;
     CompletableFuture<Decision> result;
     try {
-      result = judge(request);
+      result = judge(request, t0);
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "unexpected failure judging a stream request: {0}", e.getClass().getName());
-      return deny(Reason.INVALID_TOKEN);
+      result = deny(Reason.INVALID_TOKEN);
+    }
+    if (!observed) {
+      return result.thenApply(DefaultSseAuth::logDenied); // no capture: no allocation per decision
     }
     return result.thenApply(d -> {
-      if (d instanceof Denied denied) {
-        LOG.log(Level.DEBUG, "stream request denied: {0}", denied.reason());
+      if (logDenied(d) instanceof Denied denied) {
+        listener.streamDenied(denied.reason(), System.nanoTime() - t0);
       }
       return d;
     });
   }
 
-  private CompletableFuture<Decision> judge(StreamRequest r) {
+  private static Decision logDenied(Decision d) {
+    if (d instanceof Denied denied) {
+      LOG.log(Level.DEBUG, "stream request denied: {0}", denied.reason());
+    }
+    return d;
+  }
+
+  /** An allowed decision is told to the listener where it is made, which knows its credential. */
+  private void allowedBy(SseAuthListener.Credential credential, long t0) {
+    if (observed) {
+      listener.streamAllowed(credential, System.nanoTime() - t0);
+    }
+  }
+
+  /** @param t0 when the decision began ({@link System#nanoTime()}), if {@link #observed} */
+  private CompletableFuture<Decision> judge(StreamRequest r, long t0) {
     TokenService.Signed leaked = leakedSession(r.rawQuery()); // whatever else is wrong with the request
     if (leaked != null) {
       return burn(leaked);
@@ -246,15 +280,15 @@ public final class DefaultSseAuth implements SseAuth {
     String appQuery = QueryParams.without(r.rawQuery(), config.ticketParam(), config.resumeParam());
     String lastEventId = r.lastEventId();
     if (lastEventId == null || lastEventId.isEmpty()) {
-      return redeem(r, appQuery, Reason.NO_CREDENTIALS);
+      return redeem(r, appQuery, Reason.NO_CREDENTIALS, t0);
     }
     CompositeIds.Parts parts = CompositeIds.parse(lastEventId, config.idSeparator(), config.tokenMaxLength());
     if (parts == null) {
-      return redeem(r, appQuery, Reason.INVALID_TOKEN);
+      return redeem(r, appQuery, Reason.INVALID_TOKEN, t0);
     }
     TokenService.Result result = tokens.verify(parts.jws(), clock.instant());
     if (result instanceof TokenService.Refused refused) {
-      return redeem(r, appQuery, refused.reason());
+      return redeem(r, appQuery, refused.reason(), t0);
     }
     TokenService.Verified v = (TokenService.Verified) result;
     SessionInfo s = v.session();
@@ -266,9 +300,9 @@ public final class DefaultSseAuth implements SseAuth {
             return deny(Reason.STORE_UNAVAILABLE);
           }
           if (status.revokes(v.knownRevocation())) {
-            return redeem(r, appQuery, Reason.SESSION_REVOKED);
+            return redeem(r, appQuery, Reason.SESSION_REVOKED, t0);
           }
-          return CompletableFuture.completedFuture(resumed(v, parts.jws(), parts.previousId(), appQuery, mark));
+          return CompletableFuture.completedFuture(resumed(v, parts.jws(), parts.previousId(), appQuery, mark, t0));
         });
   }
 
@@ -318,7 +352,8 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   /** A valid token reconnected: stream on, rotating at once if the token is due. */
-  private Decision resumed(TokenService.Verified v, String jws, String previousId, String appQuery, long mark) {
+  private Decision resumed(TokenService.Verified v, String jws, String previousId, String appQuery, long mark,
+      long t0) {
     Instant now = clock.instant();
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
     if (config.handshakeMode() == HandshakeMode.RECONNECT) {
@@ -337,10 +372,11 @@ public final class DefaultSseAuth implements SseAuth {
       utf8(hs, previousId);
       ascii(hs, "\ndata:\n\n");
     }
+    allowedBy(SseAuthListener.Credential.TOKEN, t0);
     return allowed(session, v.knownRevocation(), issuedAt, wire, previousId, appQuery, hs.toByteArray(), false, mark);
   }
 
-  private CompletableFuture<Decision> redeem(StreamRequest r, String appQuery, Reason otherwise) {
+  private CompletableFuture<Decision> redeem(StreamRequest r, String appQuery, Reason otherwise, long t0) {
     List<String> tickets = QueryParams.values(r.rawQuery(), config.ticketParam());
     if (tickets.isEmpty()) {
       return deny(otherwise);
@@ -378,7 +414,7 @@ public final class DefaultSseAuth implements SseAuth {
                 if (status.revokes(g.subjectRevokedAt())) {
                   return deny(Reason.INVALID_TICKET); // issued before "log out everywhere"
                 }
-                return CompletableFuture.completedFuture(started(g, sessionId, previousId, appQuery, mark));
+                return CompletableFuture.completedFuture(started(g, sessionId, previousId, appQuery, mark, t0));
               });
         });
   }
@@ -398,7 +434,8 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   /** A ticket was redeemed: a new session. */
-  private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery, long mark) {
+  private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery, long mark,
+      long t0) {
     // the token carries the session start in milliseconds: keep the in-memory session identical to it
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     TokenService.Minted m = tokens.mint(new SsePrincipal(g.subject(), g.attributes()), sessionId, now,
@@ -411,6 +448,7 @@ public final class DefaultSseAuth implements SseAuth {
     utf8(hs, previousId);
     ascii(hs, "\ndata: {\"session\":\"valid\"}\n\n");
     LOG.log(Level.DEBUG, "ticket redeemed: subject {0}, session {1}", g.subject(), sessionId);
+    allowedBy(SseAuthListener.Credential.TICKET, t0);
     return allowed(m.session(), g.subjectRevokedAt(), m.issuedAt(), wire, previousId, appQuery, hs.toByteArray(),
         reconnect, mark);
   }
@@ -426,6 +464,7 @@ public final class DefaultSseAuth implements SseAuth {
       DefaultLiveStream s = new DefaultLiveStream(this, output,
           new SseIdRewriter(wire, config.idSeparator(), previousId, rotationHead, afterHandshake),
           session, knownRevocation, issuedAt.plus(config.tokenRotateAfter()));
+      listener.streamOpened(); // before the stream is listed, where a revocation may end it at once
       streams.add(s);
       // A revocation the store records after the decision's lookup is announced after the mark. Announced
       // once the stream is listed, it finds the stream (onRevocation); announced before, it is in the
@@ -482,6 +521,9 @@ public final class DefaultSseAuth implements SseAuth {
             TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(),
                 s.knownRevocation(), now);
             s.rotated(CompositeIds.toWire(m.jws()), m.session(), m.issuedAt().plus(config.tokenRotateAfter()));
+            if (!s.closed()) {
+              listener.tokenRotated();
+            }
           }
         });
   }
@@ -509,8 +551,10 @@ public final class DefaultSseAuth implements SseAuth {
     return true;
   }
 
-  void forget(DefaultLiveStream s) {
+  /** A stream ended: by sse-auth for {@code reason}, or (null) by its application, its client or a shutdown. */
+  void forget(DefaultLiveStream s, Reason reason) {
     streams.remove(s);
+    listener.streamEnded(reason);
   }
 
   Instant sessionCap(SessionInfo s) {
@@ -525,6 +569,7 @@ public final class DefaultSseAuth implements SseAuth {
         s.end(Reason.SESSION_REVOKED);
       }
     }
+    listener.revocationReceived(); // last: the revocation is enforced whatever the listener does
   }
 
   @Override

@@ -20,10 +20,13 @@ final class StoreGuard {
   private final String storeName;
   private final long timeoutMillis;
   private final AtomicBoolean down = new AtomicBoolean();
+  private final Runnable onFailure;
 
-  StoreGuard(String storeName, Duration timeout) {
+  /** @param onFailure told of every call that fails or times out */
+  StoreGuard(String storeName, Duration timeout, Runnable onFailure) {
     this.storeName = storeName;
     this.timeoutMillis = timeout.toMillis();
+    this.onFailure = onFailure;
   }
 
   /** Calls the store; the result fails if the store fails, throws or does not answer in time. */
@@ -39,7 +42,11 @@ final class StoreGuard {
         if (down.compareAndSet(true, false)) {
           LOG.log(Level.INFO, "sse-auth store ''{0}'' answers again; stream requests are served", storeName);
         }
-      } else if (down.compareAndSet(false, true)) {
+      } else {
+        onFailure.run();
+        if (!down.compareAndSet(false, true)) {
+          return; // logged when the outage began
+        }
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         LOG.log(Level.WARNING, "sse-auth store ''{0}'' unavailable ({1}); stream requests are refused with 503 until it answers",
             storeName, cause.getClass().getName());
