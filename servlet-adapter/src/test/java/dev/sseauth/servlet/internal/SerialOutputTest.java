@@ -78,6 +78,22 @@ class SerialOutputTest {
 
   // ---- the start ----
 
+  /**
+   * The container abandons the response (async timeout or error, the filter stopping) while the
+   * stream is opening, after the abandon has read that no live stream exists yet: the live stream that
+   * opens right after must not stay tracked (rotated, counted) for the rest of its session.
+   */
+  @Test
+  void startWhenAbandonedWhileTheStreamOpensThenTheLiveStreamIsNotLeftTracked() throws Exception {
+    SerialOutput[] self = new SerialOutput[1];
+    self[0] = new SerialOutput(allowed, executor, () -> {
+      self[0].abandon(); // between the start's check and the live stream's opening
+      return c.response.getOutputStream();
+    });
+    self[0].startNow();
+    assertThat(auth.liveStreams()).as("live streams still tracked").isZero();
+  }
+
   @Test
   void startWhenTheFirstWriteComesThenTheResponseOpensOnceAndTheHandshakeGoesFirst() throws Exception {
     assertThat(out.started()).isFalse();
