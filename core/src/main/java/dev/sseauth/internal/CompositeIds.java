@@ -15,8 +15,8 @@ public final class CompositeIds {
   private CompositeIds() {}
 
   /** A session token (either form) in wire form. */
-  public static String toWire(String jws) {
-    return jws.replace('_', '~');
+  public static String toWire(String token) {
+    return token.replace('_', '~');
   }
 
   /** The composite id. {@code previousId} may be empty and may hold the separator. */
@@ -26,10 +26,10 @@ public final class CompositeIds {
   }
 
   /** A parsed composite id: the session token (either form, no longer in wire form) and the previous id. */
-  public record Parts(String jws, String previousId) {
+  public record Parts(String token, String previousId) {
     @Override
     public String toString() {
-      return "Parts[jws=***, previousId=" + previousId + "]";
+      return "Parts[token=***, previousId=" + previousId + "]";
     }
   }
 
@@ -78,7 +78,7 @@ public final class CompositeIds {
    * Linear in the text; at most {@code max} candidates, so a crafted query costs at most that many
    * verifications.
    */
-  public static List<String> embeddedJws(String text, List<String> headerPrefixes, int max) {
+  public static List<String> embeddedTokens(String text, List<String> headerPrefixes, int max) {
     List<String> found = new ArrayList<>(2);
     for (String prefix : headerPrefixes) {
       boolean jws = prefix.endsWith(".");

@@ -286,7 +286,7 @@ public final class DefaultSseAuth implements SseAuth {
     if (parts == null) {
       return redeem(r, appQuery, Reason.INVALID_TOKEN, t0);
     }
-    TokenService.Result result = tokens.verify(parts.jws(), clock.instant());
+    TokenService.Result result = tokens.verify(parts.token(), clock.instant());
     if (result instanceof TokenService.Refused refused) {
       return redeem(r, appQuery, refused.reason(), t0);
     }
@@ -302,7 +302,7 @@ public final class DefaultSseAuth implements SseAuth {
           if (status.revokes(v.knownRevocation())) {
             return redeem(r, appQuery, Reason.SESSION_REVOKED, t0);
           }
-          return CompletableFuture.completedFuture(resumed(v, parts.jws(), parts.previousId(), appQuery, mark, t0));
+          return CompletableFuture.completedFuture(resumed(v, parts.token(), parts.previousId(), appQuery, mark, t0));
         });
   }
 
@@ -317,8 +317,8 @@ public final class DefaultSseAuth implements SseAuth {
     }
     String decoded = QueryParams.percentDecodeLenient(rawQuery);
     String text = decoded.equals(rawQuery) ? rawQuery : rawQuery + "&" + decoded;
-    for (String jws : CompositeIds.embeddedJws(text, tokens.headerPrefixes(), MAX_LEAK_CANDIDATES)) {
-      TokenService.Signed s = tokens.signedSession(jws);
+    for (String token : CompositeIds.embeddedTokens(text, tokens.headerPrefixes(), MAX_LEAK_CANDIDATES)) {
+      TokenService.Signed s = tokens.signedSession(token);
       if (s != null) {
         return s;
       }
@@ -352,7 +352,7 @@ public final class DefaultSseAuth implements SseAuth {
   }
 
   /** A valid token reconnected: stream on, rotating at once if the token is due. */
-  private Decision resumed(TokenService.Verified v, String jws, String previousId, String appQuery, long mark,
+  private Decision resumed(TokenService.Verified v, String token, String previousId, String appQuery, long mark,
       long t0) {
     Instant now = clock.instant();
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
@@ -361,13 +361,13 @@ public final class DefaultSseAuth implements SseAuth {
     }
     SessionInfo session = v.session();
     Instant issuedAt = v.issuedAt();
-    String wire = CompositeIds.toWire(jws);
+    String wire = CompositeIds.toWire(token);
     if (!now.isBefore(issuedAt.plus(config.tokenRotateAfter()))) {
       TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(),
           v.knownRevocation(), now);
       session = m.session();
       issuedAt = m.issuedAt();
-      wire = CompositeIds.toWire(m.jws());
+      wire = CompositeIds.toWire(m.token());
       ascii(hs, "event: " + config.rotationEvent() + "\nid: " + wire + config.idSeparator());
       utf8(hs, previousId);
       ascii(hs, "\ndata:\n\n");
@@ -440,7 +440,7 @@ public final class DefaultSseAuth implements SseAuth {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     TokenService.Minted m = tokens.mint(new SsePrincipal(g.subject(), g.attributes()), sessionId, now,
         g.subjectRevokedAt(), now);
-    String wire = CompositeIds.toWire(m.jws());
+    String wire = CompositeIds.toWire(m.token());
     boolean reconnect = config.handshakeMode() == HandshakeMode.RECONNECT;
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
     ascii(hs, "retry: " + (reconnect ? 0 : config.handshakeRetry().toMillis()) + "\nevent: " + config.handshakeEvent()
@@ -520,7 +520,7 @@ public final class DefaultSseAuth implements SseAuth {
             Instant now = clock.instant();
             TokenService.Minted m = tokens.mint(session.principal(), session.sessionId(), session.sessionStart(),
                 s.knownRevocation(), now);
-            s.rotated(CompositeIds.toWire(m.jws()), m.session(), m.issuedAt().plus(config.tokenRotateAfter()));
+            s.rotated(CompositeIds.toWire(m.token()), m.session(), m.issuedAt().plus(config.tokenRotateAfter()));
             if (!s.closed()) {
               listener.tokenRotated();
             }

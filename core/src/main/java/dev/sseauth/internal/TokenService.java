@@ -95,13 +95,13 @@ public final class TokenService {
   /**
    * A freshly minted token and the session it carries.
    *
-   * @param jws the token, in the form {@link SseAuthConfig#tokenFormat()} names (compact or a compact JWS),
+   * @param token the token, in the form {@link SseAuthConfig#tokenFormat()} names (compact or a compact JWS),
    *     not yet in wire form
    */
-  public record Minted(String jws, SessionInfo session, Instant issuedAt) {
+  public record Minted(String token, SessionInfo session, Instant issuedAt) {
     @Override
     public String toString() {
-      return "Minted[jws=***, session=" + session + "]";
+      return "Minted[token=***, session=" + session + "]";
     }
   }
 

@@ -46,7 +46,7 @@ class CompactTokenTest {
   private final SsePrincipal alice = new SsePrincipal("alice", Map.of("tenant", "t1"));
 
   private String mint() {
-    return tokens.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
+    return tokens.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token();
   }
 
   private static Reason refusal(TokenService service, String token, Instant now) {
@@ -79,9 +79,9 @@ class CompactTokenTest {
     Instant start = clock.instant().minusSeconds(90).minusMillis(123);
     Instant rvk = start.minus(Duration.ofDays(3)).plusMillis(7);
     TokenService.Minted m = tokens.mint(alice, "sid-1", start, rvk, clock.instant());
-    assertThat(m.jws()).doesNotContain(".").matches("[A-Za-z0-9_-]+");
-    assertThat(bytes(m.jws())[0]).isEqualTo(CompactTokens.VERSION);
-    TokenService.Verified v = (TokenService.Verified) tokens.verify(m.jws(), clock.instant());
+    assertThat(m.token()).doesNotContain(".").matches("[A-Za-z0-9_-]+");
+    assertThat(bytes(m.token())[0]).isEqualTo(CompactTokens.VERSION);
+    TokenService.Verified v = (TokenService.Verified) tokens.verify(m.token(), clock.instant());
     assertThat(v.session()).isEqualTo(m.session());
     assertThat(v.session().principal()).isEqualTo(alice);
     assertThat(v.session().sessionId()).isEqualTo("sid-1");
@@ -89,7 +89,7 @@ class CompactTokenTest {
     assertThat(v.session().expiresAt()).isEqualTo(Instant.ofEpochSecond(clock.instant().plus(Duration.ofHours(1)).getEpochSecond()));
     assertThat(v.issuedAt()).isEqualTo(m.issuedAt()).isEqualTo(Instant.ofEpochSecond(clock.instant().getEpochSecond()));
     assertThat(v.knownRevocation()).isEqualTo(rvk);
-    assertThat(tokens.signedSession(m.jws())).isEqualTo(new TokenService.Signed("sid-1", start));
+    assertThat(tokens.signedSession(m.token())).isEqualTo(new TokenService.Signed("sid-1", start));
   }
 
   /**
@@ -107,9 +107,9 @@ class CompactTokenTest {
     Instant now = clock.instant();
     String sid = Tickets.randomId(12); // as the core makes session ids
     List<String> wires = List.of(
-        CompositeIds.toWire(service.mint(p, sid, now, null, now).jws()),
-        CompositeIds.toWire(service.mint(p, sid, now.minus(Duration.ofHours(11).plusMinutes(59)), null, now).jws()),
-        CompositeIds.toWire(service.mint(p, sid, now.minus(Duration.ofHours(11)), now.minus(Duration.ofDays(365)), now).jws()));
+        CompositeIds.toWire(service.mint(p, sid, now, null, now).token()),
+        CompositeIds.toWire(service.mint(p, sid, now.minus(Duration.ofHours(11).plusMinutes(59)), null, now).token()),
+        CompositeIds.toWire(service.mint(p, sid, now.minus(Duration.ofHours(11)), now.minus(Duration.ofDays(365)), now).token()));
     for (String wire : wires) {
       assertThat(wire.length()).as(wire).isLessThanOrEqualTo(100);
       assertThat(wire.getBytes(StandardCharsets.UTF_8)).hasSize(wire.length());
@@ -141,18 +141,18 @@ class CompactTokenTest {
   @Test
   void verifyWhenIssuedLaterThanTheSkewAheadThenInvalid() {
     Instant ahead = clock.instant().plusSeconds(31);
-    String future = tokens.mint(alice, "sid-1", clock.instant(), null, ahead).jws();
+    String future = tokens.mint(alice, "sid-1", clock.instant(), null, ahead).token();
     assertThat(refusal(future)).isEqualTo(Reason.INVALID_TOKEN);
-    String withinSkew = tokens.mint(alice, "sid-1", clock.instant(), null, clock.instant().plusSeconds(29)).jws();
+    String withinSkew = tokens.mint(alice, "sid-1", clock.instant(), null, clock.instant().plusSeconds(29)).token();
     assertThat(tokens.verify(withinSkew, clock.instant())).isInstanceOf(TokenService.Verified.class);
-    String startAhead = tokens.mint(alice, "sid-1", clock.instant().plusSeconds(40), null, clock.instant()).jws();
+    String startAhead = tokens.mint(alice, "sid-1", clock.instant().plusSeconds(40), null, clock.instant()).token();
     assertThat(refusal(startAhead)).isEqualTo(Reason.INVALID_TOKEN);
   }
 
   @Test
   void verifyWhenSessionPastAbsoluteCapThenSessionExpired() {
     Instant start = clock.instant().minus(Duration.ofHours(13));
-    assertThat(refusal(tokens.mint(alice, "s", start, null, clock.instant()).jws())).isEqualTo(Reason.SESSION_EXPIRED);
+    assertThat(refusal(tokens.mint(alice, "s", start, null, clock.instant()).token())).isEqualTo(Reason.SESSION_EXPIRED);
   }
 
   @Test
@@ -169,7 +169,7 @@ class CompactTokenTest {
     // by default the audience is the store's deployment id: another deployment sharing the secret refuses
     SseAuthConfig bare = SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock).build();
     TokenService one = new TokenService(bare, () -> "deployment-1");
-    String fromOne = one.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
+    String fromOne = one.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token();
     assertThat(one.verify(fromOne, clock.instant())).isInstanceOf(TokenService.Verified.class);
     assertThat(refusal(new TokenService(bare, () -> "deployment-2"), fromOne, clock.instant())).isEqualTo(Reason.INVALID_TOKEN);
   }
@@ -183,17 +183,17 @@ class CompactTokenTest {
     TokenService old = service(config.toBuilder().signingKey(k1), "x");
     TokenService rotated = service(SseAuthConfig.builder().signingKey(k2).verificationKeys(List.of(k1)).clock(clock)
         .tokenIssuer("https://issuer.example").tokenAudience("streams"), "x");
-    String byK1 = old.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
-    String byK2 = rotated.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
+    String byK1 = old.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token();
+    String byK2 = rotated.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token();
     assertThat(rotated.verify(byK1, clock.instant())).isInstanceOf(TokenService.Verified.class);
     assertThat(rotated.verify(byK2, clock.instant())).isInstanceOf(TokenService.Verified.class);
     assertThat(refusal(old, byK2, clock.instant())).as("k2 is unknown to the old node").isEqualTo(Reason.INVALID_TOKEN);
     // the same kid with another secret, and the same secret under another kid
     TokenService otherSecret = service(config.toBuilder().signingKey(SessionKey.hmac("k1", TestKeys.OTHER_SECRET)), "x");
-    assertThat(refusal(otherSecret.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws()))
+    assertThat(refusal(otherSecret.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token()))
         .isEqualTo(Reason.INVALID_TOKEN);
     TokenService otherKid = service(config.toBuilder().signingKey(SessionKey.hmac("k9", TestKeys.SECRET)), "x");
-    assertThat(refusal(otherKid.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws()))
+    assertThat(refusal(otherKid.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token()))
         .isEqualTo(Reason.INVALID_TOKEN);
   }
 
@@ -203,8 +203,8 @@ class CompactTokenTest {
     SessionKey k2 = SessionKey.hmac("k2", TestKeys.OTHER_SECRET);
     TokenService both = service(config.toBuilder().signingKey(k2).verificationKeys(List.of(k1)), "x");
     TokenService byK1 = service(config.toBuilder().signingKey(k1), "x");
-    byte[] one = bytes(byK1.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws());
-    byte[] two = bytes(both.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws());
+    byte[] one = bytes(byK1.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token());
+    byte[] two = bytes(both.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token());
     assertThat(Arrays.copyOf(one, CompactTokens.HEADER_BYTES)).isNotEqualTo(Arrays.copyOf(two, CompactTokens.HEADER_BYTES));
     byte[] swapped = one.clone();
     System.arraycopy(two, 0, swapped, 0, CompactTokens.HEADER_BYTES);
@@ -226,7 +226,7 @@ class CompactTokenTest {
   @Test
   void verifyWhenFormatSwitchedEitherWayThenTokensOfTheOtherFormStillVerify() {
     TokenService jws = service(config.toBuilder().tokenFormat(TokenFormat.JWS), "x");
-    String jwsToken = jws.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
+    String jwsToken = jws.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token();
     String compactToken = mint();
     assertThat(jwsToken).contains(".");
     TokenService.Verified a = (TokenService.Verified) tokens.verify(jwsToken, clock.instant());
@@ -279,7 +279,7 @@ class CompactTokenTest {
   @Test
   void verifyWhenOverTheMaximumLengthThenInvalidBeforeDecoding() {
     SsePrincipal big = new SsePrincipal("alice", Map.of("blob", "x".repeat(3000)));
-    String token = tokens.mint(big, "sid-1", clock.instant(), null, clock.instant()).jws();
+    String token = tokens.mint(big, "sid-1", clock.instant(), null, clock.instant()).token();
     assertThat(token.length()).isGreaterThan(config.tokenMaxLength());
     assertThat(refusal(token)).isEqualTo(Reason.INVALID_TOKEN);
     assertThat(tokens.signedSession(token)).isNull();
@@ -294,7 +294,7 @@ class CompactTokenTest {
     assertThat(tokens.headerPrefixes()).first().isEqualTo(token.substring(0, 8));
     for (String query : List.of("lastEventId=" + wire + "_5", "lastEventId=" + token + "_5", "a=1&t=" + wire,
         "x=" + token + "!7&y=2", "q=" + wire + "." + "more")) {
-      List<String> found = CompositeIds.embeddedJws(query, tokens.headerPrefixes(), 8);
+      List<String> found = CompositeIds.embeddedTokens(query, tokens.headerPrefixes(), 8);
       assertThat(found).as(query).contains(token);
       assertThat(found.stream().filter(t -> tokens.signedSession(t) != null)).as(query).containsExactly(token);
     }
@@ -333,9 +333,9 @@ class CompactTokenTest {
     Instant rvk = revokedBefore < 0 ? null : start.minusMillis(revokedBefore);
     SsePrincipal p = new SsePrincipal(subject, attributes);
     TokenService.Minted m = tokens.mint(p, sid, start, rvk, now);
-    assertThat(m.jws()).doesNotContain(".").matches("[A-Za-z0-9_-]+");
+    assertThat(m.token()).doesNotContain(".").matches("[A-Za-z0-9_-]+");
     for (TokenService verifier : List.of(tokens, service(config.toBuilder().tokenFormat(TokenFormat.JWS), "x"))) {
-      TokenService.Result r = verifier.verify(m.jws(), now);
+      TokenService.Result r = verifier.verify(m.token(), now);
       assertThat(r).isInstanceOf(TokenService.Verified.class);
       TokenService.Verified v = (TokenService.Verified) r;
       assertThat(v.session()).isEqualTo(m.session());
@@ -345,8 +345,8 @@ class CompactTokenTest {
       assertThat(v.issuedAt()).isEqualTo(m.issuedAt());
       assertThat(v.knownRevocation()).isEqualTo(rvk);
     }
-    CompositeIds.Parts parts = CompositeIds.parse(CompositeIds.encode(CompositeIds.toWire(m.jws()), '_', "41"), '_', 2048);
-    assertThat(parts.jws()).isEqualTo(m.jws());
+    CompositeIds.Parts parts = CompositeIds.parse(CompositeIds.encode(CompositeIds.toWire(m.token()), '_', "41"), '_', 2048);
+    assertThat(parts.token()).isEqualTo(m.token());
   }
 
   @Provide
@@ -354,7 +354,7 @@ class CompactTokenTest {
     return Combinators.combine(texts(), attributes(), sessionIds(), Arbitraries.of(true, false))
         .as((subject, attributes, sid, revoked) -> tokens.mint(new SsePrincipal(subject, attributes), sid,
             clock.instant().minusSeconds(60), revoked ? clock.instant().minus(Duration.ofDays(2)) : null,
-            clock.instant()).jws());
+            clock.instant()).token());
   }
 
   /** Any one bit flipped, anywhere: version, key tag, claims or tag. */
@@ -396,8 +396,8 @@ class CompactTokenTest {
     for (String changed : List.of(wire.substring(0, i) + c + wire.substring(i + 1), wire.substring(0, i) + wire.substring(i + 1),
         wire.substring(0, i) + c + wire.substring(i))) {
       CompositeIds.Parts parts = CompositeIds.parse(changed + "_41", '_', 2048);
-      if (parts != null && !parts.jws().equals(token)) {
-        assertThat(tokens.verify(parts.jws(), clock.instant())).as(changed).isInstanceOf(TokenService.Refused.class);
+      if (parts != null && !parts.token().equals(token)) {
+        assertThat(tokens.verify(parts.token(), clock.instant())).as(changed).isInstanceOf(TokenService.Refused.class);
       }
     }
   }

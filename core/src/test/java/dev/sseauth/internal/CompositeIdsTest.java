@@ -12,11 +12,11 @@ class CompositeIdsTest {
   private static final String WIRE = CompositeIds.toWire(JWS);
 
   private static List<String> scan(String text) {
-    return CompositeIds.embeddedJws(text, PREFIXES, 8);
+    return CompositeIds.embeddedTokens(text, PREFIXES, 8);
   }
 
   @Test
-  void embeddedJwsWhenSignatureHoldsManyUnderscoresThenWholeTokenIsACandidate() {
+  void embeddedTokensWhenSignatureHoldsManyUnderscoresThenWholeTokenIsACandidate() {
     // a signature with more '_' (wire: '~') than the cap on candidates must still be found whole
     assertThat(scan("lastEventId=" + WIRE + "_41")).contains(JWS);
     assertThat(scan("q=" + WIRE)).contains(JWS);
@@ -26,14 +26,14 @@ class CompositeIdsTest {
   }
 
   @Test
-  void embeddedJwsWhenAppIdHoldsTheSeparatorThenTokenStillFound() {
+  void embeddedTokensWhenAppIdHoldsTheSeparatorThenTokenStillFound() {
     // event-source-polyfill sends the whole composite id: the app's own id may hold '_' and '~'
     assertThat(scan("lastEventId=" + WIRE + "_evt_41")).contains(JWS);
     assertThat(scan("lastEventId=" + WIRE + "_a~b_c")).contains(JWS);
   }
 
   @Test
-  void embeddedJwsWhenManyDecoysThenOnlyThisDeploymentsHeaderCountsAndAtMostEight() {
+  void embeddedTokensWhenManyDecoysThenOnlyThisDeploymentsHeaderCountsAndAtMostEight() {
     // JWS-shaped decoys and an application's own JWTs do not use up the candidates
     String decoys = "a=" + "eyJ.a.b&".repeat(20) + "jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln&";
     assertThat(scan(decoys + "lastEventId=" + WIRE + "_5")).contains(JWS);
@@ -42,7 +42,7 @@ class CompositeIdsTest {
   }
 
   @Test
-  void embeddedJwsWhenOnlyLookalikesThenNone() {
+  void embeddedTokensWhenOnlyLookalikesThenNone() {
     assertThat(scan("q=" + "eyJ".repeat(3000) + "%41")).isEmpty();
     assertThat(scan("a=1&eyJ=2&b=eyJx.y.z")).isEmpty();
     assertThat(scan("q=" + HEADER + ".only-one-dot")).isEmpty();

@@ -46,7 +46,7 @@ class TokenServiceTest {
   private final SsePrincipal alice = new SsePrincipal("alice", Map.of("tenant", "t1"));
 
   private String mint() {
-    return tokens.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
+    return tokens.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token();
   }
 
   private Reason refusal(String jws) {
@@ -91,7 +91,7 @@ class TokenServiceTest {
     // the defaults: sub, sid, jti, iat, exp, sst and the deployment's aud (its 16-character id)
     String plain = CompositeIds.toWire(new TokenService(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET).clock(clock)
         .tokenFormat(TokenFormat.JWS).build(),
-        () -> Tickets.randomId(12)).mint(SsePrincipal.of("alice"), Tickets.randomId(16), clock.instant(), null, clock.instant()).jws());
+        () -> Tickets.randomId(12)).mint(SsePrincipal.of("alice"), Tickets.randomId(16), clock.instant(), null, clock.instant()).token());
     assertThat(plain.length()).isLessThan(300);
     assertThat(wire).doesNotContain("_");
   }
@@ -118,7 +118,7 @@ class TokenServiceTest {
         validClaims().issuer(null).audience(List.of()).build(), publicBytes);
     assertThat(((TokenService.Refused) rsaTokens.verify(forged, clock.instant())).reason()).isEqualTo(Reason.INVALID_TOKEN);
     // while a genuine RS256 token verifies
-    assertThat(rsaTokens.verify(rsaTokens.mint(alice, "s", clock.instant(), null, clock.instant()).jws(), clock.instant()))
+    assertThat(rsaTokens.verify(rsaTokens.mint(alice, "s", clock.instant(), null, clock.instant()).token(), clock.instant()))
         .isInstanceOf(TokenService.Verified.class);
   }
 
@@ -127,7 +127,7 @@ class TokenServiceTest {
     ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec1").algorithm(JWSAlgorithm.ES256).generate();
     TokenService ecTokens = new TokenService(SseAuthConfig.builder().signingKey(SessionKey.fromJwk(ec))
         .tokenFormat(TokenFormat.JWS).clock(clock).build(), () -> "deployment-1");
-    String jws = ecTokens.mint(alice, "s", clock.instant(), null, clock.instant()).jws();
+    String jws = ecTokens.mint(alice, "s", clock.instant(), null, clock.instant()).token();
     assertThat(ecTokens.verify(jws, clock.instant())).isInstanceOf(TokenService.Verified.class);
     SignedJWT wrongAlg = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).type(TokenService.TYPE).keyID("ec1").build(),
         validClaims().build());
@@ -218,7 +218,7 @@ class TokenServiceTest {
     TokenService one = new TokenService(bare, () -> "deployment-1");
     TokenService other = new TokenService(bare, () -> "deployment-2");
     assertThat(one.audience()).isEqualTo("deployment-1");
-    String jws = one.mint(alice, "sid-1", clock.instant(), null, clock.instant()).jws();
+    String jws = one.mint(alice, "sid-1", clock.instant(), null, clock.instant()).token();
     assertThat(SignedJWT.parse(jws).getJWTClaimsSet().getAudience()).containsExactly("deployment-1");
     assertThat(one.verify(jws, clock.instant())).isInstanceOf(TokenService.Verified.class);
     assertThat(other.verify(jws, clock.instant())).isEqualTo(new TokenService.Refused(Reason.INVALID_TOKEN));
@@ -289,16 +289,16 @@ class TokenServiceTest {
     String composite = CompositeIds.encode(CompositeIds.toWire(jws), '_', previousId);
     CompositeIds.Parts parts = CompositeIds.parse(composite, '_', 2048);
     assertThat(parts).isNotNull();
-    assertThat(parts.jws()).isEqualTo(jws);
+    assertThat(parts.token()).isEqualTo(jws);
     assertThat(parts.previousId()).isEqualTo(previousId);
-    assertThat(tokens.verify(parts.jws(), clock.instant())).isInstanceOf(TokenService.Verified.class);
+    assertThat(tokens.verify(parts.token(), clock.instant())).isInstanceOf(TokenService.Verified.class);
   }
 
   @Property(tries = 200)
   void compositeIdWhenArbitraryTextThenParsesOrRejectsWithoutThrowing(@ForAll String anything) {
     CompositeIds.Parts parts = CompositeIds.parse(anything, '_', 2048);
     if (parts != null) {
-      assertThat(CompositeIds.encode(CompositeIds.toWire(parts.jws()), '_', parts.previousId())).isEqualTo(anything);
+      assertThat(CompositeIds.encode(CompositeIds.toWire(parts.token()), '_', parts.previousId())).isEqualTo(anything);
     }
   }
 

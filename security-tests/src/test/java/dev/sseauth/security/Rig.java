@@ -108,7 +108,7 @@ final class Rig implements AutoCloseable {
     SseAuthConfig c = SseAuthConfig.builder().signingKey(key).tokenAudience(audience).tokenIssuer(issuer)
         .tokenFormat(TokenFormat.COMPACT).clock(clock).build();
     return new TokenService(c, () -> "unused").mint(SsePrincipal.of(subject), "forged-session-1", sessionStart, null,
-        clock.instant()).jws();
+        clock.instant()).token();
   }
 
   /** A compact token as the compact rig's own configuration mints it, for {@code subject}. */
