@@ -1,0 +1,159 @@
+package dev.sseauth.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sseauth.IssuedTicket;
+import dev.sseauth.SseAuth;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.SseAuthListener;
+import dev.sseauth.SsePrincipal;
+import dev.sseauth.Reason;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.testing.RecordingOutput;
+import dev.sseauth.testing.Tickets;
+import dev.sseauth.micrometer.SseAuthMetrics;
+import dev.sseauth.servlet.SseAuthFilter;
+import dev.sseauth.testing.TestKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+
+/** Each condition of {@link SseAuthAutoConfiguration}, in a real Spring application context. */
+class SseAuthAutoConfigurationTest {
+  static final String SECRET = Base64.getEncoder().encodeToString(TestKeys.SECRET);
+
+  private final WebApplicationContextRunner web = new WebApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(SseAuthAutoConfiguration.class))
+      .withPropertyValues("sseauth.token.secret=" + SECRET, "sseauth.paths=/events/**");
+
+  @Test
+  void contextWhenSecretAndPathsAreSetThenTheCoreAndTheFilterAreThereAndEveryKeyCounts() {
+    web.withPropertyValues("sseauth.ticket.ttl=10s", "sseauth.handshake.retry=2s").run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(SseAuth.class);
+      SseAuthConfig config = context.getBean(SseAuth.class).config();
+      assertThat(config.ticketTtl()).isEqualTo(Duration.ofSeconds(10)); // not only the secret is read
+      assertThat(config.handshakeRetry()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(config.guards("/events/feed")).isTrue();
+      assertThat(config.guards("/other")).isFalse();
+      @SuppressWarnings("unchecked")
+      FilterRegistrationBean<SseAuthFilter> r = context.getBean("sseAuthFilter", FilterRegistrationBean.class);
+      assertThat(r.getFilter()).isInstanceOf(SseAuthFilter.class);
+      assertThat(r.isAsyncSupported()).isTrue();
+      assertThat(r.determineDispatcherTypes()).containsExactlyInAnyOrder(DispatcherType.REQUEST, DispatcherType.ASYNC);
+      assertThat(r.getOrder()).isEqualTo(-99); // right after Spring Security's filter chain (-100)
+    });
+  }
+
+  @Test
+  void coreWhenTheContextClosesThenItIsClosedAndItsLiveStreamsEnd() {
+    AtomicInteger ended = new AtomicInteger();
+    SseAuthListener counting = new SseAuthListener() {
+      @Override
+      public void streamEnded(Reason reason) {
+        ended.incrementAndGet();
+      }
+    };
+    web.withBean(SseAuthListener.class, () -> counting).run(context -> {
+      SseAuth auth = context.getBean(SseAuth.class);
+      Allowed a = (Allowed) Tickets.redeem(auth, Tickets.ticket(auth, "alice"));
+      a.open(new RecordingOutput());
+      assertThat(auth.liveStreams()).isEqualTo(1);
+      context.close();
+      assertThat(ended).hasValue(1);
+      assertThat(auth.liveStreams()).isZero();
+    });
+  }
+
+  @Test
+  void pathsWhenWrittenAsAYamlListThenEachItemIsGuarded() {
+    web.withPropertyValues("sseauth.paths[0]=/a/**", "sseauth.paths[1]=/b/*").run(context -> {
+      SseAuthConfig config = context.getBean(SseAuth.class).config();
+      assertThat(config.paths()).containsExactly("/a/**", "/b/*");
+    });
+  }
+
+  @Test
+  void startupWhenTheSecretIsMissingThenItFailsNamingTheKey() {
+    new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(SseAuthAutoConfiguration.class))
+        .withPropertyValues("sseauth.paths=/events/**").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sseauth.token.secret");
+        });
+  }
+
+  @Test
+  void startupWhenTheSecretIsTooShortThenItFailsNamingTheKeyButNeverTheValue() {
+    web.withPropertyValues("sseauth.token.secret=c2hvcnQtc2VjcmV0").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sseauth.token.secret")
+          .message().doesNotContain("c2hvcnQtc2VjcmV0").doesNotContain("short-secret");
+    });
+  }
+
+  @Test
+  void startupWhenAKeyIsMisspelledThenItFailsNamingIt() {
+    web.withPropertyValues("sseauth.tiket.ttl=10s").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sseauth.tiket.ttl");
+    });
+  }
+
+  @Test
+  void coreWhenTheApplicationDefinesOneThenOursBacksOffAndTheFilterUsesTheApplications() {
+    web.withBean(SseAuth.class, () -> SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET)
+        .paths(List.of("/mine/**")).build())).run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(SseAuth.class);
+          assertThat(context.getBean(SseAuth.class).config().paths()).containsExactly("/mine/**");
+          assertThat(context).hasBean("sseAuthFilter");
+        });
+  }
+
+  @Test
+  void filterWhenNotAServletApplicationThenNotRegistered() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SseAuthAutoConfiguration.class))
+        .withPropertyValues("sseauth.token.secret=" + SECRET, "sseauth.paths=/events/**").run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(SseAuth.class).doesNotHaveBean("sseAuthFilter");
+        });
+  }
+
+  @Test
+  void metersWhenMicrometerAndARegistryAreThereThenTheyCountWhatTheCoreDoes() {
+    web.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+      assertThat(context).hasSingleBean(SseAuthMetrics.class);
+      SseAuth auth = context.getBean(SseAuth.class);
+      assertThat(auth.config().listener()).isSameAs(context.getBean(SseAuthListener.class));
+      assertThat(auth.issueTicket(SsePrincipal.of("alice")).toCompletableFuture().join())
+          .isInstanceOf(IssuedTicket.class);
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.get("sseauth.tickets").tags("outcome", "issued").counter().count()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void metersWhenMicrometerIsNotOnTheClassPathThenNoListenerAndTheCoreStillStarts() {
+    web.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(SseAuth.class).doesNotHaveBean(SseAuthListener.class);
+      assertThat(context.getBean(SseAuth.class).config().listener()).isSameAs(SseAuthListener.NONE);
+    });
+  }
+
+  @Test
+  void listenerWhenTheApplicationDefinesOneThenItIsTheCoresAndNoMetersAreAdded() {
+    SseAuthListener mine = new SseAuthListener() {};
+    web.withBean(MeterRegistry.class, SimpleMeterRegistry::new).withBean(SseAuthListener.class, () -> mine)
+        .run(context -> {
+          assertThat(context).doesNotHaveBean(SseAuthMetrics.class);
+          assertThat(context.getBean(SseAuth.class).config().listener()).isSameAs(mine);
+        });
+  }
+}
