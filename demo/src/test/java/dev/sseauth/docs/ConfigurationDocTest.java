@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * demo depends on the core and on both store modules, so every provider is on its class path.
  *
  * <p>To regenerate the table after changing a key:
- * {@code mvn -pl demo test -Dtest=ConfigurationDocTest -Dsseauth.docs.write=true} (add {@code -am} if
+ * {@code mvn -pl demo test -Dtest=ConfigurationDocTest -Ddocs.write=true} (add {@code -am} if
  * the other modules are not installed), or run {@link #main}. Runs from the demo module's directory
  * (surefire's working directory), so the repository root is {@code ..}.
  */
@@ -31,14 +31,14 @@ class ConfigurationDocTest {
   static final String BEGIN = "<!-- config-keys:begin -->";
   static final String END = "<!-- config-keys:end -->";
   static final String REGENERATE =
-      "mvn -pl demo test -Dtest=ConfigurationDocTest -Dsseauth.docs.write=true";
+      "mvn -pl demo test -Dtest=ConfigurationDocTest -Ddocs.write=true";
 
   @Test
   void configurationMdWhenComparedThenItsKeyTableIsTheCodes() throws IOException {
     String doc = Files.readString(DOC, StandardCharsets.UTF_8);
     String rendered = render();
     String current = region(doc);
-    if (!current.equals(rendered) && Boolean.getBoolean("sseauth.docs.write")) {
+    if (!current.equals(rendered) && Boolean.getBoolean("docs.write")) {
       write(doc, rendered);
       current = region(Files.readString(DOC, StandardCharsets.UTF_8));
     }

@@ -1,10 +1,8 @@
 package dev.sseauth.spring.boot.autoconfigure;
 
 import dev.sseauth.SseAuthConfig;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,50 +13,78 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Every {@code sseauth.*} setting the application's Spring {@code Environment} holds, as the core reads
- * them ({@link SseAuthConfig#fromMap}): from {@code application.properties} or YAML (a YAML list,
- * {@code sseauth.paths[0]}, {@code [1]}, ..., becomes one comma-separated value), profiles, command-line
- * arguments and any other property source, each name at the precedence Spring gives it, placeholders
- * resolved; then {@code SSEAUTH_*} environment variables and {@code -Dsseauth.*} system properties, as
- * the core reads them everywhere else. Every name is passed on, so the core refuses an unknown key or a
- * bad value at startup with its usual message, naming the key and never a credential. Stateless.
+ * them ({@link SseAuthConfig#fromMap}). The property sources are read in Spring's order of precedence
+ * (command line, test properties, system properties, environment variables, profile files, application
+ * files, ...), and each key takes its value from the first source that sets it, as Spring's own binding
+ * does; a list ({@code sseauth.paths[0]}, {@code [1]}, ... in YAML) is taken whole from one source,
+ * never merged across sources. Environment variables are read in the core's form
+ * ({@code SSEAUTH_TICKET_MAX_PER_SUBJECT} for {@code sseauth.ticket.max-per-subject}). Placeholders are
+ * resolved. Every name is passed on, so the core refuses an unknown key or a bad value at startup with its
+ * usual message, naming the key and never a credential. Stateless.
  */
 final class SpringProperties {
   /** A name of a list element: {@code sseauth.paths[0]}. */
   private static final Pattern INDEXED = Pattern.compile("(sseauth\\.[^\\[]+)\\[(\\d+)]");
-  /** The source Spring adds over all the others (it would list every name twice). */
+  /** The source Spring adds over all the others (it would list every name again). */
   private static final String ATTACHED = "configurationProperties";
 
   private SpringProperties() {}
 
   static Map<String, String> read(ConfigurableEnvironment env) {
-    Set<String> names = new LinkedHashSet<>();
-    for (PropertySource<?> source : env.getPropertySources()) {
-      if (source instanceof EnumerablePropertySource<?> e && !ATTACHED.equals(source.getName())
-          && !StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(source.getName())
-          && !StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(source.getName())) {
-        for (String name : e.getPropertyNames()) {
-          if (name.startsWith("sseauth.")) {
-            names.add(name);
-          }
-        }
-      }
-    }
     Map<String, String> out = new TreeMap<>();
+    for (PropertySource<?> source : env.getPropertySources()) { // highest precedence first
+      if (!(source instanceof EnumerablePropertySource<?> e) || ATTACHED.equals(source.getName())) {
+        continue;
+      }
+      Map<String, String> own = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(source.getName())
+          ? environmentVariables(e) : settings(env, e);
+      own.forEach(out::putIfAbsent); // a key a stronger source set keeps that source's value, lists whole
+    }
+    return out;
+  }
+
+  /** The {@code sseauth.*} settings of one source, a list's elements joined into one value. */
+  private static Map<String, String> settings(ConfigurableEnvironment env, EnumerablePropertySource<?> source) {
+    Map<String, String> own = new TreeMap<>();
     Map<String, TreeMap<Integer, String>> lists = new TreeMap<>();
-    for (String name : names) {
-      String value = env.getProperty(name); // the highest-precedence value, placeholders resolved
-      if (value == null) {
+    for (String name : source.getPropertyNames()) {
+      if (!name.startsWith("sseauth.")) {
+        continue;
+      }
+      Object raw = source.getProperty(name);
+      if (raw == null) {
         continue;
       }
       Matcher m = INDEXED.matcher(name);
+      String key = m.matches() ? m.group(1) : name;
+      String value = resolve(env, key, String.valueOf(raw));
       if (m.matches()) {
-        lists.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(Integer.parseInt(m.group(2)), value);
+        lists.computeIfAbsent(key, k -> new TreeMap<>()).put(Integer.parseInt(m.group(2)), value);
       } else {
-        out.put(name, value);
+        own.put(key, value);
       }
     }
-    lists.forEach((name, items) -> out.put(name, String.join(",", new ArrayList<>(items.values()))));
-    out.putAll(SseAuthConfig.fromEnvironment(System.getenv(), System.getProperties()));
-    return out;
+    lists.forEach((key, items) -> own.putIfAbsent(key, String.join(",", items.values())));
+    return own;
+  }
+
+  /** {@code value} with its placeholders resolved; on failure, an error naming the key, not the value. */
+  private static String resolve(ConfigurableEnvironment env, String key, String value) {
+    try {
+      return env.resolveRequiredPlaceholders(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + " holds a placeholder that cannot be resolved");
+    }
+  }
+
+  /** The {@code SSEAUTH_*} variables, as the core reads them (it names an unknown one, never its value). */
+  private static Map<String, String> environmentVariables(EnumerablePropertySource<?> source) {
+    Map<String, String> vars = new TreeMap<>();
+    for (String name : source.getPropertyNames()) {
+      if (name.startsWith("SSEAUTH_") && source.getProperty(name) != null) {
+        vars.put(name, String.valueOf(source.getProperty(name)));
+      }
+    }
+    return SseAuthConfig.fromEnvironment(vars, new Properties());
   }
 }

@@ -25,9 +25,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
  *       (see {@link SpringProperties}) and closed on shutdown; it backs off if the application defines
  *       its own;
  *   <li>in a servlet application, the {@link SseAuthFilter} (bean {@code sseAuthFilter}, unless the
- *       application registers one of that name), async-supported, on REQUEST and ASYNC dispatches,
- *       ordered right after Spring Security's filter chain ({@value #FILTER_ORDER}; Spring Security's is
- *       -100 in Boot 3 and 4), so the ticket endpoint sees the principal Spring Security found;
+ *       application registers an {@code SseAuthFilter} of its own, as a bean or in a
+ *       {@code FilterRegistrationBean}), async-supported, on REQUEST and ASYNC dispatches, ordered right
+ *       after Spring Security's filter chain ({@code spring.security.filter.order}, -100 by default in Boot
+ *       3 and 4, plus one), so the ticket endpoint sees the principal Spring Security found;
  *   <li>with Micrometer and a {@code MeterRegistry} bean, the meters of {@link SseAuthMetrics}: the
  *       {@link SseAuthListener} bean {@code sseAuthMetrics}, unless the application defines a listener.
  * </ul>
@@ -37,8 +38,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
     "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration"}) // Boot 3
 @ConditionalOnClass(SseAuth.class)
 public class SseAuthAutoConfiguration {
-  /** Right after Spring Security's filter chain, whose order is -100. */
-  public static final int FILTER_ORDER = -99;
+  /** Spring Security's filter chain's order unless {@code spring.security.filter.order} says otherwise. */
+  static final int SECURITY_FILTER_ORDER = -100;
 
   /**
    * The core, from the environment's {@code sseauth.*} settings.
@@ -62,13 +63,13 @@ public class SseAuthAutoConfiguration {
   @ConditionalOnClass(SseAuthFilter.class)
   static class ServletConfiguration {
     @Bean
-    @ConditionalOnMissingBean(name = "sseAuthFilter")
-    FilterRegistrationBean<SseAuthFilter> sseAuthFilter(SseAuth sseAuth) {
+    @ConditionalOnMissingBean(value = SseAuthFilter.class, parameterizedContainer = FilterRegistrationBean.class)
+    FilterRegistrationBean<SseAuthFilter> sseAuthFilter(SseAuth sseAuth, ConfigurableEnvironment environment) {
       FilterRegistrationBean<SseAuthFilter> r = new FilterRegistrationBean<>(new SseAuthFilter(sseAuth));
       r.setName("sseAuthFilter");
       r.setAsyncSupported(true);
       r.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
-      r.setOrder(FILTER_ORDER);
+      r.setOrder(environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER) + 1);
       return r; // every path: the filter guards only sseauth.paths and serves only sseauth.ticket.path
     }
   }

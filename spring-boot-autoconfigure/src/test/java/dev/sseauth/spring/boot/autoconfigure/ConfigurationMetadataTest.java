@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * ({@code META-INF/spring-configuration-metadata.json}) is what the code declares: rendered from
  * {@link SseAuthConfig#keys()} and each store's {@link StoreProvider#configKeys()}, the table the core
  * reads, validates and documents from. Regenerate it with
- * {@code mvn -pl spring-boot-autoconfigure test -Dtest=ConfigurationMetadataTest -Dsseauth.docs.write=true}.
+ * {@code mvn -pl spring-boot-autoconfigure test -Dtest=ConfigurationMetadataTest -Ddocs.write=true}.
  */
 class ConfigurationMetadataTest {
   static final Path FILE = Path.of("src", "main", "resources", "META-INF", "spring-configuration-metadata.json");
@@ -29,12 +29,12 @@ class ConfigurationMetadataTest {
   void metadataWhenComparedThenItIsTheKeyTable() throws IOException {
     String rendered = render();
     String current = Files.exists(FILE) ? Files.readString(FILE, StandardCharsets.UTF_8) : "";
-    if (!current.equals(rendered) && Boolean.getBoolean("sseauth.docs.write")) {
+    if (!current.equals(rendered) && Boolean.getBoolean("docs.write")) {
       Files.writeString(FILE, rendered, StandardCharsets.UTF_8);
       current = rendered;
     }
     assertThat(current).as("the configuration metadata differs from the keys declared in code; regenerate it with "
-        + "mvn -pl spring-boot-autoconfigure test -Dtest=ConfigurationMetadataTest -Dsseauth.docs.write=true")
+        + "mvn -pl spring-boot-autoconfigure test -Dtest=ConfigurationMetadataTest -Ddocs.write=true")
         .isEqualTo(rendered);
   }
 
@@ -71,13 +71,23 @@ class ConfigurationMetadataTest {
       sb.append("    {\n      \"name\": \"").append(k.name()).append("\",\n      \"type\": \"").append(javaType(k))
           .append("\",\n      \"sourceType\": \"dev.sseauth.spring.boot.autoconfigure.SseAuthAutoConfiguration\",\n")
           .append("      \"description\": \"").append(json(description(k))).append('"');
-      String d = k.defaultText();
+      String d = valueDefault(k);
       if (d != null && !k.isSensitive()) {
         sb.append(",\n      \"defaultValue\": ").append(defaultValue(k, d));
       }
       sb.append("\n    }").append(i + 1 < keys.size() ? ",\n" : "\n");
     }
     return sb.append("  ]\n}\n").toString();
+  }
+
+  /** The default as a property value, or null if it has none (a default told in words is not one). */
+  private static <T> String valueDefault(ConfigKey<T> k) {
+    T v = k.defaultValue();
+    if (v == null) {
+      return null;
+    }
+    String text = k.format(v);
+    return text.isEmpty() ? null : text;
   }
 
   private static String description(ConfigKey<?> k) {

@@ -19,7 +19,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -27,6 +29,10 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** Each condition of {@link SseAuthAutoConfiguration}, in a real Spring application context. */
 class SseAuthAutoConfigurationTest {
@@ -76,10 +82,79 @@ class SseAuthAutoConfigurationTest {
 
   @Test
   void pathsWhenWrittenAsAYamlListThenEachItemIsGuarded() {
-    web.withPropertyValues("sseauth.paths[0]=/a/**", "sseauth.paths[1]=/b/*").run(context -> {
-      SseAuthConfig config = context.getBean(SseAuth.class).config();
-      assertThat(config.paths()).containsExactly("/a/**", "/b/*");
+    new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(SseAuthAutoConfiguration.class))
+        .withPropertyValues("sseauth.token.secret=" + SECRET, "sseauth.paths[0]=/a/**", "sseauth.paths[1]=/b/*")
+        .run(context -> {
+          SseAuthConfig config = context.getBean(SseAuth.class).config();
+          assertThat(config.paths()).containsExactly("/a/**", "/b/*");
+        });
+  }
+
+  /** The application's files, a profile's file over them, then what Spring puts above both. */
+  private WebApplicationContextRunner sources(Map<String, Object> application, Map<String, Object> profile,
+      Map<String, String> environment, Map<String, Object> commandLine) {
+    return new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(SseAuthAutoConfiguration.class))
+        .withInitializer(context -> {
+          MutablePropertySources ps = context.getEnvironment().getPropertySources();
+          Map<String, Object> base = new HashMap<>(application);
+          base.putIfAbsent("sseauth.token.secret", SECRET);
+          ps.addLast(new MapPropertySource("application.yml", base));
+          ps.addBefore("application.yml", new MapPropertySource("application-prod.yml", profile));
+          ps.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+              StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>(environment)));
+          ps.addFirst(new MapPropertySource("commandLineArgs", commandLine));
+        });
+  }
+
+  @Test
+  void listWhenAStrongerSourceSetsItThenItReplacesTheWeakerOnesListWholeNeverMerged() {
+    sources(Map.of("sseauth.origins[0]", "https://app.example", "sseauth.origins[1]", "http://localhost:3000",
+        "sseauth.paths[0]", "/a/**", "sseauth.paths[1]", "/b/**"),
+        Map.of("sseauth.origins[0]", "https://app.example"), Map.of(), Map.of("sseauth.paths", "/c/**"))
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          SseAuthConfig config = context.getBean(SseAuth.class).config();
+          assertThat(config.origins()).containsExactly("https://app.example"); // not localhost from the base file
+          assertThat(config.paths()).containsExactly("/c/**");
+        });
+  }
+
+  @Test
+  void valueWhenSetAtSeveralLevelsThenSpringsPrecedenceDecides() {
+    sources(Map.of("sseauth.ticket.ttl", "10s", "sseauth.handshake.retry", "3s"), Map.of("sseauth.ticket.ttl", "15s"),
+        Map.of("SSEAUTH_TICKET_TTL", "20s", "SSEAUTH_HANDSHAKE_RETRY", "4s"), Map.of("sseauth.ticket.ttl", "25s"))
+        .run(context -> {
+          SseAuthConfig config = context.getBean(SseAuth.class).config();
+          assertThat(config.ticketTtl()).isEqualTo(Duration.ofSeconds(25)); // the command line over everything
+          assertThat(config.handshakeRetry()).isEqualTo(Duration.ofSeconds(4)); // a variable over the files
+        });
+    sources(Map.of("sseauth.ticket.ttl", "10s"), Map.of("sseauth.ticket.ttl", "15s"), Map.of(), Map.of())
+        .run(context -> assertThat(context.getBean(SseAuth.class).config().ticketTtl())
+            .isEqualTo(Duration.ofSeconds(15))); // the profile over the application's file
+  }
+
+  @Test
+  void startupWhenAPlaceholderCannotBeResolvedThenItFailsNamingTheKeyButNeverTheValue() {
+    web.withPropertyValues("sseauth.token.secret=abc${missing.value}def").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sseauth.token.secret")
+          .message().doesNotContain("abc").doesNotContain("def");
     });
+  }
+
+  @Test
+  void filterWhenTheApplicationRegistersAnSseAuthFilterOfItsOwnThenOursBacksOff() {
+    web.withBean("guard", SseAuthFilter.class, () -> new SseAuthFilter(SseAuth.create(SseAuthConfig.builder()
+        .tokenSecret(TestKeys.SECRET).build()))).run(context -> {
+          assertThat(context).hasNotFailed().doesNotHaveBean("sseAuthFilter");
+          assertThat(context.getBeansOfType(FilterRegistrationBean.class)).isEmpty();
+        });
+  }
+
+  @Test
+  void filterWhenSpringSecuritysOrderIsConfiguredThenOursFollowsIt() {
+    web.withPropertyValues("spring.security.filter.order=5").run(context ->
+        assertThat(context.getBean("sseAuthFilter", FilterRegistrationBean.class).getOrder()).isEqualTo(6));
   }
 
   @Test
