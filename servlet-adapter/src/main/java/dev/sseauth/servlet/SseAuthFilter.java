@@ -186,8 +186,8 @@ public final class SseAuthFilter implements Filter {
       return;
     }
     Allowed allowed = (Allowed) decision;
-    request.setAttribute(SESSION_ATTRIBUTE, allowed.session()); // on the container's request: outer filters,
-    // access logs and a re-dispatch of the unwrapped request see it too
+    // on the container's request, so outer filters, access logs and an unwrapped re-dispatch see it too
+    request.setAttribute(SESSION_ATTRIBUTE, allowed.session());
     SseResponse wrapped = new SseResponse(request, response, allowed, executor);
     GuardedRequest guarded = new GuardedRequest(request, allowed, wrapped, AUTH_TYPE, config);
     boolean done = false;
