@@ -73,6 +73,7 @@ public final class SseAuthFilter implements Filter {
   public static final String CONFIG_FILE_PARAM = FilterSettings.CONFIG_FILE;
 
   private final boolean owned;
+  private final boolean servesTickets;
   private final PrincipalResolver givenResolver;
   private volatile SseAuth auth;
   private volatile TicketEndpoint tickets;
@@ -82,6 +83,7 @@ public final class SseAuthFilter implements Filter {
   /** A filter configured in {@link #init} from init-params, a properties file and the environment. */
   public SseAuthFilter() {
     this.owned = true;
+    this.servesTickets = true;
     this.givenResolver = null;
   }
 
@@ -103,9 +105,28 @@ public final class SseAuthFilter implements Filter {
    * @throws NullPointerException if auth is null
    */
   public SseAuthFilter(SseAuth auth, PrincipalResolver resolver) {
+    this(auth, resolver, true);
+  }
+
+  private SseAuthFilter(SseAuth auth, PrincipalResolver resolver, boolean servesTickets) {
     this.auth = Objects.requireNonNull(auth, "auth");
     this.owned = false;
+    this.servesTickets = servesTickets;
     this.givenResolver = resolver;
+  }
+
+  /**
+   * A filter that guards streams and passes requests to the ticket path on untouched, for an application
+   * whose authentication is itself a filter (Spring Security's): put this one in front of it, so a stream
+   * request is judged before the authentication runs and can be authenticated as its session, and serve
+   * the ticket endpoint behind it, where the caller's principal is known, with an ordinary
+   * {@code SseAuthFilter} (it passes on a request this one allowed) or an {@link SseAuthTicketServlet}.
+   *
+   * @param auth the core, which the application keeps and closes
+   * @throws NullPointerException if auth is null
+   */
+  public static SseAuthFilter streamsOnly(SseAuth auth) {
+    return new SseAuthFilter(auth, null, false);
   }
 
   /**
@@ -167,7 +188,11 @@ public final class SseAuthFilter implements Filter {
     SseAuthConfig config = a.config();
     String path = path(request);
     if (path != null && path.equals(config.ticketPath())) {
-      tickets.handle(request, response);
+      if (servesTickets) {
+        tickets.handle(request, response);
+      } else {
+        chain.doFilter(req, res);
+      }
       return;
     }
     // Guarded if either reading says so: the raw path (the core normalises it conservatively) or the

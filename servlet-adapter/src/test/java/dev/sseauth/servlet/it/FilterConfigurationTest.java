@@ -155,6 +155,31 @@ class FilterConfigurationTest {
   }
 
   @Test
+  void streamsOnlyWhenInFrontOfTheLoginThenTicketsAreServedBehindItAndStreamsAreJudgedOnce() throws Exception {
+    try (SseAuth auth = SseAuth.create(SseAuthConfig.builder().tokenSecret(TestKeys.SECRET)
+        .paths(java.util.List.of("/sync/**")).build())) {
+      server = new JettyServer(new ServletServer.Deployment()
+          .filter("sse-auth-streams", SseAuthFilter.streamsOnly(auth))
+          .filter("login", ServletEventApp.login())
+          .filter("sse-auth", new SseAuthFilter(auth))
+          .servlet("/sync/*", app.syncServlet())
+          .servlet("/", ServletEventApp.notFound()));
+      // the front filter passes the ticket path on: the login has run when the filter behind it answers
+      HttpResponse<String> t = SseLines.send("POST", server.base().resolve("/sse/ticket"), Map.of("X-Test-User", "al"));
+      assertThat(t.statusCode()).isEqualTo(200);
+      String ticket = t.body().replaceAll(".*\"ticket\":\"([^\"]+)\".*", "$1");
+      // the front filter judges the stream (before the login); the one behind passes it on, not redeeming twice
+      HttpResponse<String> s = SseLines.send("GET", server.base().resolve("/sync/events?then=close&count=1&slt=" + ticket),
+          Map.of());
+      assertThat(s.statusCode()).isEqualTo(200);
+      assertThat(s.body()).contains("data: event 1");
+      assertThat(app.seen.get(0).principal()).isEqualTo("al");
+      assertThat(SseLines.send("GET", server.base().resolve("/sync/events"), Map.of("X-Test-User", "al")).statusCode())
+          .isEqualTo(401); // the login behind it never makes a stream request without a credential pass
+    }
+  }
+
+  @Test
   void destroyWhenTheFilterBuiltTheCoreThenClosesItButNeverAGivenOne() throws Exception {
     server = new JettyServer(deployment(new SseAuthFilter(), Map.of(SseAuthFilter.CONFIG_FILE_PARAM,
         "classpath:sseauth-test.properties")));
