@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
@@ -69,6 +70,29 @@ public final class JdbcStore {
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
+
+    /**
+     * Applies the {@code sseauth.jdbc.*} settings {@code properties} holds (the keys of
+     * {@link JdbcStoreProvider}, as {@code SseAuthConfig.storeProperties()} gives them); the others keep
+     * their values. A URL there is connected to only if no {@link #dataSource} is given: a framework
+     * that supplies the application's data source passes the same settings.
+     *
+     * @throws IllegalArgumentException on a bad value, naming the key, and the value unless it may hold a
+     *     credential
+     */
+    public Builder settings(Map<String, String> properties) {
+      String u = properties.get(JdbcStoreProvider.URL);
+      if (u != null && !u.isBlank()) {
+        url(JdbcStoreProvider.URL_KEY.parse(u), JdbcStoreProvider.USER_KEY.read(properties),
+            JdbcStoreProvider.PASSWORD_KEY.read(properties));
+      }
+      return tablePrefix(JdbcStoreProvider.TABLE_PREFIX_KEY.read(properties))
+          .createSchema(JdbcStoreProvider.CREATE_SCHEMA_KEY.read(properties))
+          .pollInterval(JdbcStoreProvider.POLL_INTERVAL_KEY.read(properties))
+          .cleanupInterval(JdbcStoreProvider.CLEANUP_INTERVAL_KEY.read(properties))
+          .threads(JdbcStoreProvider.POOL_SIZE_KEY.read(properties))
+          .timeout(JdbcStoreProvider.TIMEOUT_KEY.read(properties));
+    }
 
     /** Borrows a connection per call from the application's data source (which it keeps owning). */
     public Builder dataSource(DataSource dataSource) {

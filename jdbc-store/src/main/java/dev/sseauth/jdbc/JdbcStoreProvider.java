@@ -83,13 +83,6 @@ public final class JdbcStoreProvider implements StoreProvider {
     if (url == null || url.isBlank()) {
       throw URL_KEY.error("must be set when sseauth.store is jdbc");
     }
-    return JdbcStore.builder().clock(context.clock())
-        .url(URL_KEY.parse(url), USER_KEY.read(p), PASSWORD_KEY.read(p))
-        .tablePrefix(TABLE_PREFIX_KEY.read(p))
-        .createSchema(CREATE_SCHEMA_KEY.read(p))
-        .pollInterval(POLL_INTERVAL_KEY.read(p))
-        .cleanupInterval(CLEANUP_INTERVAL_KEY.read(p))
-        .threads(POOL_SIZE_KEY.read(p))
-        .timeout(TIMEOUT_KEY.read(p));
+    return JdbcStore.builder().clock(context.clock()).settings(p);
   }
 }
