@@ -1,6 +1,7 @@
 package dev.sseauth.demo;
 
 import dev.sseauth.testing.Await;
+import dev.sseauth.testing.fixtures.Chromium;
 
 import java.io.IOException;
 import java.net.URI;
@@ -124,18 +125,7 @@ enum Browser {
 
     @Override
     public void close() {
-      List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-      process.destroyForcibly();
-      tree.forEach(ProcessHandle::destroyForcibly);
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-        for (ProcessHandle h : tree) {
-          h.onExit().get(10, TimeUnit.SECONDS);
-        }
-      } catch (Exception e) {
-        // best effort: the profile directory is left behind
-      }
-      deleteTree(profile);
+      Chromium.closeBrowser(process, profile);
     }
 
     @Override
@@ -194,14 +184,6 @@ enum Browser {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("MOZ_CRASHREPORTER_DISABLE", "1");
     return new Handle(this, pb.start(), profile, log);
-  }
-
-  private static void deleteTree(Path p) {
-    try (var walk = Files.walk(p)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException e) {
-      // temporary directory: best effort
-    }
   }
 
   /** Milliseconds as a Duration, for readability at call sites. */
