@@ -1,7 +1,14 @@
 package dev.sseauth.spring.boot.autoconfigure;
 
 import dev.sseauth.SseAuthConfig;
+import dev.sseauth.spi.ConfigKey;
+import dev.sseauth.spi.StoreProvider;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -18,7 +25,8 @@ import org.springframework.core.env.StandardEnvironment;
  * files, ...), and each key takes its value from the first source that sets it, as Spring's own binding
  * does; a list ({@code sseauth.paths[0]}, {@code [1]}, ... in YAML) is taken whole from one source,
  * never merged across sources. Environment variables are read in the core's form
- * ({@code SSEAUTH_TICKET_MAX_PER_SUBJECT} for {@code sseauth.ticket.max-per-subject}). Placeholders are
+ * ({@code SSEAUTH_TICKET_MAX_PER_SUBJECT} for {@code sseauth.ticket.max-per-subject}) and in Spring's
+ * ({@code SSEAUTH_TICKET_MAXPERSUBJECT}). Placeholders are
  * resolved. Every name is passed on, so the core refuses an unknown key or a bad value at startup with its
  * usual message, naming the key and never a credential. Stateless.
  */
@@ -77,14 +85,43 @@ final class SpringProperties {
     }
   }
 
-  /** The {@code SSEAUTH_*} variables, as the core reads them (it names an unknown one, never its value). */
+  /**
+   * The {@code SSEAUTH_*} variables, as the core reads them ({@code SSEAUTH_TICKET_MAX_PER_SUBJECT}; it
+   * names an unknown one, never its value), or in Spring's relaxed form, where a dash is dropped
+   * ({@code SSEAUTH_TICKET_MAXPERSUBJECT}).
+   */
   private static Map<String, String> environmentVariables(EnumerablePropertySource<?> source) {
+    Map<String, String> relaxed = new TreeMap<>();
+    for (ConfigKey<?> k : knownKeys()) {
+      relaxed.put(k.name().replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT), k.name());
+    }
     Map<String, String> vars = new TreeMap<>();
+    Map<String, String> own = new TreeMap<>();
     for (String name : source.getPropertyNames()) {
-      if (name.startsWith("SSEAUTH_") && source.getProperty(name) != null) {
-        vars.put(name, String.valueOf(source.getProperty(name)));
+      Object value = source.getProperty(name);
+      if (!name.startsWith("SSEAUTH_") || value == null) {
+        continue;
+      }
+      String key = relaxed.get(name);
+      if (key != null && !key.contains("-")) {
+        vars.put(name, String.valueOf(value)); // the core's form too
+      } else if (key != null) {
+        own.put(key, String.valueOf(value));
+      } else {
+        vars.put(name, String.valueOf(value));
       }
     }
-    return SseAuthConfig.fromEnvironment(vars, new Properties());
+    SseAuthConfig.fromEnvironment(vars, new Properties()).forEach(own::putIfAbsent);
+    return own;
+  }
+
+  /** The core's keys, then those of every store on the class path, by store name. */
+  static List<ConfigKey<?>> knownKeys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(SseAuthConfig.keys());
+    List<StoreProvider> providers = new ArrayList<>();
+    ServiceLoader.load(StoreProvider.class, SpringProperties.class.getClassLoader()).forEach(providers::add);
+    providers.sort(Comparator.comparing(StoreProvider::name));
+    providers.forEach(p -> keys.addAll(p.configKeys()));
+    return keys;
   }
 }

@@ -7,6 +7,10 @@ import dev.sseauth.micrometer.SseAuthMetrics;
 import dev.sseauth.servlet.SseAuthFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,6 +20,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.ClassUtils;
 
 /**
  * sse-auth in a Spring Boot application, from its {@code sseauth.*} properties alone:
@@ -23,14 +28,20 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * <ul>
  *   <li>the {@link SseAuth} bean, configured from every {@code sseauth.*} key the environment holds
  *       (see {@link SpringProperties}) and closed on shutdown; it backs off if the application defines
- *       its own;
- *   <li>in a servlet application, the {@link SseAuthFilter} (bean {@code sseAuthFilter}, unless the
- *       application registers an {@code SseAuthFilter} of its own, as a bean or in a
- *       {@code FilterRegistrationBean}), async-supported, on REQUEST and ASYNC dispatches, ordered right
- *       after Spring Security's filter chain ({@code spring.security.filter.order}, -100 by default in Boot
- *       3 and 4, plus one), so the ticket endpoint sees the principal Spring Security found;
+ *       its own. With {@code sseauth.store=jdbc} and no {@code sseauth.jdbc.url}, the store uses the
+ *       application's {@code DataSource}; with {@code sseauth.store=redis} and no {@code sseauth.redis.uri},
+ *       it connects where {@code spring.data.redis.*} points ({@link SpringStores});
+ *   <li>in a servlet application, unless the application registers an {@code SseAuthFilter} of its own (as
+ *       a bean or in a {@code FilterRegistrationBean}), two filters, async-supported, on REQUEST and ASYNC
+ *       dispatches, around Spring Security's filter chain ({@code spring.security.filter.order}, -100 by
+ *       default in Boot 3 and 4): {@code sseAuthStreamFilter} just before it judges stream requests, and
+ *       hands an allowed one to Spring Security authenticated as its session's principal
+ *       ({@link FrontFilter}, {@link SecurityContextBridge}); {@code sseAuthFilter} just after it serves
+ *       the ticket endpoint to the principal Spring Security found (session login, HTTP basic, an OAuth2
+ *       resource server's JWT), under the application's own rules, CSRF protection included;
  *   <li>with Micrometer and a {@code MeterRegistry} bean, the meters of {@link SseAuthMetrics}: the
- *       {@link SseAuthListener} bean {@code sseAuthMetrics}, unless the application defines a listener.
+ *       {@link SseAuthListener} bean {@code sseAuthMetrics}, unless the application defines a listener;
+ *   <li>with Spring Boot Actuator, the endpoint {@code sseauth} ({@link SseAuthEndpoint}).
  * </ul>
  */
 @AutoConfiguration(afterName = {
@@ -48,8 +59,12 @@ public class SseAuthAutoConfiguration {
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public SseAuth sseAuth(ConfigurableEnvironment environment, ObjectProvider<SseAuthListener> listener) {
-    SseAuthConfig.Builder b = SseAuthConfig.fromMap(SpringProperties.read(environment)).toBuilder();
+  public SseAuth sseAuth(ConfigurableEnvironment environment, ObjectProvider<SseAuthListener> listener,
+      ObjectProvider<DataSource> dataSource) {
+    Map<String, String> settings = SpringProperties.read(environment);
+    SpringStores.redisFromSpring(settings, environment);
+    SseAuthConfig.Builder b = SseAuthConfig.fromMap(settings).toBuilder();
+    SpringStores.jdbcOnDataSource(b.build(), dataSource::getIfUnique).ifPresent(b::store);
     SseAuthListener l = listener.getIfUnique();
     if (l != null) {
       b.listener(l);
@@ -57,20 +72,37 @@ public class SseAuthAutoConfiguration {
     return SseAuth.create(b.build());
   }
 
-  /** The filter, in a servlet application. */
+  /** The filters, in a servlet application. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnClass(SseAuthFilter.class)
+  @ConditionalOnMissingBean(value = SseAuthFilter.class, parameterizedContainer = FilterRegistrationBean.class)
   static class ServletConfiguration {
     @Bean
-    @ConditionalOnMissingBean(value = SseAuthFilter.class, parameterizedContainer = FilterRegistrationBean.class)
+    FilterRegistrationBean<FrontFilter> sseAuthStreamFilter(SseAuth sseAuth, ConfigurableEnvironment environment) {
+      Consumer<HttpServletRequest> onAllowed = ClassUtils.isPresent(
+          "org.springframework.security.web.context.RequestAttributeSecurityContextRepository",
+          SseAuthAutoConfiguration.class.getClassLoader()) ? SecurityContextBridge::authenticate : request -> { };
+      return register(new FrontFilter(sseAuth, onAllowed), "sseAuthStreamFilter", securityOrder(environment) - 1);
+    }
+
+    @Bean
     FilterRegistrationBean<SseAuthFilter> sseAuthFilter(SseAuth sseAuth, ConfigurableEnvironment environment) {
-      FilterRegistrationBean<SseAuthFilter> r = new FilterRegistrationBean<>(new SseAuthFilter(sseAuth));
-      r.setName("sseAuthFilter");
+      return register(new SseAuthFilter(sseAuth), "sseAuthFilter", securityOrder(environment) + 1);
+    }
+
+    private static int securityOrder(ConfigurableEnvironment environment) {
+      return environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER);
+    }
+
+    /** On every path: the filters guard only sseauth.paths and serve only the ticket path and the script. */
+    private static <F extends jakarta.servlet.Filter> FilterRegistrationBean<F> register(F filter, String name, int order) {
+      FilterRegistrationBean<F> r = new FilterRegistrationBean<>(filter);
+      r.setName(name);
       r.setAsyncSupported(true);
       r.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
-      r.setOrder(environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER) + 1);
-      return r; // every path: the filter guards only sseauth.paths and serves only sseauth.ticket.path
+      r.setOrder(order);
+      return r;
     }
   }
 
@@ -83,6 +115,17 @@ public class SseAuthAutoConfiguration {
     SseAuthListener sseAuthMetrics(ObjectProvider<MeterRegistry> registry) {
       MeterRegistry r = registry.getIfUnique();
       return r == null ? SseAuthListener.NONE : new SseAuthMetrics(r);
+    }
+  }
+
+  /** The Actuator endpoint. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+  static class EndpointConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    SseAuthEndpoint sseAuthEndpoint(SseAuth sseAuth) {
+      return new SseAuthEndpoint(sseAuth);
     }
   }
 }

@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,14 +48,7 @@ class ConfigurationMetadataTest {
   }
 
   static List<ConfigKey<?>> keys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(SseAuthConfig.keys());
-    List<StoreProvider> providers = new ArrayList<>();
-    ServiceLoader.load(StoreProvider.class).forEach(providers::add);
-    providers.sort(Comparator.comparing(StoreProvider::name));
-    for (StoreProvider p : providers) {
-      keys.addAll(p.configKeys());
-    }
-    return keys;
+    return SpringProperties.knownKeys();
   }
 
   static String render() {

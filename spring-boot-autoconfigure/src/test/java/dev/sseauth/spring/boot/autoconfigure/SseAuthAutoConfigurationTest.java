@@ -1,6 +1,7 @@
 package dev.sseauth.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sseauth.IssuedTicket;
 import dev.sseauth.SseAuth;
@@ -18,6 +19,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -146,15 +151,17 @@ class SseAuthAutoConfigurationTest {
   void filterWhenTheApplicationRegistersAnSseAuthFilterOfItsOwnThenOursBacksOff() {
     web.withBean("guard", SseAuthFilter.class, () -> new SseAuthFilter(SseAuth.create(SseAuthConfig.builder()
         .tokenSecret(TestKeys.SECRET).build()))).run(context -> {
-          assertThat(context).hasNotFailed().doesNotHaveBean("sseAuthFilter");
+          assertThat(context).hasNotFailed().doesNotHaveBean("sseAuthFilter").doesNotHaveBean("sseAuthStreamFilter");
           assertThat(context.getBeansOfType(FilterRegistrationBean.class)).isEmpty();
         });
   }
 
   @Test
   void filterWhenSpringSecuritysOrderIsConfiguredThenOursFollowsIt() {
-    web.withPropertyValues("spring.security.filter.order=5").run(context ->
-        assertThat(context.getBean("sseAuthFilter", FilterRegistrationBean.class).getOrder()).isEqualTo(6));
+    web.withPropertyValues("spring.security.filter.order=5").run(context -> {
+      assertThat(context.getBean("sseAuthStreamFilter", FilterRegistrationBean.class).getOrder()).isEqualTo(4);
+      assertThat(context.getBean("sseAuthFilter", FilterRegistrationBean.class).getOrder()).isEqualTo(6);
+    });
   }
 
   @Test
@@ -172,6 +179,9 @@ class SseAuthAutoConfigurationTest {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sseauth.token.secret")
           .message().doesNotContain("c2hvcnQtc2VjcmV0").doesNotContain("short-secret");
+      String message = rootMessage(context.getStartupFailure());
+      assertThat(message.split(", but ", -1)).as("what is wrong, said once: " + message).hasSizeLessThanOrEqualTo(2);
+      assertThat(message).startsWith("sseauth.token.secret must be at least 32");
     });
   }
 
@@ -230,5 +240,100 @@ class SseAuthAutoConfigurationTest {
           assertThat(context).doesNotHaveBean(SseAuthMetrics.class);
           assertThat(context.getBean(SseAuth.class).config().listener()).isSameAs(mine);
         });
+  }
+
+  @Test
+  void environmentVariableWhenWrittenInSpringsRelaxedFormThenItSetsItsKey() {
+    sources(Map.of(), Map.of(), Map.of("SSEAUTH_TICKET_MAXPERSUBJECT", "7", "SSEAUTH_TICKET_TTL", "12s"), Map.of())
+        .run(context -> {
+          SseAuthConfig config = context.getBean(SseAuth.class).config();
+          assertThat(config.ticketMaxPerSubject()).isEqualTo(7);
+          assertThat(config.ticketTtl()).isEqualTo(Duration.ofSeconds(12));
+        });
+    sources(Map.of(), Map.of(), Map.of("SSEAUTH_TICKET_MAXPERSUBJECTS", "7"), Map.of()).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(rootMessage(context.getStartupFailure())).contains("SSEAUTH_TICKET_MAXPERSUBJECTS").doesNotContain("7 ");
+    });
+  }
+
+  @Test
+  void streamFilterWhenAServletApplicationThenItRunsJustBeforeSpringSecurityOnRequestAndAsync() {
+    web.run(context -> {
+      FilterRegistrationBean<?> r = context.getBean("sseAuthStreamFilter", FilterRegistrationBean.class);
+      assertThat(r.getFilter()).isInstanceOf(FrontFilter.class);
+      assertThat(r.isAsyncSupported()).isTrue();
+      assertThat(r.determineDispatcherTypes()).containsExactlyInAnyOrder(DispatcherType.REQUEST, DispatcherType.ASYNC);
+      assertThat(r.getOrder()).isEqualTo(-101);
+    });
+  }
+
+  @Test
+  void storeWhenJdbcWithoutAUrlAndTheApplicationHasADataSourceThenItIsUsed() {
+    PGSimpleDataSource pg = new PGSimpleDataSource();
+    pg.setUrl("jdbc:postgresql://127.0.0.1:5432/test");
+    pg.setUser("postgres");
+    web.withBean(DataSource.class, () -> pg).withPropertyValues("sseauth.store=jdbc",
+        "sseauth.jdbc.create-schema=true", "sseauth.jdbc.table-prefix=sseauth_ds_").run(context -> {
+          assertThat(context).hasNotFailed();
+          SseAuth auth = context.getBean(SseAuth.class);
+          assertThat(auth.config().store()).isNotNull();
+          assertThat(auth.issueTicket(SsePrincipal.of("alice")).toCompletableFuture().join()).isInstanceOf(IssuedTicket.class);
+          try (var c = pg.getConnection(); var rs = c.createStatement().executeQuery(
+              "select count(*) from sseauth_ds_tickets where subject = 'alice'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isPositive(); // on the application's database, with the configured prefix
+          }
+        });
+  }
+
+  @Test
+  void storeWhenJdbcWithoutAUrlOrADataSourceThenStartupFailsNamingTheKey() {
+    web.withPropertyValues("sseauth.store=jdbc").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(rootMessage(context.getStartupFailure())).contains("sseauth.jdbc.url");
+    });
+  }
+
+  @Test
+  void storeWhenRedisWithoutAUriThenSpringsRedisSettingsPointItAndAnOwnUriWins() {
+    web.withPropertyValues("sseauth.store=redis", "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=6379",
+        "spring.data.redis.database=3").run(context -> {
+          assertThat(context).hasNotFailed();
+          SseAuth auth = context.getBean(SseAuth.class);
+          assertThat(auth.config().storeProperties()).containsEntry("sseauth.redis.uri", "redis://127.0.0.1:6379/3");
+          assertThat(auth.issueTicket(SsePrincipal.of("alice")).toCompletableFuture().join()).isInstanceOf(IssuedTicket.class);
+        });
+    web.withPropertyValues("sseauth.store=redis", "sseauth.redis.uri=redis://127.0.0.1:6379/2",
+        "spring.data.redis.url=redis://127.0.0.1:1/0").run(context ->
+            assertThat(context.getBean(SseAuth.class).config().storeProperties())
+                .containsEntry("sseauth.redis.uri", "redis://127.0.0.1:6379/2"));
+    web.withPropertyValues("sseauth.store=redis", "spring.data.redis.port=1", "spring.data.redis.username=app",
+        "spring.data.redis.password=hunter2-secret").run(context -> {
+          assertThat(context).hasFailed(); // nothing listens there: the store fails at startup, without the password
+          Throwable t = context.getStartupFailure();
+          for (; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2-secret");
+          }
+        });
+  }
+
+  @Test
+  void endpointWhenActuatorIsThereThenItReportsAndRevokes() {
+    web.run(context -> {
+      SseAuthEndpoint endpoint = context.getBean(SseAuthEndpoint.class);
+      assertThat(endpoint.streams()).containsEntry("liveStreams", 0).containsEntry("store", "memory");
+      assertThat(endpoint.revoke("subjects", "alice").getStatus()).isEqualTo(204);
+      assertThat(endpoint.revoke("sessions", "s1").getStatus()).isEqualTo(204);
+      assertThatThrownBy(() -> endpoint.revoke("users", "alice")).isInstanceOf(InvalidEndpointRequestException.class);
+    });
+    web.withClassLoader(new FilteredClassLoader(Endpoint.class)).run(context ->
+        assertThat(context).hasNotFailed().doesNotHaveBean(SseAuthEndpoint.class));
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
   }
 }

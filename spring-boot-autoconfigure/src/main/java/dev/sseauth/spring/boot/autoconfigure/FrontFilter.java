@@ -1,0 +1,147 @@
+package dev.sseauth.spring.boot.autoconfigure;
+
+import dev.sseauth.SseAuth;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.servlet.SseAuthFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.function.Consumer;
+import org.springframework.util.AntPathMatcher;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.filter.ServerHttpObservationFilter;
+
+/**
+ * What sse-auth does in front of Spring Security's filter chain (bean {@code sseAuthStreamFilter}):
+ *
+ * <ul>
+ *   <li>judges stream requests ({@link SseAuthFilter#streamsOnly}), so a refused one never reaches the
+ *       application's security (no login redirect for an {@code EventSource}, no ticket in its logs), and an
+ *       allowed one reaches it authenticated as its session's principal ({@link #onAllowed});
+ *   <li>serves {@code /sse-auth.js} from the servlet adapter's jar, so the page's helper needs no login;
+ *   <li>names the route of sse-auth's own answers in Spring's HTTP server observation
+ *       ({@code http.server.requests}): the ticket path, or the guarded path pattern, instead of
+ *       {@code UNKNOWN}.
+ * </ul>
+ *
+ * <p>Requests to the ticket path pass on: the {@code sseAuthFilter} behind Spring Security serves them to
+ * the principal it found. Thread-safe.
+ */
+final class FrontFilter implements Filter {
+  static final String SCRIPT_PATH = "/sse-auth.js";
+  private static final boolean OBSERVATIONS = ClassUtils.isPresent(
+      "org.springframework.web.filter.ServerHttpObservationFilter", FrontFilter.class.getClassLoader());
+
+  private final SseAuthConfig config;
+  private final SseAuthFilter guard;
+  private final Consumer<HttpServletRequest> onAllowed;
+  private final byte[] script;
+  private final AntPathMatcher patterns = new AntPathMatcher();
+
+  /**
+   * @param onAllowed told of each request the guard allowed, before the rest of the chain runs (it sets
+   *     the Spring Security context); may do nothing
+   */
+  FrontFilter(SseAuth auth, Consumer<HttpServletRequest> onAllowed) {
+    this.config = auth.config();
+    this.guard = SseAuthFilter.streamsOnly(auth);
+    this.onAllowed = onAllowed;
+    this.script = script();
+  }
+
+  @Override
+  public void init(FilterConfig filterConfig) throws ServletException {
+    guard.init(filterConfig);
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    if (request.getDispatcherType() == DispatcherType.REQUEST) {
+      String path = pathWithinContext(request);
+      if (SCRIPT_PATH.equals(path) && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))) {
+        sendScript(request, response);
+        return;
+      }
+      if (OBSERVATIONS) {
+        nameRoute(request, path);
+      }
+    }
+    guard.doFilter(request, response, (rq, rs) -> {
+      if (rq.getAttribute(SseAuthFilter.SESSION_ATTRIBUTE) != null) {
+        onAllowed.accept((HttpServletRequest) rq);
+      }
+      chain.doFilter(rq, rs);
+    });
+  }
+
+  /** The route tag of a request sse-auth may answer itself; the application's handler overrides it. */
+  private void nameRoute(HttpServletRequest request, String path) {
+    String route = null;
+    if (path == null) {
+      return;
+    } else if (config.ticketPath().equals(path)) {
+      route = config.ticketPath();
+    } else if (config.guards(path)) {
+      String decoded = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+      route = config.paths().stream().filter(p -> patterns.match(p, decoded)).findFirst().orElse(config.paths().get(0));
+    }
+    if (route != null) {
+      String r = route;
+      ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> {
+        if (c.getPathPattern() == null) {
+          c.setPathPattern(r);
+        }
+      });
+    }
+  }
+
+  private void sendScript(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    response.setStatus(200);
+    response.setContentType("text/javascript;charset=UTF-8");
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("Cache-Control", "public, max-age=300");
+    response.setContentLength(script.length);
+    if (!"HEAD".equals(request.getMethod())) {
+      response.getOutputStream().write(script);
+    }
+  }
+
+  /** The raw path without the context path; null if the raw URI does not start with it. */
+  private static String pathWithinContext(HttpServletRequest request) {
+    String uri = request.getRequestURI();
+    String ctx = request.getContextPath();
+    if (uri == null || ctx == null || !uri.startsWith(ctx)) {
+      return null;
+    }
+    return uri.substring(ctx.length());
+  }
+
+  private static byte[] script() {
+    try (InputStream in = SseAuthFilter.class.getResourceAsStream("/META-INF/resources" + SCRIPT_PATH)) {
+      if (in == null) {
+        throw new IllegalStateException("sse-auth.js is missing from the servlet adapter's jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    guard.destroy();
+  }
+}
