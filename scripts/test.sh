@@ -12,8 +12,9 @@ ensure_browsers
 mvn -B -ntp install "$@"
 if [ $# -eq 0 ]; then
   # the auto-configuration and its real applications again, on the other Spring Boot line, with the
-  # versions a Boot 3.5 application resolves (its Tomcat, Servlet API, Micrometer and Caffeine, and the
-  # nimbus-jose-jwt of its Spring Security) in place of this build's
+  # versions a Boot 3.5 application resolves (its Tomcat, Servlet API, Micrometer, Caffeine, Lettuce and
+  # Netty, and the nimbus-jose-jwt of its Spring Security) in place of this build's
   mvn -B -ntp -pl spring-boot-autoconfigure test -Dspring-boot.version=3.5.7 -Dtomcat.version=10.1.48 \
-    -Dservlet-api.version=6.0.0 -Dmicrometer.version=1.15.5 -Dcaffeine.version=3.2.2 -Dnimbus.version=9.37.4
+    -Dservlet-api.version=6.0.0 -Dmicrometer.version=1.15.5 -Dcaffeine.version=3.2.2 -Dnimbus.version=9.37.4 \
+    -Dlettuce.version=6.6.0.RELEASE -Dnetty.version=4.1.128.Final
 fi

@@ -33,7 +33,9 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  *       {@code UNKNOWN}.
  * </ul>
  *
- * <p>Requests to the ticket path pass on: the {@code sseAuthFilter} behind Spring Security serves them to
+ * <p>CORS preflights pass on unjudged, to the application's CORS handling (Spring Security's
+ * {@code CorsFilter}); the filter behind Spring Security refuses one that gets through (405). Requests to
+ * the ticket path pass on: the {@code sseAuthFilter} behind Spring Security serves them to
  * the principal it found. Thread-safe.
  */
 final class FrontFilter implements Filter {
@@ -78,6 +80,10 @@ final class FrontFilter implements Filter {
       if (OBSERVATIONS) {
         nameRoute(request, path);
       }
+    }
+    if ("OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null) {
+      chain.doFilter(req, res); // a CORS preflight, for Spring's CORS handling; it carries no credential
+      return;
     }
     guard.doFilter(request, response, (rq, rs) -> {
       if (rq.getAttribute(SseAuthFilter.SESSION_ATTRIBUTE) != null) {

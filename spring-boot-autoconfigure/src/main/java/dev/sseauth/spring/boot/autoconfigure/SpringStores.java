@@ -24,11 +24,20 @@ final class SpringStores {
   /**
    * With {@code sseauth.store=redis} and no {@code sseauth.redis.uri}, sets it from Spring Boot's
    * {@code spring.data.redis.url}, or its {@code host}, {@code port}, {@code username}, {@code password},
-   * {@code database} and {@code ssl.enabled}, if any of them is set.
+   * {@code database} and {@code ssl.enabled} (or {@code ssl.bundle}: TLS, trusting the JVM's trust store,
+   * not the bundle's), if any of them is set.
+   *
+   * @throws IllegalArgumentException naming {@code sseauth.redis.uri} if Spring's settings name a Sentinel
+   *     or a Cluster, which the store does not read
    */
   static void redisFromSpring(Map<String, String> settings, Environment env) {
     if (!"redis".equals(settings.get("sseauth.store")) || settings.containsKey(REDIS_URI)) {
       return;
+    }
+    for (String topology : new String[] {"spring.data.redis.sentinel.master", "spring.data.redis.cluster.nodes"}) {
+      if (env.containsProperty(topology)) { // never connect elsewhere with the application's password
+        throw new IllegalArgumentException(REDIS_URI + " must be set: sse-auth does not read " + topology);
+      }
     }
     String url = env.getProperty("spring.data.redis.url");
     if (url != null && !url.isBlank()) {
@@ -40,7 +49,8 @@ final class SpringStores {
     String user = env.getProperty("spring.data.redis.username");
     String password = env.getProperty("spring.data.redis.password");
     String database = env.getProperty("spring.data.redis.database");
-    boolean ssl = env.getProperty("spring.data.redis.ssl.enabled", Boolean.class, false);
+    boolean ssl = env.getProperty("spring.data.redis.ssl.enabled", Boolean.class, false)
+        || env.containsProperty("spring.data.redis.ssl.bundle"); // TLS, with the JVM's trust store
     if (host == null && port == null && user == null && password == null && database == null && !ssl) {
       return; // the store's own default
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,6 +21,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -91,8 +93,14 @@ public class SseAuthAutoConfiguration {
       return register(new SseAuthFilter(sseAuth), "sseAuthFilter", securityOrder(environment) + 1);
     }
 
+    /** Spring Security's order; room for a filter on each side of it. */
     private static int securityOrder(ConfigurableEnvironment environment) {
-      return environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER);
+      int order = environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER);
+      if (order == Integer.MIN_VALUE || order == Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("spring.security.filter.order must leave room for sse-auth's filters "
+            + "before and after it: use a value between Integer.MIN_VALUE and Integer.MAX_VALUE, exclusive");
+      }
+      return order;
     }
 
     /** On every path: the filters guard only sseauth.paths and serve only the ticket path and the script. */
@@ -103,6 +111,18 @@ public class SseAuthAutoConfiguration {
       r.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
       r.setOrder(order);
       return r;
+    }
+  }
+
+  /** With Spring Security: a chain that would save a stream's authentication into the session stops startup. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(name = "org.springframework.security.web.SecurityFilterChain")
+  @ConditionalOnMissingBean(value = SseAuthFilter.class, parameterizedContainer = FilterRegistrationBean.class)
+  static class SpringSecurityConfiguration {
+    @Bean
+    static SmartInitializingSingleton sseAuthSecurityCheck(ObjectProvider<SecurityFilterChain> chains) {
+      return () -> chains.orderedStream().forEach(SecurityContextBridge::check);
     }
   }
 

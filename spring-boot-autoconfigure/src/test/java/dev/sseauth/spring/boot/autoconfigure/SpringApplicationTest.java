@@ -55,6 +55,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith(OutputCaptureExtension.class)
 class SpringApplicationTest {
   private static final String SECRET = Base64.getEncoder().encodeToString(TestKeys.SECRET);
+  private static final String OPS = "Basic " + Base64.getEncoder().encodeToString("ops:ops-pw".getBytes(StandardCharsets.UTF_8));
   private static final Pattern LOGIN_CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
   private static final Pattern PAGE_CSRF = Pattern.compile("name=\"csrf\" content=\"([^\"]+)\"");
   private static final Pattern PAGE_HEADER = Pattern.compile("name=\"csrf-header\" content=\"([^\"]+)\"");
@@ -127,7 +128,7 @@ class SpringApplicationTest {
       assertThat(feed.seen).contains("alice|alice|null", "alice|alice|2");
       assertThat(MiniJson.object(ops("GET", "/actuator/sseauth").body())).containsEntry("liveStreams", 1.0);
 
-      HttpResponse<String> revoke = ops("POST", "/actuator/sseauth/subjects/alice");
+      HttpResponse<String> revoke = ops("POST", "/actuator/sseauth", "{\"kind\":\"subject\",\"id\":\"alice\"}");
       assertThat(revoke.statusCode()).isEqualTo(204);
       Await.until(Duration.ofSeconds(20), "the revoked stream ends and its reconnect is refused",
           () -> client.errors.stream().anyMatch(e -> e instanceof StreamHttpErrorException h && h.getCode() == 401));
@@ -156,7 +157,7 @@ class SpringApplicationTest {
       Map<String, Object> first = MiniJson.object(chromium.evaluate("window.until(4)", Duration.ofSeconds(30)));
       assertThat(first.get("seen")).as(first.toString()).isEqualTo(List.of("1:event 1 for alice",
           "2:event 2 for alice", "3:event 3 for alice", "4:event 4 for alice")); // the app's ids: no token
-      assertThat(ops("POST", "/actuator/sseauth/subjects/alice").statusCode()).isEqualTo(204);
+      assertThat(ops("POST", "/actuator/sseauth", "{\"kind\":\"subject\",\"id\":\"alice\"}").statusCode()).isEqualTo(204);
       // the live stream ends, its token is refused, the helper gets a new ticket and resumes after 4
       Map<String, Object> then = MiniJson.object(chromium.evaluate("window.until(6)", Duration.ofSeconds(30)));
       assertThat(then.get("seen")).as(then.toString()).isEqualTo(List.of("1:event 1 for alice",
@@ -209,6 +210,11 @@ class SpringApplicationTest {
     String ticket = (String) MiniJson.object(t.body()).get("ticket");
     HttpResponse<String> foreign = send(anyone, "GET", shop, "/events?slt=" + ticket, "Origin", "https://evil.example");
     assertThat(foreign.statusCode()).isEqualTo(403); // sseauth.origins: another site's page cannot open it
+    // a CORS preflight (a fetch-based client sending Last-Event-ID) is the application's CORS handling's
+    HttpResponse<String> preflight = send(anyone, "OPTIONS", shop, "/events", "Origin", ShopApplication.PARTNER,
+        "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "last-event-id");
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ShopApplication.PARTNER);
     assertThat(ops("GET", "/actuator/metrics/http.server.requests?tag=uri:/events").statusCode()).isEqualTo(200);
     assertThat(ops("GET", "/actuator/metrics/http.server.requests?tag=uri:/sse/ticket").statusCode()).isEqualTo(200);
   }
@@ -247,8 +253,14 @@ class SpringApplicationTest {
 
   /** An operator's request to the Actuator, over basic. */
   private static HttpResponse<String> ops(String method, String target) throws Exception {
-    return send(HttpClient.newHttpClient(), method, shop, target, "Authorization",
-        "Basic " + Base64.getEncoder().encodeToString("ops:ops-pw".getBytes(StandardCharsets.UTF_8)));
+    return send(HttpClient.newHttpClient(), method, shop, target, "Authorization", OPS);
+  }
+
+  /** An operator's write to the Actuator, with a JSON body. */
+  private static HttpResponse<String> ops(String method, String target, String json) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base(shop).resolve(target))
+        .header("Authorization", OPS).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A meter's count from {@code /actuator/metrics}; 0 if it has not been registered yet. */

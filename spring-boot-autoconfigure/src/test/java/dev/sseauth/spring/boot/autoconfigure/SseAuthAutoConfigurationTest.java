@@ -20,6 +20,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.springframework.security.web.DefaultSecurityFilterChain;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -322,9 +327,10 @@ class SseAuthAutoConfigurationTest {
     web.run(context -> {
       SseAuthEndpoint endpoint = context.getBean(SseAuthEndpoint.class);
       assertThat(endpoint.streams()).containsEntry("liveStreams", 0).containsEntry("store", "memory");
-      assertThat(endpoint.revoke("subjects", "alice").getStatus()).isEqualTo(204);
-      assertThat(endpoint.revoke("sessions", "s1").getStatus()).isEqualTo(204);
+      assertThat(endpoint.revoke("subject", "CORP\\alice/1").getStatus()).isEqualTo(204);
+      assertThat(endpoint.revoke("session", "s1").getStatus()).isEqualTo(204);
       assertThatThrownBy(() -> endpoint.revoke("users", "alice")).isInstanceOf(InvalidEndpointRequestException.class);
+      assertThatThrownBy(() -> endpoint.revoke(null, "alice")).isInstanceOf(InvalidEndpointRequestException.class);
     });
     web.withClassLoader(new FilteredClassLoader(Endpoint.class)).run(context ->
         assertThat(context).hasNotFailed().doesNotHaveBean(SseAuthEndpoint.class));
@@ -335,5 +341,40 @@ class SseAuthAutoConfigurationTest {
       t = t.getCause();
     }
     return String.valueOf(t.getMessage());
+  }
+
+  @Test
+  void startupWhenASecurityChainSavesItsContextImplicitlyThenItFailsSayingWhy() {
+    web.withBean(SecurityFilterChain.class, () -> new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE,
+        legacyContextFilter())).run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(rootMessage(context.getStartupFailure())).contains("requireExplicitSave(true)");
+        });
+    web.withBean(SecurityFilterChain.class, () -> new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE,
+        new SecurityContextHolderFilter(new HttpSessionSecurityContextRepository())))
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @SuppressWarnings("deprecation")
+  private static jakarta.servlet.Filter legacyContextFilter() {
+    return new org.springframework.security.web.context.SecurityContextPersistenceFilter();
+  }
+
+  @Test
+  void storeWhenSpringsRedisSettingsNameASentinelOrAClusterThenStartupFailsAskingForTheUri() {
+    for (String topology : List.of("spring.data.redis.sentinel.master=mymaster", "spring.data.redis.cluster.nodes=127.0.0.1:7000")) {
+      web.withPropertyValues("sseauth.store=redis", "spring.data.redis.password=hunter2-secret", topology).run(context -> {
+        assertThat(context).hasFailed();
+        assertThat(rootMessage(context.getStartupFailure())).contains("sseauth.redis.uri").doesNotContain("hunter2");
+      });
+    }
+  }
+
+  @Test
+  void startupWhenSpringSecuritysOrderLeavesNoRoomThenItFailsNamingTheKey() {
+    web.withPropertyValues("spring.security.filter.order=" + Integer.MIN_VALUE).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(rootMessage(context.getStartupFailure())).contains("spring.security.filter.order");
+    });
   }
 }
