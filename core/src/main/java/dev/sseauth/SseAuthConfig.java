@@ -57,6 +57,8 @@ public final class SseAuthConfig {
   private final SseAuthStore store;
   private final Duration storeTimeout;
   private final Duration checkInterval;
+  private final int retryJitter;
+  private final Duration heartbeat;
   private final Clock clock;
   private final SseAuthListener listener;
   private final BearerTokenVerifier bearerVerifier;
@@ -90,6 +92,8 @@ public final class SseAuthConfig {
     store = b.store;
     storeTimeout = b.storeTimeout;
     checkInterval = b.checkInterval;
+    retryJitter = b.retryJitter;
+    heartbeat = b.heartbeat;
     clock = b.clock;
     listener = b.listener;
     bearerVerifier = b.bearerVerifier == null ? null : b.bearerVerifier.withClock(b.clock);
@@ -209,8 +213,12 @@ public final class SseAuthConfig {
   public String handshakeEvent() { return authEvent; }
   /** Event name of silent rotation events, which no one listens to ({@code sseauth.rotation.event}). */
   public String rotationEvent() { return rotationEvent; }
-  /** The {@code retry} sent in the handshake ({@code sseauth.handshake.retry}). */
+  /** The {@code retry} sent in the handshake ({@code sseauth.handshake.retry}), before its jitter. */
   public Duration handshakeRetry() { return retry; }
+  /** The random spread of each stream's {@code retry}, in percent either way ({@code sseauth.retry.jitter}). */
+  public int retryJitter() { return retryJitter; }
+  /** How long a stream may write nothing before a heartbeat comment; zero: never ({@code sseauth.heartbeat}). */
+  public Duration heartbeat() { return heartbeat; }
   /** Separator between token and previous id ({@code sseauth.id.separator}). */
   public char idSeparator() { return separator; }
   /** Allowed {@code Origin} values; empty means any ({@code sseauth.origins}). */
@@ -275,6 +283,8 @@ public final class SseAuthConfig {
     private SseAuthStore store;
     private Duration storeTimeout = CoreKeys.STORE_TIMEOUT.defaultValue();
     private Duration checkInterval = CoreKeys.STREAM_CHECK_INTERVAL.defaultValue();
+    private int retryJitter = CoreKeys.RETRY_JITTER.defaultValue();
+    private Duration heartbeat = CoreKeys.HEARTBEAT.defaultValue();
     private Clock clock = Clock.systemUTC();
     private SseAuthListener listener = SseAuthListener.NONE;
     private BearerTokenVerifier bearerVerifier;
@@ -313,6 +323,8 @@ public final class SseAuthConfig {
       store = c.store;
       storeTimeout = c.storeTimeout;
       checkInterval = c.checkInterval;
+      retryJitter = c.retryJitter;
+      heartbeat = c.heartbeat;
       clock = c.clock;
       listener = c.listener;
       bearerVerifier = c.bearerVerifier;
@@ -474,6 +486,27 @@ public final class SseAuthConfig {
     /** {@code sseauth.handshake.retry}: the reconnection delay sent to browsers, 0 to 1h. */
     public Builder handshakeRetry(Duration retry) {
       this.retry = CoreKeys.HANDSHAKE_RETRY.check(retry);
+      return this;
+    }
+
+    /**
+     * {@code sseauth.retry.jitter}: each stream's {@code retry} is drawn uniformly from the handshake retry
+     * plus or minus this many percent, 0 to 100 (default 20), so that clients cut off together (a node's
+     * restart) do not return together.
+     */
+    public Builder retryJitter(int percent) {
+      this.retryJitter = CoreKeys.RETRY_JITTER.check(percent);
+      return this;
+    }
+
+    /**
+     * {@code sseauth.heartbeat}: a stream that has written nothing for this long gets a comment line
+     * ({@code :}), through the same serialised writes as the application's; one whose heartbeat cannot be
+     * written is ended and released at once. 0 (off) to 1h, default 15s; checked every
+     * {@code sseauth.stream.check-interval}.
+     */
+    public Builder heartbeat(Duration interval) {
+      this.heartbeat = CoreKeys.HEARTBEAT.check(interval);
       return this;
     }
 

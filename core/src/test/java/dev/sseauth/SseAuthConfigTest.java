@@ -237,4 +237,14 @@ class SseAuthConfigTest {
       assertThat(ConfigReader.duration("k", ConfigReader.format(d))).isEqualTo(d);
     }
   }
+
+  @Test
+  void durationWhenABareZeroThenOffForTheKeysThatAllowItAndRefusedByTheOthers() {
+    assertThat(SseAuthConfig.fromMap(with("sseauth.heartbeat", "0")).heartbeat()).isZero();
+    assertThat(SseAuthConfig.fromMap(with("sseauth.retry.jitter", "0")).retryJitter()).isZero();
+    assertThatThrownBy(() -> SseAuthConfig.fromMap(with("sseauth.ticket.ttl", "0")))
+        .hasMessageContaining("sseauth.ticket.ttl");
+    assertThatThrownBy(() -> SseAuthConfig.fromMap(with("sseauth.retry.jitter", "101")))
+        .hasMessageContaining("sseauth.retry.jitter");
+  }
 }

@@ -3,6 +3,7 @@ package dev.sseauth;
 import dev.sseauth.adapter.Decision;
 
 import dev.sseauth.adapter.LiveStream;
+import dev.sseauth.adapter.StreamOutput;
 
 import dev.sseauth.adapter.Allowed;
 
@@ -83,6 +84,18 @@ class SseAuthTest {
     return m.group(1);
   }
 
+  /** Waits until the stream checker has run at the clock's current time (it reads the clock once a run). */
+  private void awaitSweep() {
+    long reads = clock.reads();
+    Await.until(Duration.ofSeconds(5), "the stream checker to run", () -> clock.reads() >= reads + 3);
+  }
+
+  private static long retry(String handshake) {
+    Matcher m = Pattern.compile("retry: (\\d+)\n").matcher(handshake);
+    assertThat(m.find()).as(handshake).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
   private static String write(LiveStream s, String appBytes) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] b = appBytes.getBytes(StandardCharsets.UTF_8);
@@ -100,7 +113,8 @@ class SseAuthTest {
     assertThat(a.appQuery()).isEqualTo("a=1&b=2");
     assertThat(a.endAfterHandshake()).isFalse();
     String hs = new String(a.handshake(), StandardCharsets.UTF_8);
-    assertThat(hs).startsWith("retry: 1000\nevent: auth\nid: ").endsWith("_\ndata: {\"session\":\"valid\"}\n\n");
+    assertThat(hs).matches("(?s)retry: (\\d+)\nevent: auth\nid: .*").endsWith("_\ndata: {\"session\":\"valid\"}\n\n");
+    assertThat(retry(hs)).isBetween(800L, 1200L); // sseauth.handshake.retry, 1s, with its jitter of 20 %
     assertThat(a.toString()).doesNotContain(handshakeId(a).substring(0, 20));
   }
 
@@ -229,7 +243,9 @@ class SseAuthTest {
     assertThat(new String(a.handshake(), StandardCharsets.UTF_8)).startsWith("retry: 0\nevent: auth\n");
     Allowed again = (Allowed) decide(null, handshakeId(a));
     assertThat(again.endAfterHandshake()).isFalse();
-    assertThat(new String(again.handshake(), StandardCharsets.UTF_8)).isEqualTo("retry: 1000\n\n");
+    String resumed = new String(again.handshake(), StandardCharsets.UTF_8);
+    assertThat(resumed).matches("retry: \\d+\n\n");
+    assertThat(retry(resumed)).isBetween(800L, 1200L);
   }
 
   @Test
@@ -635,5 +651,99 @@ class SseAuthTest {
     assertThat(done).as("every live stream looked up again").isEqualTo(n);
     Await.until(Duration.ofSeconds(5), "the missed revocation ends its stream", () -> outs.get(n - 1).ended() != null);
     assertThat(outs.subList(0, n - 1)).allMatch(o -> o.ended() == null);
+  }
+
+  @Test
+  void retryWhenJitteredThenEachStreamGetsItsOwnWithinTheSpreadAndNoneWithout() throws Exception {
+    java.util.Set<Long> seen = new java.util.TreeSet<>();
+    for (int i = 0; i < 200; i++) {
+      long r = retry(new String(((Allowed) decide("slt=" + ticket("u" + i), null)).handshake(), StandardCharsets.UTF_8));
+      assertThat(r).isBetween(800L, 1200L);
+      seen.add(r);
+    }
+    assertThat(seen).as("spread, not one value").hasSizeGreaterThan(50);
+    assertThat(seen.stream().mapToLong(Long::longValue).min().getAsLong()).isLessThan(900); // both halves used
+    assertThat(seen.stream().mapToLong(Long::longValue).max().getAsLong()).isGreaterThan(1100);
+    create(base().retryJitter(0));
+    for (int i = 0; i < 20; i++) {
+      assertThat(retry(new String(((Allowed) decide("slt=" + ticket("v" + i), null)).handshake(),
+          StandardCharsets.UTF_8))).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void heartbeatWhenAStreamIsQuietForItThenACommentAndNeverWhileItWrites() throws Exception {
+    RecordingOutput quiet = new RecordingOutput();
+    RecordingOutput busy = new RecordingOutput();
+    LiveStream q = ((Allowed) decide("slt=" + ticket("alice"), null)).open(quiet);
+    LiveStream b = ((Allowed) decide("slt=" + ticket("bob"), null)).open(busy);
+    clock.advance(Duration.ofSeconds(10));
+    awaitSweep();
+    write(b, "id: 1\ndata: x\n\n"); // after a check at +10 s: quiet for 10 s at most at +20 s
+    awaitSweep();
+    clock.advance(Duration.ofSeconds(10));
+    Await.until(Duration.ofSeconds(5), "the quiet stream's heartbeat", () -> quiet.written().equals(":\n\n"));
+    assertThat(busy.written()).isEmpty();
+    clock.advance(Duration.ofSeconds(16));
+    Await.until(Duration.ofSeconds(5), "the other's, once it is quiet too", () -> busy.written().equals(":\n\n"));
+    Await.until(Duration.ofSeconds(5), "the first's second", () -> quiet.written().equals(":\n\n:\n\n"));
+    assertThat(quiet.ended()).isNull();
+    q.close();
+    b.close();
+  }
+
+  @Test
+  void heartbeatWhenTheClientIsGoneThenTheStreamIsReleasedWithoutTheApplicationWriting() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+    create(base().listener(new SseAuthListener() {
+      @Override
+      public void streamEnded(Reason reason) {
+        ended.incrementAndGet();
+      }
+    }));
+    ((Allowed) decide("slt=" + ticket("alice"), null)).open(new StreamOutput() {
+      @Override
+      public void execute(Runnable task) {
+        task.run();
+      }
+
+      @Override
+      public void write(byte[] bytes) throws java.io.IOException {
+        throw new java.io.IOException("broken pipe");
+      }
+
+      @Override
+      public void end(Reason reason) {}
+    });
+    assertThat(auth.liveStreams()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(15));
+    Await.until(Duration.ofSeconds(5), "the dead stream released", () -> auth.liveStreams() == 0);
+    assertThat(ended.get()).isEqualTo(1);
+  }
+
+  @Test
+  void heartbeatWhenOffThenNone() throws Exception {
+    create(base().heartbeat(Duration.ZERO));
+    RecordingOutput quiet = new RecordingOutput();
+    RecordingOutput rotating = new RecordingOutput();
+    LiveStream q = ((Allowed) decide("slt=" + ticket("alice"), null)).open(quiet);
+    clock.advance(Duration.ofMinutes(1));
+    LiveStream r = ((Allowed) decide("slt=" + ticket("bob"), null)).open(rotating);
+    clock.advance(Duration.ofMinutes(10)); // both due for rotation: the rotation events are the sync point
+    Await.until(Duration.ofSeconds(5), "rotations", () -> quiet.written().contains("event: sseauth-rotate")
+        && rotating.written().contains("event: sseauth-rotate"));
+    assertThat(quiet.written().replaceAll("event: sseauth-rotate\nid: [^\n]+\ndata:\n\n", "")).isEmpty();
+    q.close();
+    r.close();
+  }
+
+  @Test
+  void heartbeatWhenTheStreamWroteThenWentQuietThenAComment() throws Exception {
+    RecordingOutput out = new RecordingOutput();
+    LiveStream q = ((Allowed) decide("slt=" + ticket("alice"), null)).open(out);
+    write(q, "id: 1\ndata: event 1\n\n"); // whether or not a check sees it before the clock moves
+    clock.advance(Duration.ofSeconds(16));
+    Await.until(Duration.ofSeconds(5), "a heartbeat after the application's event", () -> out.written().equals(":\n\n"));
+    q.close();
   }
 }

@@ -39,6 +39,9 @@ public final class Allowed implements Decision {
       new Reply.Header("Cache-Control", "no-store"), new Reply.Header("Content-Length", null),
       new Reply.Header("Connection", "close"));
 
+  private static final List<Reply.Header> STREAM_HEADER_DEFAULTS = List.of(
+      new Reply.Header("X-Accel-Buffering", "no"));
+
   private final Reply reply;
 
   private Allowed(SessionInfo session, String previousId, String appQuery, byte[] handshake,
@@ -134,6 +137,17 @@ public final class Allowed implements Decision {
    */
   public List<Reply.Header> streamHeaders(boolean closeConnection) {
     return closeConnection ? STREAM_HEADERS_CLOSE : STREAM_HEADERS;
+  }
+
+  /**
+   * The headers to add when a rewritten stream starts, each only if the application has not set it:
+   * {@code X-Accel-Buffering: no}, so that nginx (and proxies that follow it) pass every event on at once
+   * instead of buffering the stream.
+   *
+   * @return the headers; never null
+   */
+  public List<Reply.Header> streamHeaderDefaults() {
+    return STREAM_HEADER_DEFAULTS;
   }
 
   /**

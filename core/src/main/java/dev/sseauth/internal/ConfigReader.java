@@ -95,6 +95,8 @@ public final class ConfigReader {
     set(p, CoreKeys.HANDSHAKE_MODE, v -> b.handshakeMode(mode(v)));
     set(p, CoreKeys.HANDSHAKE_EVENT, b::handshakeEvent);
     set(p, CoreKeys.HANDSHAKE_RETRY, b::handshakeRetry);
+    set(p, CoreKeys.RETRY_JITTER, b::retryJitter);
+    set(p, CoreKeys.HEARTBEAT, b::heartbeat);
     set(p, CoreKeys.ROTATION_EVENT, b::rotationEvent);
     String separator = p.get(CoreKeys.ID_SEPARATOR.name());
     if (separator != null) {
@@ -284,7 +286,8 @@ public final class ConfigReader {
   }
 
   /**
-   * Parses {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT30S}).
+   * Parses {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 2d}, ISO-8601 ({@code PT30S}) or a
+   * bare {@code 0}.
    *
    * @throws IllegalArgumentException naming {@code key} and the value
    */
@@ -298,6 +301,9 @@ public final class ConfigReader {
 
   /** {@code v} read as {@link #duration} reads it, or null if it is not a duration. */
   public static Duration parseDuration(String v) {
+    if (v.equals("0")) {
+      return Duration.ZERO; // "off" for the keys that allow it; the others refuse it by their range
+    }
     Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));

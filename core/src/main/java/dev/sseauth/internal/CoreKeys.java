@@ -80,6 +80,12 @@ public final class CoreKeys {
       EVENT_RULE, "name of the auth event");
   public static final ConfigKey<Duration> HANDSHAKE_RETRY = ConfigKey.duration("sseauth.handshake.retry",
       Duration.ofSeconds(1), Duration.ZERO, Duration.ofHours(1), "the `retry` sent to browsers");
+  public static final ConfigKey<Integer> RETRY_JITTER = ConfigKey.integer("sseauth.retry.jitter", 20, 0, 100,
+      "random spread of the `retry` sent to each stream, in percent either way: after a restart clients return "
+      + "spread over time");
+  public static final ConfigKey<Duration> HEARTBEAT = ConfigKey.duration("sseauth.heartbeat", Duration.ofSeconds(15),
+      Duration.ZERO, Duration.ofHours(1), "a comment line on a stream that has written nothing for this long, so "
+      + "proxies keep it open and a dead client is found and released; `0` off");
   public static final ConfigKey<String> ROTATION_EVENT = ConfigKey.string("sseauth.rotation.event", "sseauth-rotate",
       EVENT, EVENT_RULE, "name of the silent rotation event (no page may listen to it)");
   public static final ConfigKey<String> ID_SEPARATOR = ConfigKey.string("sseauth.id.separator", "_",
@@ -113,7 +119,7 @@ public final class CoreKeys {
   public static final List<ConfigKey<?>> ALL = List.of(TOKEN_SECRET, TOKEN_KID, TOKEN_JWKS_FILE, TOKEN_SIGNING_KID,
       TOKEN_TTL, TOKEN_ROTATE_AFTER, SESSION_MAX_LIFETIME, TOKEN_CLOCK_SKEW, TOKEN_ISSUER, TOKEN_AUDIENCE,
       TOKEN_FORMAT, TOKEN_MAX_LENGTH, TICKET_TTL, TICKET_MAX_PER_SUBJECT, TICKET_PARAM, TICKET_PATH, RESUME_PARAM, PATHS,
-      HANDSHAKE_MODE, HANDSHAKE_EVENT, HANDSHAKE_RETRY, ROTATION_EVENT, ID_SEPARATOR, ORIGINS, STORE, STORE_TIMEOUT,
+      HANDSHAKE_MODE, HANDSHAKE_EVENT, HANDSHAKE_RETRY, RETRY_JITTER, HEARTBEAT, ROTATION_EVENT, ID_SEPARATOR, ORIGINS, STORE, STORE_TIMEOUT,
       STREAM_CHECK_INTERVAL, BEARER_SECRET, BEARER_JWKS_FILE, BEARER_ISSUER, BEARER_AUDIENCE, BEARER_ATTRIBUTE_CLAIMS);
 
   /** {@link #ALL} by name. */

@@ -21,6 +21,8 @@ final class DefaultLiveStream implements LiveStream {
   private static final VarHandle RECHECKING;
   private static final VarHandle RECHECK_WANTED;
   private static final VarHandle CLOSED;
+  private static final VarHandle HEARTBEATING;
+  private static final VarHandle WROTE;
 
   static {
     try {
@@ -29,6 +31,8 @@ final class DefaultLiveStream implements LiveStream {
       RECHECKING = l.findVarHandle(DefaultLiveStream.class, "rechecking", boolean.class);
       RECHECK_WANTED = l.findVarHandle(DefaultLiveStream.class, "recheckWanted", long.class);
       CLOSED = l.findVarHandle(DefaultLiveStream.class, "closed", boolean.class);
+      HEARTBEATING = l.findVarHandle(DefaultLiveStream.class, "heartbeating", boolean.class);
+      WROTE = l.findVarHandle(DefaultLiveStream.class, "wrote", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -45,15 +49,25 @@ final class DefaultLiveStream implements LiveStream {
   private volatile boolean closed;
   private volatile SessionInfo session;
   private volatile long rotateAtMilli; // a long, not an Instant: one object less per held stream
+  private volatile boolean heartbeating;
+  /** Whether anything was written since the sweeper last looked: set on every write, without a clock read. */
+  @SuppressWarnings("unused") // through WROTE
+  private boolean wrote;
+  /**
+   * When the stream opened, or the earliest time of its latest write the sweeper saw; read and written by
+   * the sweeper only after the stream is listed.
+   */
+  private long quietSinceMilli;
 
   DefaultLiveStream(DefaultSseAuth owner, StreamOutput output, SseIdRewriter rewriter, SessionInfo session,
-      Instant knownRevocation, Instant rotateAt) {
+      Instant knownRevocation, Instant rotateAt, long openedMilli) {
     this.owner = owner;
     this.output = DefaultSseAuth.checked(output);
     this.rewriter = rewriter;
     this.session = session;
     this.knownRevocation = knownRevocation;
     this.rotateAtMilli = rotateAt.toEpochMilli();
+    this.quietSinceMilli = openedMilli;
   }
 
   /** The subject's latest revocation known when the session's ticket was issued; null if none. */
@@ -64,6 +78,7 @@ final class DefaultLiveStream implements LiveStream {
   @Override
   public void write(byte[] b, int off, int len, OutputStream out) throws IOException {
     rewriter.rewrite(b, off, len, out);
+    WROTE.setOpaque(this, true);
   }
 
   @Override
@@ -71,17 +86,49 @@ final class DefaultLiveStream implements LiveStream {
     return session;
   }
 
-  void check(Instant now) {
+  /**
+   * Ends, rotates, rechecks or keeps alive the stream as of {@code now}; {@code previousCheck} is when the
+   * sweeper last ran (a write it sees now happened after that).
+   */
+  void check(Instant now, long previousCheck) {
     if (closed) {
       return;
     }
     SessionInfo s = session;
+    long t = now.toEpochMilli();
     if (!now.isBefore(s.expiresAt())) {
       end(now.isBefore(owner.sessionCap(s)) ? Reason.TOKEN_EXPIRED : Reason.SESSION_EXPIRED);
-    } else if (now.toEpochMilli() >= rotateAtMilli && ROTATING.compareAndSet(this, false, true)) {
+    } else if (t >= rotateAtMilli && ROTATING.compareAndSet(this, false, true)) {
+      quietSinceMilli = t; // the rotation event will keep the stream alive
       owner.rotate(this);
     } else {
       startRecheck();
+      long heartbeat = owner.heartbeatMillis();
+      if (heartbeat > 0) {
+        if ((boolean) WROTE.getOpaque(this)) {
+          WROTE.setOpaque(this, false);
+          quietSinceMilli = Math.max(quietSinceMilli, previousCheck); // the earliest it may have written
+        } else if (t - quietSinceMilli >= heartbeat && HEARTBEATING.compareAndSet(this, false, true)) {
+          quietSinceMilli = t;
+          output.execute(this::beat);
+        }
+      }
+    }
+  }
+
+  /** A heartbeat, serialised with the application's writes; a client that cannot take it is released. */
+  private void beat() {
+    heartbeating = false;
+    if (closed) {
+      return;
+    }
+    byte[] b = rewriter.heartbeat();
+    if (b.length > 0) {
+      try {
+        output.write(b);
+      } catch (IOException e) {
+        close(); // the client is gone; the adapter ends the response
+      }
     }
   }
 
@@ -123,6 +170,7 @@ final class DefaultLiveStream implements LiveStream {
       if (event.length > 0) {
         try {
           output.write(event);
+          WROTE.setOpaque(this, true);
         } catch (IOException e) {
           close(); // the client is gone; the adapter ends the response
         }

@@ -45,6 +45,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** The implementation of {@link SseAuth}. Thread-safe. */
@@ -73,6 +74,8 @@ public final class DefaultSseAuth implements SseAuth {
   /** The first line of every rotation event, shared by every stream's rewriter. */
   private final byte[] rotationHead;
   private final ScheduledExecutorService sweeper;
+  private final long heartbeatMillis;
+  private long lastSweepMilli; // the sweeper's own
   private final AutoCloseable subscription;
 
   /** How many revocation lookups of live streams may be in flight at once (after a resync, say). */
@@ -118,6 +121,7 @@ public final class DefaultSseAuth implements SseAuth {
       t.setDaemon(true);
       return t;
     });
+    this.heartbeatMillis = config.heartbeat().toMillis();
     long every = config.streamCheckInterval().toMillis();
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
   }
@@ -357,7 +361,7 @@ public final class DefaultSseAuth implements SseAuth {
     Instant now = clock.instant();
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
     if (config.handshakeMode() == HandshakeMode.RECONNECT) {
-      ascii(hs, "retry: " + config.handshakeRetry().toMillis() + "\n\n"); // undo the handshake's retry: 0
+      ascii(hs, "retry: " + jitteredRetry() + "\n\n"); // undo the handshake's retry: 0
     }
     SessionInfo session = v.session();
     Instant issuedAt = v.issuedAt();
@@ -433,6 +437,21 @@ public final class DefaultSseAuth implements SseAuth {
     return true;
   }
 
+  /**
+   * The handshake retry, moved by a random share of {@code sseauth.retry.jitter} either way, so that the
+   * clients of streams cut off together (a restart) come back spread over time.
+   */
+  private long jitteredRetry() {
+    long base = config.handshakeRetry().toMillis();
+    long spread = base * config.retryJitter() / 100;
+    return spread == 0 ? base : base - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1);
+  }
+
+  /** How long a stream may write nothing before a heartbeat; 0: never. */
+  long heartbeatMillis() {
+    return heartbeatMillis;
+  }
+
   /** A ticket was redeemed: a new session. */
   private Decision started(TicketGrant g, String sessionId, String previousId, String appQuery, long mark,
       long t0) {
@@ -443,7 +462,7 @@ public final class DefaultSseAuth implements SseAuth {
     String wire = CompositeIds.toWire(m.token());
     boolean reconnect = config.handshakeMode() == HandshakeMode.RECONNECT;
     ByteArrayOutputStream hs = new ByteArrayOutputStream();
-    ascii(hs, "retry: " + (reconnect ? 0 : config.handshakeRetry().toMillis()) + "\nevent: " + config.handshakeEvent()
+    ascii(hs, "retry: " + (reconnect ? 0 : jitteredRetry()) + "\nevent: " + config.handshakeEvent()
         + "\nid: " + wire + config.idSeparator());
     utf8(hs, previousId);
     ascii(hs, "\ndata: {\"session\":\"valid\"}\n\n");
@@ -463,7 +482,7 @@ public final class DefaultSseAuth implements SseAuth {
     StreamGrant grant = output -> {
       DefaultLiveStream s = new DefaultLiveStream(this, output,
           new SseIdRewriter(wire, config.idSeparator(), previousId, rotationHead, afterHandshake),
-          session, knownRevocation, issuedAt.plus(config.tokenRotateAfter()));
+          session, knownRevocation, issuedAt.plus(config.tokenRotateAfter()), heartbeatMillis > 0 ? clock.millis() : 0);
       listener.streamOpened(); // before the stream is listed, where a revocation may end it at once
       streams.add(s);
       // A revocation the store records after the decision's lookup is announced after the mark. Announced
@@ -499,8 +518,10 @@ public final class DefaultSseAuth implements SseAuth {
   private void sweep() {
     try {
       Instant now = clock.instant();
+      long previous = lastSweepMilli;
+      lastSweepMilli = now.toEpochMilli();
       for (DefaultLiveStream s : streams) {
-        s.check(now);
+        s.check(now, previous);
       }
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "sse-auth stream check failed: {0}", e.getClass().getName());

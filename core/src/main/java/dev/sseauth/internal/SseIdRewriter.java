@@ -45,6 +45,8 @@ public final class SseIdRewriter {
   private static final byte[] BOM_BYTES = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
   private static final byte[] DATA_END = "\ndata:\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
+  /** An SSE comment line, then the blank line that ends the (empty) event: ignored by every parser. */
+  private static final byte[] HEARTBEAT = {':', '\n', '\n'};
   /** Eight bytes of an array at once, least significant first, for {@link #lineEnd}. */
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
@@ -363,6 +365,26 @@ public final class SseIdRewriter {
     }
     rotationPending = true;
     return EMPTY;
+  }
+
+  /**
+   * What to write now to keep an idle stream alive: between events, a comment line and a blank line (or
+   * the rotation event, if one is waiting for this boundary); inside an event the application has not
+   * finished, nothing.
+   */
+  public byte[] heartbeat() {
+    if (!atBoundary()) {
+      return EMPTY;
+    }
+    if (mode == BOM) {
+      dropBom = true;
+    }
+    afterCr = false;
+    if (rotationPending) {
+      rotationPending = false;
+      return rotationEvent();
+    }
+    return HEARTBEAT;
   }
 
   /** Whether the stream is between events, where an event of ours may be written. */

@@ -386,4 +386,31 @@ class SseIdRewriterTest {
     System.arraycopy(b, 0, c, a.length, b.length);
     return c;
   }
+
+  @Test
+  void heartbeatWhenBetweenEventsThenACommentAndInsideAnEventNothing() throws IOException {
+    SseIdRewriter r = rewriter();
+    assertThat(new String(r.heartbeat(), StandardCharsets.UTF_8)).isEqualTo(":\n\n"); // before any byte
+    assertThat(rewrite(r, "data: a\n")).isEqualTo("data: a\n");
+    assertThat(r.heartbeat()).isEmpty(); // the application's event is open: a blank line would end it
+    assertThat(rewrite(r, "\ndata: b")).isEqualTo("\ndata: b");
+    assertThat(r.heartbeat()).isEmpty(); // mid-line
+    assertThat(rewrite(r, "\n\r")).isEqualTo("\n\r");
+    byte[] afterCr = r.heartbeat(); // a CR that ended the event: the application's LF must not start another
+    assertThat(new String(afterCr, StandardCharsets.UTF_8)).isEqualTo(":\n\n");
+    assertThat(rewrite(r, "\nid: 3\ndata: c\n\n")).isEqualTo("\nid: " + TOKEN + "_3\ndata: c\n\n");
+  }
+
+  @Test
+  void heartbeatWhenARotationWaitsForTheBoundaryThenTheRotationEventIsWritten() throws IOException {
+    SseIdRewriter r = rewriter();
+    assertThat(rewrite(r, "id: 5\ndata: a\n")).isEqualTo("id: " + TOKEN + "_5\ndata: a\n");
+    assertThat(r.rotate("new.tok.en")).isEmpty(); // inside an event: it waits
+    assertThat(rewrite(r, "\n")).isEqualTo("\nevent: rot\nid: new.tok.en_5\ndata:\n\n"); // written at the boundary
+    assertThat(r.rotate("new2.tok.en")).isNotEmpty();
+    assertThat(rewrite(r, "data: b\n")).isEqualTo("data: b\n");
+    assertThat(r.rotate("new3.tok.en")).isEmpty();
+    assertThat(r.heartbeat()).isEmpty();
+    assertThat(rewrite(r, "\n")).contains("event: rot");
+  }
 }
