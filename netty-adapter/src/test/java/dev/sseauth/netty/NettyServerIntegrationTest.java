@@ -222,6 +222,20 @@ class NettyServerIntegrationTest {
   }
 
   @Test
+  void streamWhenTheAppIsQuietThenHeartbeatsKeepItAliveAndProxiesAreToldNotToBuffer() throws Exception {
+    start(b -> b);
+    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    assertThat(s.header("X-Accel-Buffering")).isEqualTo("no");
+    token(s); // the handshake, then the application's events; then it writes nothing
+    s.awaitLine("data: e2", Duration.ofSeconds(5));
+    fx.clock.advance(Duration.ofSeconds(16)); // sseauth.heartbeat: 15 s by default
+    s.awaitLine(":", Duration.ofSeconds(5));
+    fx.clock.advance(Duration.ofSeconds(16));
+    Await.until(Duration.ofSeconds(5), "a second heartbeat", () -> s.lines().stream().filter(":"::equals).count() == 2);
+    assertThat(s.ended()).isFalse();
+  }
+
+  @Test
   void streamWhenSessionRevokedThenEndsWithinOneSecondAndTokenRefused() throws Exception {
     start(b -> b);
     SseLines s = rawStream("/events?slt=" + postTicket("alice"));

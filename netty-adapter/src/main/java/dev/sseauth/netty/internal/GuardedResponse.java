@@ -87,6 +87,11 @@ final class GuardedResponse implements StreamOutput {
         head.headers().set(h.name(), h.value());
       }
     }
+    for (Reply.Header h : allowed.streamHeaderDefaults()) {
+      if (!head.headers().contains(h.name())) {
+        head.headers().set(h.name(), h.value());
+      }
+    }
     boolean closeAtEnd = requestVersion.equals(HttpVersion.HTTP_1_0) || response.protocolVersion().equals(HttpVersion.HTTP_1_0);
     if (closeAtEnd) {
       HttpUtil.setKeepAlive(head, false); // no chunking in HTTP/1.0: the end of the stream is the end of the connection

@@ -58,6 +58,7 @@ public final class SseResponse extends HttpServletResponseWrapper {
   private volatile Allowed allowed; // until the stream starts: a held stream keeps no handshake
   private final SerialOutput output;
   private final List<Reply.Header> streamHeaders; // the core's; those without a value it removes
+  private final List<Reply.Header> headerDefaults; // the core's, set unless the application did
   private final AppStream appStream = new AppStream();
   private final Object heads = new Object(); // guards mode and held; never held across I/O
   private final Object useLock = new Object(); // never held across I/O
@@ -92,6 +93,7 @@ public final class SseResponse extends HttpServletResponseWrapper {
     this.allowed = allowed;
     this.output = new SerialOutput(allowed, executor, this::openStream);
     this.streamHeaders = allowed.streamHeaders(false); // one list shared by every stream: no allocation per stream
+    this.headerDefaults = allowed.streamHeaderDefaults();
   }
 
   /** The executor the responses of one filter share: see {@link SerialOutput#newExecutor()}. */
@@ -149,10 +151,15 @@ public final class SseResponse extends HttpServletResponseWrapper {
     return raw.getOutputStream();
   }
 
-  /** Sets each header with a value and removes each without one. */
+  /** Sets each header with a value and removes each without one; then adds the defaults the application left unset. */
   private void apply(List<Reply.Header> headers) {
     for (Reply.Header h : headers) {
       raw.setHeader(h.name(), h.value()); // a null value removes the header (Servlet 4.0+)
+    }
+    for (Reply.Header h : headerDefaults) {
+      if (!raw.containsHeader(h.name())) {
+        raw.setHeader(h.name(), h.value());
+      }
     }
   }
 
