@@ -53,6 +53,11 @@ ensure_postgres() {
   fi
 }
 
+# nginx is started by the tests themselves, on loopback ports with configurations of their own
+ensure_nginx() {
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
+}
+
 ensure_browsers() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of sse-auth on a fresh clone: starts (and if needed installs) what the tests need —
-# Redis and PostgreSQL on 127.0.0.1, headless Chromium and Firefox — then runs the Maven build, and the
+# Redis and PostgreSQL on 127.0.0.1, headless Chromium and Firefox, nginx — then runs the Maven build, and the
 # Spring Boot auto-configuration's tests once more against Spring Boot 3.5.
 # Extra arguments go to Maven (e.g. scripts/test.sh -pl core).
 set -euo pipefail
@@ -9,6 +9,7 @@ source scripts/services.sh
 ensure_redis
 ensure_postgres
 ensure_browsers
+ensure_nginx
 mvn -B -ntp install "$@"
 if [ $# -eq 0 ]; then
   # the auto-configuration and its real applications again, on the other Spring Boot line, with the
