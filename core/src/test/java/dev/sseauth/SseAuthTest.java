@@ -695,6 +695,7 @@ class SseAuthTest {
   @Test
   void heartbeatWhenTheClientIsGoneThenTheStreamIsReleasedWithoutTheApplicationWriting() throws Exception {
     java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CompletableFuture<String> responseEnded = new java.util.concurrent.CompletableFuture<>();
     create(base().listener(new SseAuthListener() {
       @Override
       public void streamEnded(Reason reason) {
@@ -713,12 +714,16 @@ class SseAuthTest {
       }
 
       @Override
-      public void end(Reason reason) {}
+      public void end(Reason reason) {
+        responseEnded.complete(reason == null ? "client gone" : reason.name());
+      }
     });
     assertThat(auth.liveStreams()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(15));
     Await.until(Duration.ofSeconds(5), "the dead stream released", () -> auth.liveStreams() == 0);
     assertThat(ended.get()).isEqualTo(1);
+    // and its response ended, so that the application's next write fails instead of reaching an untracked stream
+    assertThat(responseEnded).isCompletedWithValue("client gone");
   }
 
   @Test

@@ -37,6 +37,9 @@ public interface StreamOutput {
    * progress (the application is idle), else right after that write, and no application write after the
    * end reaches the client. May be called from any thread, also while {@link Allowed#open} is still
    * running (a session revoked just before its stream opened).
+   *
+   * @param reason why: the session expired or was revoked; null when a write of sse-auth's own (a rotation
+   *     event, a heartbeat) failed, the client being gone
    */
   void end(Reason reason);
 }

@@ -98,20 +98,23 @@ final class DefaultLiveStream implements LiveStream {
     long t = now.toEpochMilli();
     if (!now.isBefore(s.expiresAt())) {
       end(now.isBefore(owner.sessionCap(s)) ? Reason.TOKEN_EXPIRED : Reason.SESSION_EXPIRED);
-    } else if (t >= rotateAtMilli && ROTATING.compareAndSet(this, false, true)) {
-      quietSinceMilli = t; // the rotation event will keep the stream alive
+      return;
+    }
+    if (t >= rotateAtMilli && ROTATING.compareAndSet(this, false, true)) {
       owner.rotate(this);
     } else {
       startRecheck();
-      long heartbeat = owner.heartbeatMillis();
-      if (heartbeat > 0) {
-        if ((boolean) WROTE.getOpaque(this)) {
-          WROTE.setOpaque(this, false);
-          quietSinceMilli = Math.max(quietSinceMilli, previousCheck); // the earliest it may have written
-        } else if (t - quietSinceMilli >= heartbeat && HEARTBEATING.compareAndSet(this, false, true)) {
-          quietSinceMilli = t;
-          output.execute(this::beat);
-        }
+    }
+    long heartbeat = owner.heartbeatMillis();
+    if (heartbeat > 0 && !rotating) { // a rotation in flight writes an event of its own
+      if (quietSinceMilli > t) {
+        quietSinceMilli = t; // the clock went back
+      }
+      if ((boolean) WROTE.getAndSet(this, false)) {
+        quietSinceMilli = Math.max(quietSinceMilli, Math.min(previousCheck, t)); // the earliest it may have written
+      } else if (t - quietSinceMilli >= heartbeat && HEARTBEATING.compareAndSet(this, false, true)) {
+        quietSinceMilli = t;
+        output.execute(this::beat);
       }
     }
   }
@@ -127,8 +130,19 @@ final class DefaultLiveStream implements LiveStream {
       try {
         output.write(b);
       } catch (IOException e) {
-        close(); // the client is gone; the adapter ends the response
+        gone();
       }
+    }
+  }
+
+  /**
+   * A write of ours failed: the client is gone. The stream is released and its response ended, so that the
+   * application's next write fails instead of reaching an untracked stream.
+   */
+  private void gone() {
+    if (CLOSED.compareAndSet(this, false, true)) {
+      output.end(null);
+      owner.forget(this, null);
     }
   }
 
@@ -172,7 +186,7 @@ final class DefaultLiveStream implements LiveStream {
           output.write(event);
           WROTE.setOpaque(this, true);
         } catch (IOException e) {
-          close(); // the client is gone; the adapter ends the response
+          gone();
         }
       }
     });

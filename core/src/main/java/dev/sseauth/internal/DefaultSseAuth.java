@@ -9,6 +9,7 @@ import dev.sseauth.adapter.Decision;
 import dev.sseauth.Denied;
 import dev.sseauth.HandshakeMode;
 import dev.sseauth.IssuedTicket;
+import dev.sseauth.KeysUnavailableException;
 import dev.sseauth.Reason;
 import dev.sseauth.SessionInfo;
 import dev.sseauth.SseAuth;
@@ -214,6 +215,10 @@ public final class DefaultSseAuth implements SseAuth {
       if (cause instanceof TimeoutException) {
         LOG.log(Level.WARNING, "finding the principal of a ticket request took longer than {0}", principalBound());
         return ticketRefused(Reason.STORE_UNAVAILABLE);
+      }
+      if (cause instanceof KeysUnavailableException) {
+        LOG.log(Level.WARNING, "a ticket request was refused: {0}", cause.getMessage());
+        return ticketRefused(Reason.KEYS_UNAVAILABLE);
       }
       LOG.log(Level.WARNING, "finding the principal of a ticket request failed: {0}", cause.getClass().getName());
       return ticketRefused(Reason.NOT_AUTHENTICATED);

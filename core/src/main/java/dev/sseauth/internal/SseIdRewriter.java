@@ -47,6 +47,8 @@ public final class SseIdRewriter {
   private static final byte[] EMPTY = new byte[0];
   /** An SSE comment line, then the blank line that ends the (empty) event: ignored by every parser. */
   private static final byte[] HEARTBEAT = {':', '\n', '\n'};
+  /** An SSE comment line alone: safe between two lines of an unfinished event. */
+  private static final byte[] COMMENT_LINE = {':', '\n'};
   /** Eight bytes of an array at once, least significant first, for {@link #lineEnd}. */
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
@@ -369,10 +371,13 @@ public final class SseIdRewriter {
 
   /**
    * What to write now to keep an idle stream alive: between events, a comment line and a blank line (or
-   * the rotation event, if one is waiting for this boundary); inside an event the application has not
-   * finished, nothing.
+   * the rotation event, if one is waiting for this boundary); between two lines of an event the
+   * application has not finished, a comment line alone; in the middle of a line, nothing.
    */
   public byte[] heartbeat() {
+    if (mode == LINE_START && eventOpen && !afterCr && !injectAfterCr) {
+      return COMMENT_LINE; // inside the application's unfinished event, between its lines: a comment line only
+    }
     if (!atBoundary()) {
       return EMPTY;
     }
