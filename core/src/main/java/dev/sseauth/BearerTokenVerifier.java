@@ -1,18 +1,26 @@
 package dev.sseauth;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.sseauth.internal.CoreKeys;
 import dev.sseauth.internal.Secrets;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,11 +28,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Verifies the application's own {@code Authorization: Bearer <JWT>} access tokens at the ticket
  * endpoint, for applications whose API authenticates with bearer JWTs rather than container or Spring
- * Security principals. Keys come from configuration only (an HS256 secret or a JWK set); {@code sub} and
+ * Security principals. Keys come from configuration (an HS256 secret or a JWK set file) or from the identity
+ * provider's JWK set URL ({@link #remote}); {@code sub} and
  * {@code exp} are required; {@code iss}/{@code aud} are checked when configured. String claims named in
  * {@code attributeClaims} become the principal's attributes.
  *
@@ -33,23 +48,35 @@ import java.util.Set;
 public final class BearerTokenVerifier {
   private static final int MAX_LENGTH = 8192;
 
+  /** What a remote JWK set may sign with: public-key algorithms only, never a shared secret. */
+  private static final Set<JWSAlgorithm> REMOTE_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+      JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
+      JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+  /** Runs remote verifications off the caller's thread ({@link #verifyAsync}): few threads, a bounded queue. */
+  private static final ThreadPoolExecutor REMOTE = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS,
+      new ArrayBlockingQueue<>(1024), r -> {
+        Thread t = new Thread(r, "sse-auth-jwks");
+        t.setDaemon(true);
+        return t;
+      });
+
   private final DefaultJWTProcessor<SecurityContext> processor;
-  private final JWKSet keys;
+  private final JWKSource<SecurityContext> keys;
+  private final Set<JWSAlgorithm> algorithms;
+  private final boolean remote;
   private final String issuer;
   private final String audience;
   private final List<String> attributeClaims;
 
-  private BearerTokenVerifier(JWKSet keys, String issuer, String audience, List<String> attributeClaims, Clock clock) {
+  private BearerTokenVerifier(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, boolean remote,
+      String issuer, String audience, List<String> attributeClaims, Clock clock) {
     this.keys = keys;
+    this.algorithms = algorithms;
+    this.remote = remote;
     this.issuer = issuer;
     this.audience = audience;
-    Set<JWSAlgorithm> algs = new HashSet<>();
-    for (JWK k : keys.getKeys()) {
-      algs.add(k.getAlgorithm() != null ? JWSAlgorithm.parse(k.getAlgorithm().getName())
-          : k instanceof OctetSequenceKey ? JWSAlgorithm.HS256 : JWSAlgorithm.RS256);
-    }
     processor = new DefaultJWTProcessor<>();
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algs, new ImmutableJWKSet<>(keys)));
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
     JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
     if (issuer != null) {
       exact.issuer(issuer);
@@ -76,7 +103,50 @@ public final class BearerTokenVerifier {
       throw CoreKeys.BEARER_SECRET.error("must be at least 256 bits (32 bytes)");
     }
     JWK key = new OctetSequenceKey.Builder(secret.clone()).algorithm(JWSAlgorithm.HS256).build();
-    return new BearerTokenVerifier(new JWKSet(key), issuer, audience, attributeClaims, clock);
+    return local(new JWKSet(key), issuer, audience, attributeClaims, clock);
+  }
+
+  private static BearerTokenVerifier local(JWKSet keys, String issuer, String audience, List<String> attributeClaims,
+      Clock clock) {
+    Set<JWSAlgorithm> algs = new HashSet<>();
+    for (JWK k : keys.getKeys()) {
+      algs.add(k.getAlgorithm() != null ? JWSAlgorithm.parse(k.getAlgorithm().getName())
+          : k instanceof OctetSequenceKey ? JWSAlgorithm.HS256 : JWSAlgorithm.RS256);
+    }
+    return new BearerTokenVerifier(new ImmutableJWKSet<>(keys), Set.copyOf(algs), false, issuer, audience,
+        attributeClaims, clock);
+  }
+
+  /**
+   * A verifier for tokens signed by the keys an identity provider publishes at {@code jwksUri}
+   * ({@code sseauth.bearer.jwks-uri}): RSA or EC signatures, never HMAC. The JWK set is fetched when first
+   * needed and cached for five minutes; a token whose {@code kid} is not in the cache makes it fetch again
+   * at once (the provider rotated its keys), at most once every 30 seconds. Each fetch may take
+   * {@code timeout} to connect and as long again to read, and the document at most 1 MB. When the keys
+   * cannot be had, {@link #verify} throws {@link KeysUnavailableException}: the ticket endpoint answers 503,
+   * never a ticket.
+   *
+   * @param jwksUri an {@code http} or {@code https} URI
+   * @throws IllegalArgumentException if it is not one
+   */
+  public static BearerTokenVerifier remote(URI jwksUri, Duration timeout, String issuer, String audience,
+      List<String> attributeClaims, Clock clock) {
+    URL url;
+    try {
+      if (!"https".equalsIgnoreCase(jwksUri.getScheme()) && !"http".equalsIgnoreCase(jwksUri.getScheme())) {
+        throw new IllegalArgumentException("not http");
+      }
+      url = jwksUri.toURL();
+    } catch (IllegalArgumentException | MalformedURLException e) {
+      throw CoreKeys.BEARER_JWKS_URI.error("must be an http or https URI");
+    }
+    int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(url,
+            new DefaultResourceRetriever(ms, ms, 1024 * 1024))
+        .cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, 2L * ms)
+        .rateLimited(JWKSourceBuilder.DEFAULT_RATE_LIMIT_MIN_INTERVAL)
+        .build();
+    return new BearerTokenVerifier(source, REMOTE_ALGORITHMS, true, issuer, audience, attributeClaims, clock);
   }
 
   /**
@@ -92,19 +162,24 @@ public final class BearerTokenVerifier {
     } catch (IllegalArgumentException e) {
       throw CoreKeys.BEARER_JWKS_FILE.error(e.getMessage());
     }
-    return new BearerTokenVerifier(keys, issuer, audience, attributeClaims, clock);
+    return local(keys, issuer, audience, attributeClaims, clock);
   }
 
-  /** The same verifier deciding expiry by {@code clock}; {@link SseAuthConfig} applies its own clock. */
+  /**
+   * The same verifier deciding expiry by {@code clock}; {@link SseAuthConfig} applies its own clock. A remote
+   * one shares its cache of keys.
+   */
   public BearerTokenVerifier withClock(Clock clock) {
-    return new BearerTokenVerifier(keys, issuer, audience, attributeClaims, clock);
+    return new BearerTokenVerifier(keys, algorithms, remote, issuer, audience, attributeClaims, clock);
   }
 
   /**
    * The principal of an {@code Authorization} header value, if it is a valid bearer JWT.
    *
    * @param authorization the header value, such as {@code Bearer eyJ...}; may be null
-   * @return the principal, or empty for a missing, malformed, forged or expired token; never throws
+   * @return the principal, or empty for a missing, malformed, forged or expired token
+   * @throws KeysUnavailableException if the keys come from a JWK set URL that cannot be fetched now; never
+   *     for client input otherwise
    */
   public Optional<SsePrincipal> verify(String authorization) {
     if (authorization == null || authorization.length() > MAX_LENGTH
@@ -123,13 +198,35 @@ public final class BearerTokenVerifier {
       }
       String sub = c.getSubject();
       return sub == null || sub.isEmpty() ? Optional.empty() : Optional.of(new SsePrincipal(sub, attributes));
+    } catch (KeySourceException e) { // the keys, not the token: refuse as unavailable, never allow
+      throw new KeysUnavailableException(e.getClass().getSimpleName());
     } catch (Exception e) { // rejection of client input, never an error
       return Optional.empty();
     }
   }
 
+  /**
+   * {@link #verify}, for callers that must not block (an event loop): with keys from configuration it
+   * completes at once; with a JWK set URL it runs on a small pool of sse-auth's, since a fetch may take
+   * the timeout. A full pool or unavailable keys complete it with {@link KeysUnavailableException}.
+   */
+  public CompletionStage<Optional<SsePrincipal>> verifyAsync(String authorization) {
+    if (!remote) {
+      try {
+        return CompletableFuture.completedFuture(verify(authorization));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    try {
+      return CompletableFuture.supplyAsync(() -> verify(authorization), REMOTE);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new KeysUnavailableException("too many verifications waiting"));
+    }
+  }
+
   @Override
   public String toString() {
-    return "BearerTokenVerifier[attributeClaims=" + attributeClaims + "]";
+    return "BearerTokenVerifier[" + (remote ? "remote, " : "") + "attributeClaims=" + attributeClaims + "]";
   }
 }

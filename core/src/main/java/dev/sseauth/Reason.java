@@ -54,7 +54,9 @@ public enum Reason {
   /** The subject already has the maximum number of outstanding tickets. */
   TOO_MANY_TICKETS(429, "too many outstanding tickets"),
   /** The store did not answer in time; the request is refused, never allowed. */
-  STORE_UNAVAILABLE(503, "authentication store unavailable");
+  STORE_UNAVAILABLE(503, "authentication store unavailable"),
+  /** The identity provider's keys for bearer tokens cannot be fetched ({@link KeysUnavailableException}). */
+  KEYS_UNAVAILABLE(503, "bearer token keys unavailable");
 
   private final int status;
   private final String message;

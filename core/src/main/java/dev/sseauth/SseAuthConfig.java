@@ -491,7 +491,7 @@ public final class SseAuthConfig {
 
     /**
      * {@code sseauth.retry.jitter}: each stream's {@code retry} is drawn uniformly from the handshake retry
-     * plus or minus this many percent, 0 to 100 (default 20), so that clients cut off together (a node's
+     * plus or minus this many percent, 0 to 50 (default 20), so that clients cut off together (a node's
      * restart) do not return together.
      */
     public Builder retryJitter(int percent) {

@@ -244,7 +244,7 @@ class SseAuthConfigTest {
     assertThat(SseAuthConfig.fromMap(with("sseauth.retry.jitter", "0")).retryJitter()).isZero();
     assertThatThrownBy(() -> SseAuthConfig.fromMap(with("sseauth.ticket.ttl", "0")))
         .hasMessageContaining("sseauth.ticket.ttl");
-    assertThatThrownBy(() -> SseAuthConfig.fromMap(with("sseauth.retry.jitter", "101")))
+    assertThatThrownBy(() -> SseAuthConfig.fromMap(with("sseauth.retry.jitter", "51")))
         .hasMessageContaining("sseauth.retry.jitter");
   }
 }

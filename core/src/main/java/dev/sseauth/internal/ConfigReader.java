@@ -149,18 +149,23 @@ public final class ConfigReader {
   private static void bearer(Map<String, String> p, SseAuthConfig.Builder b) {
     String secretKey = CoreKeys.BEARER_SECRET.name();
     String fileKey = CoreKeys.BEARER_JWKS_FILE.name();
+    String uriKey = CoreKeys.BEARER_JWKS_URI.name();
     String secret = CoreKeys.BEARER_SECRET.read(p);
     String file = CoreKeys.BEARER_JWKS_FILE.read(p);
-    if ((secret == null || secret.isEmpty()) && (file == null || file.isEmpty())) {
+    String uri = CoreKeys.BEARER_JWKS_URI.read(p);
+    Duration jwksTimeout = CoreKeys.BEARER_JWKS_TIMEOUT.read(p); // checked even where it is not used
+    int sources = (secret == null || secret.isEmpty() ? 0 : 1) + (file == null || file.isEmpty() ? 0 : 1)
+        + (uri == null || uri.isEmpty() ? 0 : 1);
+    if (sources == 0) {
       for (ConfigKey<?> k : List.of(CoreKeys.BEARER_ISSUER, CoreKeys.BEARER_AUDIENCE, CoreKeys.BEARER_ATTRIBUTE_CLAIMS)) {
         if (p.containsKey(k.name())) {
-          throw k.error("is set, but neither " + secretKey + " nor " + fileKey + " is");
+          throw k.error("is set, but none of " + secretKey + ", " + fileKey + " and " + uriKey + " is");
         }
       }
       return;
     }
-    if (secret != null && !secret.isEmpty() && file != null && !file.isEmpty()) {
-      throw new IllegalArgumentException("set " + secretKey + " or " + fileKey + ", not both (jwks-file was '" + file + "')");
+    if (sources > 1) {
+      throw new IllegalArgumentException("set one of " + secretKey + ", " + fileKey + " and " + uriKey + ", not several");
     }
     String issuer = CoreKeys.BEARER_ISSUER.read(p);
     String audience = CoreKeys.BEARER_AUDIENCE.read(p);
@@ -168,6 +173,14 @@ public final class ConfigReader {
     java.time.Clock clock = java.time.Clock.systemUTC();
     if (secret != null && !secret.isEmpty()) {
       b.bearerVerifier(BearerTokenVerifier.hmac(secret.getBytes(StandardCharsets.UTF_8), issuer, audience, attrs, clock));
+    } else if (uri != null && !uri.isEmpty()) {
+      java.net.URI u;
+      try {
+        u = new java.net.URI(uri);
+      } catch (java.net.URISyntaxException e) {
+        throw CoreKeys.BEARER_JWKS_URI.error("must be an http or https URI");
+      }
+      b.bearerVerifier(BearerTokenVerifier.remote(u, jwksTimeout, issuer, audience, attrs, clock));
     } else {
       String json;
       try {

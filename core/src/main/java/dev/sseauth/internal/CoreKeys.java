@@ -80,7 +80,7 @@ public final class CoreKeys {
       EVENT_RULE, "name of the auth event");
   public static final ConfigKey<Duration> HANDSHAKE_RETRY = ConfigKey.duration("sseauth.handshake.retry",
       Duration.ofSeconds(1), Duration.ZERO, Duration.ofHours(1), "the `retry` sent to browsers");
-  public static final ConfigKey<Integer> RETRY_JITTER = ConfigKey.integer("sseauth.retry.jitter", 20, 0, 100,
+  public static final ConfigKey<Integer> RETRY_JITTER = ConfigKey.integer("sseauth.retry.jitter", 20, 0, 50,
       "random spread of the `retry` sent to each stream, in percent either way: after a restart clients return "
       + "spread over time");
   public static final ConfigKey<Duration> HEARTBEAT = ConfigKey.duration("sseauth.heartbeat", Duration.ofSeconds(15),
@@ -108,6 +108,12 @@ public final class CoreKeys {
       "ticket endpoint: verify the app's `Authorization: Bearer` HS256 JWTs with this secret").sensitive();
   public static final ConfigKey<String> BEARER_JWKS_FILE = ConfigKey.string("sseauth.bearer.jwks-file", null, null,
       "must be the path of a JWK set file", "ticket endpoint: verify bearer JWTs against this JWK set instead");
+  public static final ConfigKey<String> BEARER_JWKS_URI = ConfigKey.uri("sseauth.bearer.jwks-uri", null, "(?i)https?://.+",
+      "must be an http or https URI", "ticket endpoint: verify bearer JWTs against the identity provider's JWK set at "
+      + "this URL, cached, fetched again for an unknown key id (at most every 30 s); unreachable: 503");
+  public static final ConfigKey<Duration> BEARER_JWKS_TIMEOUT = ConfigKey.duration("sseauth.bearer.jwks-timeout",
+      Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(30),
+      "how long fetching the JWK set may take to connect, and as long again to read");
   public static final ConfigKey<String> BEARER_ISSUER = ConfigKey.string("sseauth.bearer.issuer", null, null, null,
       "required `iss` of bearer JWTs");
   public static final ConfigKey<String> BEARER_AUDIENCE = ConfigKey.string("sseauth.bearer.audience", null, null, null,
@@ -120,7 +126,7 @@ public final class CoreKeys {
       TOKEN_TTL, TOKEN_ROTATE_AFTER, SESSION_MAX_LIFETIME, TOKEN_CLOCK_SKEW, TOKEN_ISSUER, TOKEN_AUDIENCE,
       TOKEN_FORMAT, TOKEN_MAX_LENGTH, TICKET_TTL, TICKET_MAX_PER_SUBJECT, TICKET_PARAM, TICKET_PATH, RESUME_PARAM, PATHS,
       HANDSHAKE_MODE, HANDSHAKE_EVENT, HANDSHAKE_RETRY, RETRY_JITTER, HEARTBEAT, ROTATION_EVENT, ID_SEPARATOR, ORIGINS, STORE, STORE_TIMEOUT,
-      STREAM_CHECK_INTERVAL, BEARER_SECRET, BEARER_JWKS_FILE, BEARER_ISSUER, BEARER_AUDIENCE, BEARER_ATTRIBUTE_CLAIMS);
+      STREAM_CHECK_INTERVAL, BEARER_SECRET, BEARER_JWKS_FILE, BEARER_JWKS_URI, BEARER_JWKS_TIMEOUT, BEARER_ISSUER, BEARER_AUDIENCE, BEARER_ATTRIBUTE_CLAIMS);
 
   /** {@link #ALL} by name. */
   public static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()

@@ -31,14 +31,14 @@ public interface NettyPrincipalResolver {
   CompletionStage<SsePrincipal> resolve(HttpRequest request);
 
   /**
-   * A resolver that verifies {@code Authorization: Bearer <JWT>} with {@code verifier}; the
-   * verification is CPU-only and completes at once.
+   * A resolver that verifies {@code Authorization: Bearer <JWT>} with {@code verifier}: at once with keys from
+   * configuration, off the event loop with a JWK set URL ({@link BearerTokenVerifier#verifyAsync}).
    *
    * @param verifier the verifier, usually {@code config.bearerVerifier()}; never null
    */
   static NettyPrincipalResolver bearer(BearerTokenVerifier verifier) {
     Objects.requireNonNull(verifier, "verifier");
-    return request -> CompletableFuture.completedFuture(
-        verifier.verify(request.headers().get(Reply.Header.AUTHORIZATION)).orElse(null));
+    return request -> verifier.verifyAsync(request.headers().get(Reply.Header.AUTHORIZATION))
+        .thenApply(p -> p.orElse(null));
   }
 }
