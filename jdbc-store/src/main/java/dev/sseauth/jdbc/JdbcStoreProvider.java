@@ -48,7 +48,8 @@ public final class JdbcStoreProvider implements StoreProvider {
       "whether the store creates missing tables and indexes at startup");
   static final ConfigKey<Duration> POLL_INTERVAL_KEY = ConfigKey.duration(POLL_INTERVAL, Duration.ofMillis(250),
       Duration.ofMillis(10), Duration.ofMinutes(1),
-      "how often revocations made on other nodes are read, so that their live streams end here too");
+      "how often revocations made on other nodes are read, so that their live streams end here too; on "
+      + "PostgreSQL only while its `LISTEN` connection is down (notifications deliver them, a poll every 5 s catches up)");
   static final ConfigKey<Duration> CLEANUP_INTERVAL_KEY = ConfigKey.duration(CLEANUP_INTERVAL, Duration.ofMinutes(1),
       Duration.ofMillis(10), Duration.ofDays(1), "how often expired rows are deleted");
   static final ConfigKey<Integer> POOL_SIZE_KEY = ConfigKey.integer(POOL_SIZE, 4, 1, 64,

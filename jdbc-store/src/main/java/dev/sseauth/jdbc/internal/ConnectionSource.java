@@ -17,6 +17,9 @@ public interface ConnectionSource extends AutoCloseable {
   /** Gives back a connection from {@link #acquire()}; {@code broken} if a statement on it failed. */
   void release(Connection c, boolean broken);
 
+  /** A connection of the caller's own, held until it closes it (PostgreSQL's {@code LISTEN} needs one). */
+  Connection dedicated() throws SQLException;
+
   @Override
   void close();
 
@@ -39,6 +42,11 @@ public interface ConnectionSource extends AutoCloseable {
         } catch (SQLException e) {
           // the pool deals with it
         }
+      }
+
+      @Override
+      public Connection dedicated() throws SQLException {
+        return acquire();
       }
 
       @Override
@@ -93,6 +101,14 @@ public interface ConnectionSource extends AutoCloseable {
       all.add(c);
       held.set(new Held(c, System.nanoTime(), failures.get()));
       return c;
+    }
+
+    @Override
+    public Connection dedicated() throws SQLException {
+      if (closed) {
+        throw new SQLException("store closed");
+      }
+      return DriverManager.getConnection(url, info);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The SQL store: plain JDBC, every blocking call on a bounded pool of the store's own threads (a
  * full queue fails the call at once instead of piling requests up during an outage). Consumes with
  * {@code DELETE ... RETURNING} on PostgreSQL and with select-then-delete checking the row count in
- * one transaction elsewhere. Revocations reach other nodes by polling the events table. The
+ * one transaction elsewhere. Revocations reach other nodes through the events table: on PostgreSQL each
+ * one is also announced with {@code NOTIFY}, which wakes every node's poll at once ({@link Listener}), and
+ * the table is polled every {@link #CATCH_UP} as the catch-up path; elsewhere, or while the listening
+ * connection is down, it is polled every {@code pollInterval}. The
  * {@link #deploymentId() deployment id} is one row of the deployment table, created by the first node
  * to start. Thread-safe.
  */
@@ -51,6 +55,8 @@ public final class SqlStore implements SseAuthStore {
   private static final Logger LOG = System.getLogger("dev.sseauth.jdbc");
   /** How far below the highest seen event seq a poll looks again, for events committed out of order. */
   static final int REREAD_WINDOW = 100;
+  /** How often a node that listens for PostgreSQL's notifications still polls: what it might have missed. */
+  static final Duration CATCH_UP = Duration.ofSeconds(5);
   /** How long revocation events are kept for polling nodes. */
   static final Duration EVENT_RETENTION = Duration.ofMinutes(10);
 
@@ -74,6 +80,12 @@ public final class SqlStore implements SseAuthStore {
   private volatile boolean pollFailed;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean polling = new AtomicBoolean();
+  private final AtomicBoolean pollWanted = new AtomicBoolean();
+  private volatile long lastPollNanos;
+  private final boolean postgres;
+  private final String channel;
+  private volatile boolean listening;
+  private final Thread listener;
   private final String tickets;
   private final String revocations;
   private final String events;
@@ -115,6 +127,8 @@ public final class SqlStore implements SseAuthStore {
       throw new IllegalStateException("sse-auth JDBC store: cannot use the database (" + cause.getClass().getName()
           + ": " + cause.getMessage() + ")", cause);
     }
+    this.postgres = init.postgres();
+    this.channel = settings.tablePrefix() + "revocations"; // a safe identifier: the prefix is a-z 0-9 _
     this.returning = init.postgres() && !settings.portableTake();
     this.deploymentId = init.deploymentId();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -123,7 +137,14 @@ public final class SqlStore implements SseAuthStore {
       return t;
     });
     long poll = settings.pollInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::schedulePoll, poll, poll, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> schedulePoll(false), poll, poll, TimeUnit.MILLISECONDS);
+    if (postgres) {
+      listener = new Thread(new Listener(), "sse-auth-jdbc-listen");
+      listener.setDaemon(true);
+      listener.start();
+    } else {
+      listener = null;
+    }
     long clean = settings.cleanupInterval().toMillis();
     timer.scheduleWithFixedDelay(() -> cleanUp(), clean, clean, TimeUnit.MILLISECONDS);
   }
@@ -454,6 +475,11 @@ public final class SqlStore implements SseAuthStore {
           ev.setString(3, r.id());
           ev.executeUpdate();
         }
+        if (postgres) {
+          try (Statement st = c.createStatement()) {
+            st.execute("NOTIFY " + channel); // delivered to every listening node when this commits
+          }
+        }
         c.commit();
         committed = true;
         return null;
@@ -520,10 +546,23 @@ public final class SqlStore implements SseAuthStore {
     return () -> listeners.remove(listener);
   }
 
-  private void schedulePoll() {
-    if (!polling.compareAndSet(false, true)) {
-      return; // the previous poll is still running
+  /**
+   * Polls the events table now, or once the running poll ends; a timer's call ({@code now} false) only if
+   * the node does not listen for notifications or has not polled for {@link #CATCH_UP}.
+   */
+  private void schedulePoll(boolean now) {
+    if (!now && listening && System.nanoTime() - lastPollNanos < CATCH_UP.toNanos()) {
+      return;
     }
+    pollWanted.set(true);
+    if (polling.compareAndSet(false, true)) {
+      runPoll();
+    } // else the running poll runs again when it ends: it may have read before the event committed
+  }
+
+  private void runPoll() {
+    pollWanted.set(false);
+    lastPollNanos = System.nanoTime();
     async(this::poll).whenComplete((v, e) -> {
       if (e != null) {
         pollFailed = true;
@@ -535,7 +574,65 @@ public final class SqlStore implements SseAuthStore {
         }
       }
       polling.set(false);
+      if (pollWanted.get() && !closed.get() && polling.compareAndSet(false, true)) {
+        runPoll();
+      }
     });
+  }
+
+  /**
+   * PostgreSQL's {@code LISTEN} on a connection of its own: every notification wakes the poll. When the
+   * connection fails it is made again a second later, and a poll then catches up on what was missed; the
+   * timer polls every {@code pollInterval} meanwhile. The driver's {@code PGConnection.getNotifications} is
+   * called reflectively: this module does not depend on the driver.
+   */
+  private final class Listener implements Runnable {
+    @Override
+    public void run() {
+      // Logs nothing: revocations still arrive while it does not listen (by polling), and an outage of the
+      // database is the core's one line.
+      while (!closed.get()) {
+        Connection c = null;
+        try {
+          c = connections.dedicated();
+          Class<?> pgConnection = Class.forName("org.postgresql.PGConnection", true, c.getClass().getClassLoader());
+          Object pg = c.unwrap(pgConnection);
+          Method notifications = pgConnection.getMethod("getNotifications", int.class);
+          try (Statement st = c.createStatement()) {
+            st.execute("LISTEN " + channel);
+          }
+          listening = true;
+          schedulePoll(true); // what was recorded while this node did not listen
+          while (!closed.get()) {
+            Object[] got = (Object[]) notifications.invoke(pg, 1000); // waits up to a second
+            if (got != null && got.length > 0) {
+              schedulePoll(true);
+            }
+          }
+        } catch (Exception | LinkageError e) {
+          listening = false; // polled every pollInterval until it listens again
+        } finally {
+          listening = false;
+          if (c != null) {
+            try {
+              c.close();
+            } catch (SQLException e) {
+              // gone already
+            }
+          }
+        }
+        try {
+          Thread.sleep(1000); // before listening again
+        } catch (InterruptedException e) {
+          return; // closed
+        }
+      }
+    }
+  }
+
+  /** Whether the node listens for PostgreSQL's notifications now. */
+  public boolean listening() {
+    return listening;
   }
 
   /** Reads events past the last seen seq (and a window below it, for late commits) and delivers new ones. */
@@ -595,6 +692,9 @@ public final class SqlStore implements SseAuthStore {
     }
     listeners.clear();
     timer.shutdownNow();
+    if (listener != null) {
+      listener.interrupt();
+    }
     executor.shutdown();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);
