@@ -8,14 +8,18 @@ import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.sseauth.internal.CoreKeys;
 import dev.sseauth.internal.Secrets;
+import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -31,9 +35,12 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Verifies the application's own {@code Authorization: Bearer <JWT>} access tokens at the ticket
@@ -53,12 +60,20 @@ public final class BearerTokenVerifier {
       JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
       JWSAlgorithm.ES384, JWSAlgorithm.ES512);
   /** Runs remote verifications off the caller's thread ({@link #verifyAsync}): few threads, a bounded queue. */
-  private static final ThreadPoolExecutor REMOTE = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS,
-      new ArrayBlockingQueue<>(1024), r -> {
-        Thread t = new Thread(r, "sse-auth-jwks");
-        t.setDaemon(true);
-        return t;
-      });
+  private static final ThreadPoolExecutor REMOTE = daemonPool("sse-auth-jwks", 4, 1024);
+  /** Runs the fetches themselves, so that a caller waits for one at most its whole deadline. */
+  private static final ThreadPoolExecutor FETCHES = daemonPool("sse-auth-jwks-fetch", 2, 16);
+
+  private static ThreadPoolExecutor daemonPool(String name, int threads, int queue) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queue), r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true); // no thread kept while nothing is verified
+    return pool;
+  }
 
   private final DefaultJWTProcessor<SecurityContext> processor;
   private final JWKSource<SecurityContext> keys;
@@ -133,20 +148,46 @@ public final class BearerTokenVerifier {
       List<String> attributeClaims, Clock clock) {
     URL url;
     try {
-      if (!"https".equalsIgnoreCase(jwksUri.getScheme()) && !"http".equalsIgnoreCase(jwksUri.getScheme())) {
-        throw new IllegalArgumentException("not http");
+      String scheme = jwksUri.getScheme() == null ? "" : jwksUri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("https") && !(scheme.equals("http") && loopback(jwksUri.getHost()))) {
+        throw new IllegalArgumentException("not https");
       }
       url = jwksUri.toURL();
     } catch (IllegalArgumentException | MalformedURLException e) {
-      throw CoreKeys.BEARER_JWKS_URI.error("must be an http or https URI");
+      throw CoreKeys.BEARER_JWKS_URI.error("must be an https URI (http only on the loopback interface)");
     }
     int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(url,
-            new DefaultResourceRetriever(ms, ms, 1024 * 1024))
-        .cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, 2L * ms)
+    DefaultResourceRetriever direct = new DefaultResourceRetriever(ms, ms, 1024 * 1024);
+    ResourceRetriever bounded = u -> { // the whole fetch, not each read, within twice the timeout
+      Future<Resource> f;
+      try {
+        f = FETCHES.submit(() -> direct.retrieveResource(u));
+      } catch (RejectedExecutionException e) {
+        throw new IOException("too many JWK set fetches at once");
+      }
+      try {
+        return f.get(2L * ms, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getClass().getName());
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        throw new IOException("the JWK set took longer than " + 2L * ms + " ms");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted");
+      }
+    };
+    JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(url, bounded)
+        .cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, 3L * ms)
+        .refreshAheadCache(false) // its refresher thread would be a non-daemon the verifier never stops
         .rateLimited(JWKSourceBuilder.DEFAULT_RATE_LIMIT_MIN_INTERVAL)
         .build();
     return new BearerTokenVerifier(source, REMOTE_ALGORITHMS, true, issuer, audience, attributeClaims, clock);
+  }
+
+  private static boolean loopback(String host) {
+    return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
+        || host.equals("::1"));
   }
 
   /**
@@ -198,6 +239,10 @@ public final class BearerTokenVerifier {
       }
       String sub = c.getSubject();
       return sub == null || sub.isEmpty() ? Optional.empty() : Optional.of(new SsePrincipal(sub, attributes));
+    } catch (RateLimitReachedException e) {
+      // a kid not among the cached keys, and no refetch allowed yet: refused as invalid (401); anyone can send
+      // unknown kids, and that must not turn into 503s for everyone
+      return Optional.empty();
     } catch (KeySourceException e) { // the keys, not the token: refuse as unavailable, never allow
       throw new KeysUnavailableException(e.getClass().getSimpleName());
     } catch (Exception e) { // rejection of client input, never an error

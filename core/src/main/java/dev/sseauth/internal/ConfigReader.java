@@ -180,6 +180,10 @@ public final class ConfigReader {
       } catch (java.net.URISyntaxException e) {
         throw CoreKeys.BEARER_JWKS_URI.error("must be an http or https URI");
       }
+      if (audience == null || audience.isEmpty()) {
+        throw CoreKeys.BEARER_AUDIENCE.error("must be set when " + uriKey + " is: an identity provider signs the "
+            + "tokens of all its applications, and only those for this API may get tickets");
+      }
       b.bearerVerifier(BearerTokenVerifier.remote(u, jwksTimeout, issuer, audience, attrs, clock));
     } else {
       String json;

@@ -109,11 +109,12 @@ public final class CoreKeys {
   public static final ConfigKey<String> BEARER_JWKS_FILE = ConfigKey.string("sseauth.bearer.jwks-file", null, null,
       "must be the path of a JWK set file", "ticket endpoint: verify bearer JWTs against this JWK set instead");
   public static final ConfigKey<String> BEARER_JWKS_URI = ConfigKey.uri("sseauth.bearer.jwks-uri", null, "(?i)https?://.+",
-      "must be an http or https URI", "ticket endpoint: verify bearer JWTs against the identity provider's JWK set at "
-      + "this URL, cached, fetched again for an unknown key id (at most every 30 s); unreachable: 503");
+      "must be an https URI (http only on the loopback interface)", "ticket endpoint: verify bearer JWTs against the "
+      + "identity provider's JWK set at this URL, cached, fetched again for an unknown key id (at most twice in 30 s); "
+      + "unreachable: 503; needs `sseauth.bearer.audience`");
   public static final ConfigKey<Duration> BEARER_JWKS_TIMEOUT = ConfigKey.duration("sseauth.bearer.jwks-timeout",
       Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(30),
-      "how long fetching the JWK set may take to connect, and as long again to read");
+      "how long fetching the JWK set may take to connect; twice this in all");
   public static final ConfigKey<String> BEARER_ISSUER = ConfigKey.string("sseauth.bearer.issuer", null, null, null,
       "required `iss` of bearer JWTs");
   public static final ConfigKey<String> BEARER_AUDIENCE = ConfigKey.string("sseauth.bearer.audience", null, null, null,

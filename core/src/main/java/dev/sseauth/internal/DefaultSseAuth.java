@@ -77,6 +77,7 @@ public final class DefaultSseAuth implements SseAuth {
   private final ScheduledExecutorService sweeper;
   private final long heartbeatMillis;
   private long lastSweepMilli; // the sweeper's own
+  private volatile long lastKeysWarning;
   private final AutoCloseable subscription;
 
   /** How many revocation lookups of live streams may be in flight at once (after a resync, say). */
@@ -217,7 +218,12 @@ public final class DefaultSseAuth implements SseAuth {
         return ticketRefused(Reason.STORE_UNAVAILABLE);
       }
       if (cause instanceof KeysUnavailableException) {
-        LOG.log(Level.WARNING, "a ticket request was refused: {0}", cause.getMessage());
+        long now = System.nanoTime();
+        long last = lastKeysWarning;
+        if (last == 0 || now - last > TimeUnit.MINUTES.toNanos(1)) { // at most one line a minute
+          lastKeysWarning = now;
+          LOG.log(Level.WARNING, "ticket requests are refused (503): {0}", cause.getMessage());
+        }
         return ticketRefused(Reason.KEYS_UNAVAILABLE);
       }
       LOG.log(Level.WARNING, "finding the principal of a ticket request failed: {0}", cause.getClass().getName());
