@@ -46,8 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code DELETE ... RETURNING} on PostgreSQL and with select-then-delete checking the row count in
  * one transaction elsewhere. Revocations reach other nodes through the events table: on PostgreSQL each
  * one is also announced with {@code NOTIFY}, which wakes every node's poll at once ({@link Listener}), and
- * the table is polled every {@link #CATCH_UP} as the catch-up path; elsewhere, or while the listening
- * connection is down, it is polled every {@code pollInterval}. The
+ * the table is polled every {@link #CATCH_UP} (or {@code pollInterval} if longer) as the catch-up path;
+ * elsewhere, or while the listening connection is down or deaf, it is polled every {@code pollInterval}. The
  * {@link #deploymentId() deployment id} is one row of the deployment table, created by the first node
  * to start. Thread-safe.
  */
@@ -86,6 +86,9 @@ public final class SqlStore implements SseAuthStore {
   private final String channel;
   private volatile boolean listening;
   private final Thread listener;
+  private volatile Connection listenConnection;
+  private volatile String probeSent;
+  private volatile String probeHeard;
   private final String tickets;
   private final String revocations;
   private final String events;
@@ -142,6 +145,8 @@ public final class SqlStore implements SseAuthStore {
       listener = new Thread(new Listener(), "sse-auth-jdbc-listen");
       listener.setDaemon(true);
       listener.start();
+      long catchUp = CATCH_UP.toMillis();
+      timer.scheduleWithFixedDelay(this::probe, catchUp, catchUp, TimeUnit.MILLISECONDS);
     } else {
       listener = null;
     }
@@ -475,14 +480,8 @@ public final class SqlStore implements SseAuthStore {
           ev.setString(3, r.id());
           ev.executeUpdate();
         }
-        if (postgres) {
-          try (Statement st = c.createStatement()) {
-            st.execute("NOTIFY " + channel); // delivered to every listening node when this commits
-          }
-        }
         c.commit();
         committed = true;
-        return null;
       } finally {
         if (!committed) {
           c.rollback();
@@ -490,6 +489,10 @@ public final class SqlStore implements SseAuthStore {
         c.setAutoCommit(true);
         c.setTransactionIsolation(isolation);
       }
+      if (postgres) {
+        notifyListeners(c, "");
+      }
+      return null;
     });
   }
 
@@ -591,29 +594,62 @@ public final class SqlStore implements SseAuthStore {
     public void run() {
       // Logs nothing: revocations still arrive while it does not listen (by polling), and an outage of the
       // database is the core's one line.
+      long backoff = 1000;
       while (!closed.get()) {
         Connection c = null;
         try {
           c = connections.dedicated();
+          listenConnection = c;
           Class<?> pgConnection = Class.forName("org.postgresql.PGConnection", true, c.getClass().getClassLoader());
+          Class<?> pgNotification = Class.forName("org.postgresql.PGNotification", true, pgConnection.getClassLoader());
           Object pg = c.unwrap(pgConnection);
           Method notifications = pgConnection.getMethod("getNotifications", int.class);
+          Method parameter = pgNotification.getMethod("getParameter");
           try (Statement st = c.createStatement()) {
             st.execute("LISTEN " + channel);
+          } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && (state.startsWith("0A") || state.startsWith("42"))) {
+              return; // this server cannot LISTEN: the store polls every pollInterval
+            }
+            throw e;
           }
+          probeSent = null;
           listening = true;
+          backoff = 1000;
           schedulePoll(true); // what was recorded while this node did not listen
           while (!closed.get()) {
             Object[] got = (Object[]) notifications.invoke(pg, 1000); // waits up to a second
             if (got != null && got.length > 0) {
-              schedulePoll(true);
+              boolean revocation = false;
+              for (Object n : got) {
+                String p = (String) parameter.invoke(n);
+                if (p != null && p.startsWith("probe:")) {
+                  if (p.equals(probeSent)) { // other nodes' probes come here too
+                    probeHeard = p;
+                  }
+                } else {
+                  revocation = true;
+                }
+              }
+              if (revocation) {
+                schedulePoll(true);
+              }
             }
           }
-        } catch (Exception | LinkageError e) {
-          listening = false; // polled every pollInterval until it listens again
+        } catch (ClassNotFoundException | NoSuchMethodException | LinkageError e) {
+          return; // not PostgreSQL's driver (pgjdbc): the store polls every pollInterval
+        } catch (Exception e) {
+          // the connection failed: listen again after the back-off
         } finally {
           listening = false;
+          listenConnection = null;
           if (c != null) {
+            try (Statement st = c.createStatement()) {
+              st.execute("UNLISTEN *"); // a pool's connection goes back without a subscription
+            } catch (SQLException e) {
+              // broken: the pool drops it
+            }
             try {
               c.close();
             } catch (SQLException e) {
@@ -622,12 +658,58 @@ public final class SqlStore implements SseAuthStore {
           }
         }
         try {
-          Thread.sleep(1000); // before listening again
+          Thread.sleep(backoff);
         } catch (InterruptedException e) {
           return; // closed
         }
+        backoff = Math.min(60_000, backoff * 2);
       }
     }
+  }
+
+  /**
+   * {@code NOTIFY}, best effort, after the revocation committed: a server that cannot (a PostgreSQL-compatible
+   * one without it, a full notification queue) costs the other nodes only the wait for their catch-up poll.
+   */
+  private void notifyListeners(Connection c, String payload) {
+    try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      st.setString(1, channel);
+      st.setString(2, payload);
+      st.execute();
+    } catch (SQLException e) {
+      // the catch-up poll delivers it
+    }
+  }
+
+  /**
+   * Proves the listening connection still hears: a notification of its own through the store's connections
+   * every {@link #CATCH_UP}; one that has not come back by the next makes the listener connect again
+   * (a connection a NAT or a proxy dropped in silence, a pooler that does not pass notifications).
+   */
+  private void probe() {
+    if (!listening) {
+      return;
+    }
+    String sent = probeSent;
+    if (sent != null && !sent.equals(probeHeard)) {
+      listening = false; // deaf: polled every pollInterval until it listens again
+      Connection c = listenConnection;
+      if (c != null) {
+        try {
+          c.close(); // the listener's next wait fails, and it connects again
+        } catch (SQLException e) {
+          // closed anyway
+        }
+      }
+      probeSent = null;
+      return;
+    }
+    String nonce = "probe:" + StoreSupport.randomId(9);
+    probeSent = nonce;
+    async(c -> {
+      notifyListeners(c, nonce);
+      return null;
+    });
   }
 
   /** Whether the node listens for PostgreSQL's notifications now. */
