@@ -53,6 +53,29 @@ ensure_postgres() {
   fi
 }
 
+# A Redis Cluster on loopback ports 7101-7106: three masters, each with a replica (for the failover test)
+REDIS_CLUSTER_PORTS="7101 7102 7103 7104 7105 7106"
+ensure_redis_cluster() {
+  if redis-cli -p 7101 cluster info 2>/dev/null | grep -q "cluster_state:ok"; then return 0; fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  local dir=/var/lib/redis/sseauth-cluster
+  log "starting a Redis Cluster on 127.0.0.1:7101-7106"
+  for p in $REDIS_CLUSTER_PORTS; do
+    redis-cli -p "$p" shutdown nosave >/dev/null 2>&1 || true
+    rm -rf "$dir/$p"; mkdir -p "$dir/$p"
+    redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/$p/nodes.conf" \
+      --cluster-node-timeout 2000 --save "" --appendonly no --dir "$dir/$p" --daemonize yes \
+      --logfile "$dir/$p/log"
+  done
+  for p in $REDIS_CLUSTER_PORTS; do wait_port "$p"; done
+  redis-cli --cluster create $(for p in $REDIS_CLUSTER_PORTS; do printf '127.0.0.1:%s ' "$p"; done) \
+    --cluster-replicas 1 --cluster-yes >/dev/null
+  for _ in $(seq 1 60); do
+    redis-cli -p 7101 cluster info | grep -q "cluster_state:ok" && return 0; sleep 0.5
+  done
+  log "the Redis Cluster did not become ready"; return 1
+}
+
 # nginx is started by the tests themselves, on loopback ports with configurations of their own
 ensure_nginx() {
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of sse-auth on a fresh clone: starts (and if needed installs) what the tests need —
-# Redis and PostgreSQL on 127.0.0.1, headless Chromium and Firefox, nginx — then runs the Maven build, and the
+# Redis (and a Redis Cluster on ports 7101-7106) and PostgreSQL on 127.0.0.1, headless Chromium and Firefox, nginx — then runs the Maven build, and the
 # Spring Boot auto-configuration's tests once more against Spring Boot 3.5.
 # Extra arguments go to Maven (e.g. scripts/test.sh -pl core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
 ensure_redis
+ensure_redis_cluster
 ensure_postgres
 ensure_browsers
 ensure_nginx

@@ -3,24 +3,31 @@ package dev.sseauth.redis;
 import dev.sseauth.redis.internal.LettuceStore;
 import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreSupport;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the Redis {@link SseAuthStore} for a cluster of sse-auth nodes sharing one Redis server
- * (standalone, or a primary found through Sentinel with a {@code redis-sentinel://} URI; Redis
- * Cluster is not supported). Requires Redis 6.2 or later for {@code GETDEL}; older servers get an
- * equivalent Lua script.
+ * Builds the Redis {@link SseAuthStore} for a cluster of sse-auth nodes sharing one Redis: a standalone
+ * server, a primary found through Sentinel ({@code redis-sentinel://}), or a Redis Cluster
+ * ({@code redis-cluster://host:port,host:port}: every command touches one slot; issuing a ticket is two
+ * steps, the per-subject cap then the ticket, and a take or a revocation is acknowledged only once a
+ * replica has it, where the slot's master has one). Requires Redis 6.2 or later for {@code GETDEL}; older
+ * servers get an equivalent Lua script.
  *
  * <pre>{@code
  * SseAuthStore store = RedisStore.builder().uri("redis://127.0.0.1:6379").build();
@@ -78,12 +85,75 @@ public final class RedisStore {
      */
     public Builder uri(String uri) {
       try {
-        RedisURI.create(Objects.requireNonNull(uri, "uri"));
+        if (clusterSeeds(Objects.requireNonNull(uri, "uri")) == null) {
+          RedisURI.create(uri);
+        }
       } catch (RuntimeException e) {
         throw RedisStoreProvider.URI_KEY.invalid(uri);
       }
       this.uri = uri;
       return this;
+    }
+
+    /**
+     * The seed nodes of a {@code redis-cluster://[user:password@]host:port[,host:port...]} URI
+     * ({@code rediss-cluster://} for TLS); null for any other URI.
+     *
+     * @throws IllegalArgumentException if it is a cluster URI without a valid host and port
+     */
+    static List<RedisURI> clusterSeeds(String uri) {
+      String lower = uri.toLowerCase(java.util.Locale.ROOT);
+      boolean tls = lower.startsWith("rediss-cluster://");
+      if (!tls && !lower.startsWith("redis-cluster://")) {
+        return null;
+      }
+      String rest = uri.substring(uri.indexOf("://") + 3);
+      int slash = rest.indexOf('/');
+      if (slash >= 0) {
+        if (slash != rest.length() - 1) {
+          throw new IllegalArgumentException("a cluster has no database number");
+        }
+        rest = rest.substring(0, slash);
+      }
+      String user = null;
+      String password = null;
+      int at = rest.indexOf('@');
+      if (at >= 0) {
+        if (rest.indexOf('@', at + 1) >= 0) {
+          throw new IllegalArgumentException("an @ in a user or password must be written %40");
+        }
+        String info = rest.substring(0, at);
+        rest = rest.substring(at + 1);
+        int colon = info.indexOf(':');
+        if (colon < 0) {
+          throw new IllegalArgumentException("user:password@ expected");
+        }
+        user = percentDecode(info.substring(0, colon));
+        password = percentDecode(info.substring(colon + 1));
+      }
+      List<RedisURI> seeds = new java.util.ArrayList<>();
+      for (String hostPort : rest.split(",")) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+          throw new IllegalArgumentException("host:port expected");
+        }
+        RedisURI.Builder b = RedisURI.builder().withHost(hostPort.substring(0, colon))
+            .withPort(Integer.parseInt(hostPort.substring(colon + 1))).withSsl(tls);
+        if (password != null) {
+          if (user != null && !user.isEmpty()) {
+            b.withAuthentication(user, password.toCharArray());
+          } else {
+            b.withPassword(password.toCharArray());
+          }
+        }
+        seeds.add(b.build());
+      }
+      return seeds;
+    }
+
+    /** Percent-decoding of a URI's user info, where {@code +} is a plus, not a space. */
+    private static String percentDecode(String s) {
+      return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -143,6 +213,35 @@ public final class RedisStore {
       return this;
     }
 
+    /** A client on the cluster of {@code seeds}, or, if null, on the server {@link #uri} names. */
+    private AbstractRedisClient newClient(ClientResources resources, List<RedisURI> seeds) {
+      if (seeds != null) {
+        RedisClusterClient c = RedisClusterClient.create(resources, seeds);
+        ClusterClientOptions.Builder options = ClusterClientOptions.builder()
+            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder() // a failover is learnt at once
+                .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
+                .enablePeriodicRefresh(Duration.ofSeconds(10))
+                .build());
+        failFast(options);
+        c.setOptions(options.build());
+        return c;
+      }
+      RedisClient c = RedisClient.create(resources, RedisURI.create(uri));
+      ClientOptions.Builder options = ClientOptions.builder();
+      failFast(options);
+      c.setOptions(options.build());
+      return c;
+    }
+
+    /** Reconnects by itself, rejects commands while disconnected, bounds connecting and every command. */
+    private void failFast(ClientOptions.Builder options) {
+      options.autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+          .timeoutOptions(TimeoutOptions.enabled(timeout));
+    }
+
     /**
      * Connects and builds the store. Thread-safe; close it (or the {@code SseAuth} it was given to)
      * to release its connections and threads.
@@ -159,13 +258,13 @@ public final class RedisStore {
           .computationThreadPoolSize(2)
           .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
           .build();
-      RedisClient owned = RedisClient.create(resources, RedisURI.create(uri));
-      owned.setOptions(ClientOptions.builder()
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-          .timeoutOptions(TimeoutOptions.enabled(timeout))
-          .build());
+      AbstractRedisClient owned;
+      try {
+        owned = newClient(resources, clusterSeeds(uri));
+      } catch (RuntimeException e) {
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        throw StoreSupport.scrub(e, StoreSupport.uriCredentials(uri));
+      }
       try {
         return new LettuceStore(owned, resources, true, keyPrefix, clock, false, heartbeatInterval,
             heartbeatDeadline);

@@ -24,7 +24,8 @@ public final class RedisStoreProvider implements StoreProvider {
 
   static final ConfigKey<String> URI_KEY = ConfigKey.uri(URI, "redis://127.0.0.1:6379", null,
       "must be a URI such as redis://127.0.0.1:6379",
-      "the Redis server: `redis://`, `rediss://` (TLS) or `redis-sentinel://`, with a user and password if it needs them");
+      "the Redis server: `redis://`, `rediss://` (TLS), `redis-sentinel://` or `redis-cluster://host:port,host:port`, "
+      + "with a user and password if it needs them");
   static final ConfigKey<String> KEY_PREFIX_KEY = ConfigKey.string(KEY_PREFIX, "sseauth:", "[A-Za-z0-9:_.{}\\-]{0,64}",
       "must be 0 to 64 of A-Z a-z 0-9 : _ . - { }",
       "prefix of every key and of the revocation channel; the nodes of one cluster use the same");

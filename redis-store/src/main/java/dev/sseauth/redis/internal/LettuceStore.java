@@ -7,13 +7,19 @@ import dev.sseauth.spi.SseAuthStore;
 import dev.sseauth.spi.StoreSupport;
 import dev.sseauth.spi.TicketGrant;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -63,6 +69,18 @@ public final class LettuceStore implements SseAuthStore {
       return 1
       """;
 
+  /**
+   * Redis Cluster's half of {@link #PUT}: the cap and the index on the subject's key alone (the ticket's key
+   * lives in another slot and is set next, by itself). ARGV: expiresAt score, now, max, hash, ttl.
+   */
+  static final String CAP = """
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+      if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+      redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+      if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[5]) then redis.call('PEXPIRE', KEYS[1], ARGV[5]) end
+      return 1
+      """;
+
   /** The atomic take for servers older than 6.2 (no GETDEL). */
   static final String TAKE = """
       local v = redis.call('GET', KEYS[1])
@@ -96,15 +114,17 @@ public final class LettuceStore implements SseAuthStore {
       return a
       """;
 
-  private final RedisClient client;
+  private final AbstractRedisClient client;
+  /** The cluster's connection, or null on a standalone server. */
+  private final StatefulRedisClusterConnection<String, String> cluster;
   private final ClientResources ownedResources;
   private final boolean ownsClient;
   private final String prefix;
   private final String channel;
   private final Clock clock;
   private final boolean getdel;
-  private final StatefulRedisConnection<String, String> connection;
-  private final RedisAsyncCommands<String, String> redis;
+  private final StatefulConnection<String, String> connection;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final String heartbeatChannel;
   private final RedisPubSubAdapter<String, String> pubsubListener;
   /** Guards replacing {@link #pubsub} against {@link #close()}. */
@@ -116,6 +136,7 @@ public final class LettuceStore implements SseAuthStore {
   private final ExecutorService events;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String putSha;
+  private final String capSha;
   private final String takeSha;
   private final String revokeSha;
   private final String deploymentKey;
@@ -138,7 +159,9 @@ public final class LettuceStore implements SseAuthStore {
    * Connects (blocking, once, at startup), subscribes to the revocation channel and starts proving the
    * subscription (see {@link PubSubWatchdog}).
    *
-   * @param client the client; its default URI is the server
+   * @param client a {@link RedisClient} (its default URI is the server) or a {@link RedisClusterClient}
+   *     (Redis Cluster: every command touches one slot; a take and a revocation are acknowledged only once a
+   *     replica has them, where the slot's master has one)
    * @param ownedResources resources to shut down on close, or null if the caller owns them
    * @param ownsClient whether {@link #close()} shuts the client down
    * @param prefix key prefix
@@ -148,7 +171,7 @@ public final class LettuceStore implements SseAuthStore {
    * @param heartbeatDeadline how long a heartbeat may take to come back; longer than the interval
    * @throws IllegalStateException if the server cannot be reached
    */
-  public LettuceStore(RedisClient client, ClientResources ownedResources, boolean ownsClient, String prefix,
+  public LettuceStore(AbstractRedisClient client, ClientResources ownedResources, boolean ownsClient, String prefix,
       Clock clock, boolean scriptTake, Duration heartbeatInterval, Duration heartbeatDeadline) {
     this.client = client;
     this.ownedResources = ownedResources;
@@ -158,17 +181,45 @@ public final class LettuceStore implements SseAuthStore {
     this.deploymentKey = prefix + "deployment";
     this.heartbeatChannel = prefix + "heartbeat:" + StoreSupport.randomId(9);
     this.clock = clock;
-    StatefulRedisConnection<String, String> c = null;
+    StatefulConnection<String, String> c = null;
     StatefulRedisPubSubConnection<String, String> ps = null;
     try {
-      c = client.connect();
-      RedisAsyncCommands<String, String> a = c.async();
-      String version = serverVersion(c.sync().info("server"));
+      RedisClusterCommands<String, String> sync;
+      RedisClusterAsyncCommands<String, String> a;
+      if (client instanceof RedisClusterClient cc) {
+        StatefulRedisClusterConnection<String, String> conn = cc.connect();
+        c = conn;
+        this.cluster = conn;
+        // connect to every master now: while the client is still connecting to a node, commands for it are
+        // rejected (REJECT_COMMANDS); one that cannot be reached now is connected to at its first command
+        for (RedisClusterNode n : conn.getPartitions()) {
+          if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.is(RedisClusterNode.NodeFlag.FAIL)) {
+            try {
+              conn.getConnection(n.getUri().getHost(), n.getUri().getPort());
+              conn.getConnection(n.getNodeId());
+            } catch (RuntimeException e) {
+              // later
+            }
+          }
+        }
+        sync = conn.sync();
+        a = conn.async();
+      } else {
+        StatefulRedisConnection<String, String> conn = ((RedisClient) client).connect();
+        c = conn;
+        this.cluster = null;
+        sync = conn.sync();
+        a = conn.async();
+      }
+      String version = serverVersion(sync.info("server"));
       this.getdel = !scriptTake && atLeast(version, 6, 2);
-      this.putSha = c.sync().scriptLoad(PUT);
-      this.takeSha = c.sync().scriptLoad(TAKE);
-      this.revokeSha = c.sync().scriptLoad(REVOKE);
-      this.deploymentId = readDeploymentId(c.sync());
+      // a cluster loads a script on every node, failed ones too: there the digest is computed here and each
+      // node learns a script at its first EVAL (the NOSCRIPT fallback of script())
+      this.putSha = cluster != null ? sha1(PUT) : sync.scriptLoad(PUT);
+      this.capSha = cluster != null ? sha1(CAP) : sync.scriptLoad(CAP);
+      this.takeSha = cluster != null ? sha1(TAKE) : sync.scriptLoad(TAKE);
+      this.revokeSha = cluster != null ? sha1(REVOKE) : sync.scriptLoad(REVOKE);
+      this.deploymentId = readDeploymentId(sync);
       this.events = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sse-auth-redis-revocations");
         t.setDaemon(true);
@@ -227,7 +278,8 @@ public final class LettuceStore implements SseAuthStore {
    * @throws RuntimeException if the client cannot connect or subscribe
    */
   private StatefulRedisPubSubConnection<String, String> openPubSub() {
-    StatefulRedisPubSubConnection<String, String> ps = client.connectPubSub();
+    StatefulRedisPubSubConnection<String, String> ps = client instanceof RedisClusterClient cc
+        ? cc.connectPubSub() : ((RedisClient) client).connectPubSub(); // a cluster's PUBLISH reaches every node
     try {
       ps.addListener(pubsubListener);
       ps.sync().subscribe(channel, heartbeatChannel);
@@ -258,7 +310,7 @@ public final class LettuceStore implements SseAuthStore {
   }
 
   /** Creates the deployment id if there is none ({@code SET NX}, no expiry), then reads the one kept. */
-  private String readDeploymentId(RedisCommands<String, String> sync) {
+  private String readDeploymentId(RedisClusterCommands<String, String> sync) {
     for (int i = 0; i < 3; i++) {
       sync.set(deploymentKey, StoreSupport.randomId(12), SetArgs.Builder.nx());
       String id = sync.get(deploymentKey);
@@ -306,6 +358,20 @@ public final class LettuceStore implements SseAuthStore {
   @Override
   public String deploymentId() {
     return deploymentId;
+  }
+
+  /** The SHA-1 digest EVALSHA names a script by, as Redis computes it. */
+  static String sha1(String script) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (byte b : d) {
+        hex.append(String.format("%02x", b));
+      }
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String serverVersion(String info) {
@@ -391,6 +457,16 @@ public final class LettuceStore implements SseAuthStore {
   @Override
   public CompletionStage<Boolean> putTicket(String ticketHash, TicketGrant grant, int maxPerSubject) {
     String ttl = Long.toString(ttlMillis(grant.expiresAt()));
+    if (cluster != null) {
+      // two slots: the cap and index first, then the grant. A failure between them leaves an index entry
+      // without a ticket, which counts against the subject's cap until the ticket would have expired.
+      CompletionStage<Long> capped = script(capSha, CAP, ScriptOutputType.INTEGER, new String[] {subjectKey(grant.subject())},
+          Long.toString(grant.expiresAt().toEpochMilli()), Long.toString(clock.millis()), Integer.toString(maxPerSubject),
+          ticketHash, ttl);
+      return capped.thenCompose(n -> n == null || n != 1L ? CompletableFuture.completedFuture(false)
+          : redis.set(ticketKey(ticketHash), Codec.grant(grant), SetArgs.Builder.px(Long.parseLong(ttl)))
+              .thenApply("OK"::equals));
+    }
     CompletionStage<Long> r = script(putSha, PUT, ScriptOutputType.INTEGER,
         new String[] {ticketKey(ticketHash), subjectKey(grant.subject())},
         Codec.grant(grant), Long.toString(grant.expiresAt().toEpochMilli()), Long.toString(clock.millis()),
@@ -401,8 +477,9 @@ public final class LettuceStore implements SseAuthStore {
   @Override
   public CompletionStage<Optional<TicketGrant>> takeTicket(String ticketHash) {
     String key = ticketKey(ticketHash);
-    CompletionStage<String> taken = getdel
-        ? redis.getdel(key)
+    CompletionStage<String> taken = cluster != null
+        ? replicated(key, node -> getdel ? node.getdel(key) : node.<String>eval(TAKE, ScriptOutputType.VALUE, key))
+        : getdel ? redis.getdel(key)
         : script(takeSha, TAKE, ScriptOutputType.VALUE, new String[] {key});
     return taken.thenCompose(v -> {
       if (v == null) {
@@ -417,12 +494,45 @@ public final class LettuceStore implements SseAuthStore {
 
   @Override
   public CompletionStage<Void> revoke(Revocation r) {
-    CompletionStage<String> done = script(revokeSha, REVOKE, ScriptOutputType.VALUE,
-        new String[] {revocationKey(r.kind(), r.id())},
-        Long.toString(Codec.ceilMillis(r.revokedAt())), Long.toString(Codec.ceilMillis(r.keepUntil())),
+    String key = revocationKey(r.kind(), r.id());
+    String[] args = {Long.toString(Codec.ceilMillis(r.revokedAt())), Long.toString(Codec.ceilMillis(r.keepUntil())),
         Long.toString(ttlMillis(r.keepUntil())), channel, r.kind() == Revocation.Kind.SESSION ? "S" : "U",
-        Codec.enc(r.id()));
+        Codec.enc(r.id())};
+    CompletionStage<String> done = cluster != null
+        ? replicated(key, node -> node.<String>eval(REVOKE, ScriptOutputType.VALUE, new String[] {key}, args))
+        : script(revokeSha, REVOKE, ScriptOutputType.VALUE, new String[] {key}, args);
     return done.thenApply(n -> null);
+  }
+
+  /**
+   * Redis Cluster: {@code write} on the master that holds {@code key}'s slot now, completed only once a
+   * replica has it too ({@code WAIT 1}) where that master has a replica, so that a failover cannot undo an
+   * acknowledged take or revocation (replication is asynchronous). A slot that moved meanwhile, or no
+   * replica acknowledging within the command timeout, fails the call: the core refuses (503), and a ticket
+   * whose take was not acknowledged is redeemed at most once, later, wherever it survives.
+   */
+  private <T> CompletionStage<T> replicated(String key,
+      java.util.function.Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> write) {
+    RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+    if (master == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no master for the key's slot"));
+    }
+    // every replica the topology knows as alive: the one a failover promotes must have the write
+    int replicas = (int) cluster.getPartitions().stream()
+        .filter(n -> master.getNodeId().equals(n.getSlaveOf()) && !n.is(RedisClusterNode.NodeFlag.FAIL)).count();
+    long waitMillis = Math.max(1, cluster.getTimeout().toMillis() / 2); // the server gives up before the client
+    CompletionStage<T> done = cluster.getConnectionAsync(master.getNodeId()).thenCompose(connection -> {
+      RedisClusterAsyncCommands<String, String> node = connection.async();
+      return write.apply(node).thenCompose(v -> replicas == 0 ? CompletableFuture.completedFuture(v)
+          : node.waitForReplication(replicas, waitMillis).thenCompose(acked -> acked != null && acked >= replicas
+              ? CompletableFuture.completedFuture(v)
+              : CompletableFuture.failedFuture(new IllegalStateException("the replicas did not acknowledge the write"))));
+    });
+    return done.whenComplete((v, e) -> {
+      if (e != null && client instanceof RedisClusterClient cc) {
+        cc.refreshPartitionsAsync(); // a MOVED on a node's own connection does not make the client look
+      }
+    });
   }
 
   @Override
