@@ -6,7 +6,7 @@
 # load-raw.jsonl, storm-raw.jsonl, heap-raw.jsonl, browser.json, results.json) next to it. Takes about
 # an hour on 2 cores; run it on a quiet machine. Extra arguments go to the harness:
 #   --smoke                                   tiny counts (what CI runs as a test)
-#   --only jmh,wire,load,storm,heap,browser   a subset
+#   --only jmh,wire,load,storm,jitter,heap,browser   a subset (jitter: storms with and without retry jitter)
 #   --rounds N                                load and storm rounds (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."

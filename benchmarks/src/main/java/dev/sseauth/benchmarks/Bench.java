@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class Bench {
   /** The parts of a run. */
-  public static final List<String> PARTS = List.of("jmh", "wire", "load", "storm", "heap", "browser");
+  public static final List<String> PARTS = List.of("jmh", "wire", "load", "storm", "jitter", "heap", "browser");
   /** The README command of a full run. */
   public static final String COMMAND = "bash scripts/bench.sh";
 
@@ -43,7 +43,7 @@ public final class Bench {
     if (parts.contains("wire")) {
       timed("wire sizes", () -> WireSize.run(results));
     }
-    if (parts.contains("load") || parts.contains("storm") || parts.contains("heap")) {
+    if (parts.contains("load") || parts.contains("storm") || parts.contains("jitter") || parts.contains("heap")) {
       timed("loopback load, reconnect storm, heap per held stream (Jetty, Tomcat, Netty)",
           () -> LoadRun.run(settings, out, results, parts));
     }

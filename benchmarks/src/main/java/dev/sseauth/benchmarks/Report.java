@@ -132,6 +132,17 @@ public final class Report {
           atMost(Targets.STORM_VS_UNGUARDED));
     }
     for (String[] s : SERVERS) {
+      String k = "jitter." + s[0] + ".";
+      Results.Value n = r.get(k + "20.streams");
+      String streams = n == null ? "" : String.format(Locale.ROOT, "%,d ", (long) n.value());
+      String what = s[1] + ": reconnect storm, " + streams + "held streams cut at once, retry 1 s, sse-auth with "
+          + "sseauth.retry.jitter 20 %";
+      ratio(rows, r, what + ": peak reconnects/s (most in any 100 ms)", k + "20.peak", "jitter 0", k + "0.peak",
+          Kind.RATE, null);
+      ratio(rows, r, what + ": time until every one has received its next event", k + "20.recovery", "jitter 0",
+          k + "0.recovery", Kind.MS, null);
+    }
+    for (String[] s : SERVERS) {
       Results.Value hs = r.get("heap." + s[0] + ".SSEAUTH");
       Results.Value hu = r.get("heap." + s[0] + ".UNGUARDED");
       if (hs != null && hu != null) {

@@ -42,6 +42,12 @@ class BenchmarkSmokeTest {
         expected.add("heap." + server + "." + variant);
       }
     }
+    for (String server : List.of("jetty", "netty")) { // the storms with and without retry jitter
+      for (String jitter : List.of("0", "20")) {
+        expected.add("jitter." + server + "." + jitter + ".peak");
+        expected.add("jitter." + server + "." + jitter + ".recovery");
+      }
+    }
     for (String key : expected) {
       assertThat(r.get(key)).as(key).isNotNull();
       assertThat(r.get(key).value()).as(key).isFinite();
@@ -62,7 +68,7 @@ class BenchmarkSmokeTest {
     assertThat(md).contains("| measurement | sse-auth | baseline (same run) | ratio | target | result |");
     assertThat(md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| measurement")))
         .hasSize(Report.rows(r).size())
-        .hasSize(34);
+        .hasSize(38); // 4 of them the jitter storms'
     assertThat(md).contains("Load JVMs: ");
     assertThat(out.resolve("jmh.json")).isNotEmptyFile();
     assertThat(out.resolve("load-raw.jsonl")).isNotEmptyFile();

@@ -496,6 +496,7 @@ public final class LoadClient {
     m.put("recoveryMs", allBack ? st.lastMs(t0) : Double.NaN);
     m.put("medianMs", st.percentileMs(t0, 0.5));
     m.put("p99Ms", st.percentileMs(t0, 0.99));
+    m.put("peakPerSec", st.peakPerSecond(100));
     m.put("errors", failures.get() - failed0 + (all.size() - st.count()));
     m.put("clientCpu", cores(cpu0, t0));
     m.put("serverCpu", serverCores(server0, t0));
@@ -549,6 +550,23 @@ public final class LoadClient {
 
     double lastMs(long t0) {
       return percentileMs(t0, 1.0);
+    }
+
+    /** The most streams that recovered within any {@code windowMs}, as a rate per second. */
+    double peakPerSecond(long windowMs) {
+      long[] done;
+      synchronized (at) {
+        done = java.util.Arrays.stream(at).filter(t -> t != 0).sorted().toArray();
+      }
+      long window = TimeUnit.MILLISECONDS.toNanos(windowMs);
+      int most = 0;
+      for (int i = 0, j = 0; j < done.length; j++) {
+        while (done[j] - done[i] >= window) {
+          i++;
+        }
+        most = Math.max(most, j - i + 1);
+      }
+      return most * 1000.0 / windowMs;
     }
 
     double percentileMs(long t0, double p) {

@@ -65,13 +65,14 @@ public final class LoadRun {
     boolean load = parts.contains("load");
     boolean storm = parts.contains("storm");
     boolean heap = parts.contains("heap");
-    if (!load && !storm && !heap) {
+    boolean jitter = parts.contains("jitter");
+    if (!load && !storm && !heap && !jitter) {
       return;
     }
     Pinning pin = Pinning.detect();
     System.out.println("[load] " + pin.description());
     results.note("cpus", pin.description());
-    Collector c = new Collector(out, results, load, storm, heap);
+    Collector c = new Collector(out, results, load, storm, heap, jitter);
     List<String> heldProps = List.of("-Dbench.retryMs=" + s.stormRetryMs(), "-Dbench.heapGcs=" + s.heapGcs());
     String throughput = "throughput:" + s.loadConcurrency() + ":" + s.loadWarmupMs() + ":" + s.loadWarmupCapMs() + ":"
         + s.loadMeasureMs() + ":" + s.eventStreams() + ":" + s.eventsPerStream();
@@ -131,7 +132,41 @@ public final class LoadRun {
         }
       }
     }
+    if (jitter) {
+      // sse-auth alone, a browser-like retry of 1 s that the application does not replace, with and without
+      // sseauth.retry.jitter: how the returning clients spread, not how fast the server takes them
+      String task = "held:" + s.stormStreams() + ":" + HELD_TIMEOUT_MS + ":0:1:" + s.stormWarmupCuts() + ":"
+          + s.stormWarmupCutsCap();
+      for (int round = 0; round < s.stormRounds(); round++) {
+        for (String server : JITTER_SERVERS) {
+          for (int k = 0; k < JITTERS.size(); k++) {
+            String j = JITTERS.get((k + round) % JITTERS.size());
+            List<String> props = List.of("-Dbench.retryMs=" + JITTER_RETRY_MS, "-Dbench.appRetry=false",
+                "-Dbench.jitter=" + j, "-Dbench.heapGcs=" + s.heapGcs());
+            String label = String.format(Locale.ROOT, "[jitter %s%%] round %d/%d", j, round + 1, s.stormRounds());
+            measure(c, server, Variant.SSEAUTH, round, 0, "jitter", () -> jitterLines(j,
+                session(pin, label, server, Variant.SSEAUTH, HELD_SERVER_FLAGS, props, null, List.of(task))));
+          }
+        }
+      }
+    }
     c.finish();
+  }
+
+  /** The servers of the jitter storms, the jitters compared (percent) and the retry they spread (ms). */
+  static final List<String> JITTER_SERVERS = List.of("netty", "jetty");
+  static final List<String> JITTERS = List.of("0", "20");
+  static final int JITTER_RETRY_MS = 1000;
+
+  /** A jitter session's storm lines, marked as such. */
+  private static List<Map<String, Object>> jitterLines(String jitter, List<Map<String, Object>> lines) {
+    for (Map<String, Object> line : lines) {
+      if ("storm".equals(line.get("scenario"))) {
+        line.put("scenario", "jitter");
+        line.put("jitter", jitter);
+      }
+    }
+    return lines;
   }
 
   /** A session of the harness: its client's result lines. */
@@ -170,7 +205,7 @@ public final class LoadRun {
     private final Map<String, List<Double>> cpu = new LinkedHashMap<>();
     private final Map<String, List<Double>> serverCpu = new LinkedHashMap<>();
 
-    Collector(Path out, Results results, boolean load, boolean storm, boolean heap) throws IOException {
+    Collector(Path out, Results results, boolean load, boolean storm, boolean heap, boolean jitter) throws IOException {
       this.out = out;
       this.results = results;
       if (load) {
@@ -182,6 +217,9 @@ public final class LoadRun {
       if (heap) {
         Files.deleteIfExists(out.resolve("heap-raw.jsonl"));
       }
+      if (jitter) {
+        Files.deleteIfExists(out.resolve("jitter-raw.jsonl"));
+      }
     }
 
     void add(String server, Variant v, int round, int heapStreams, List<Map<String, Object>> lines) throws IOException {
@@ -192,6 +230,7 @@ public final class LoadRun {
         String file = switch (scenario) {
           case "heap" -> "heap-raw.jsonl";
           case "storm" -> "storm-raw.jsonl";
+          case "jitter" -> "jitter-raw.jsonl";
           default -> "load-raw.jsonl";
         };
         Files.writeString(out.resolve(file), JSONObjectUtils.toJSONString(line) + "\n", StandardCharsets.UTF_8,
@@ -218,6 +257,15 @@ public final class LoadRun {
               results.note(key + ".round" + (round + 1), line.get("recovered") + " of " + line.get("streams")
                   + " streams recovered before the time-out: the round counts as failed");
             }
+          }
+          case "jitter" -> {
+            if (Boolean.TRUE.equals(line.get("warmup"))) {
+              continue;
+            }
+            String key = "jitter." + server + "." + line.get("jitter");
+            results.put(key + ".streams", ((Number) line.get("streams")).doubleValue(), 0, "streams");
+            record(key + ".recovery", round, number(line.get("recoveryMs")), "ms", errs, line);
+            record(key + ".peak", round, number(line.get("peakPerSec")), "1/s", 0, line);
           }
           default -> {
             String key = "load." + server + "." + v.name() + "." + scenario;
@@ -265,7 +313,7 @@ public final class LoadRun {
       });
       errors.forEach((key, n) -> {
         if (n > 0) {
-          results.note(key, n + (key.startsWith("storm.") ? " failed connections during the storms (retried)"
+          results.note(key, n + (key.startsWith("storm.") || key.startsWith("jitter.") ? " failed connections during the storms (retried)"
               : " failed operations (excluded from the rate)"));
         }
       });

@@ -29,11 +29,16 @@ import java.util.Properties;
  * <p>sse-auth guards only {@code /events}; its ticket endpoint is {@code POST /sse/ticket} with
  * {@code Authorization: Bearer}. System properties: {@code bench.retryMs} (the SSE {@code retry} of
  * sse-auth's handshake and of the application's held streams alike; unset: sse-auth's default and none
- * from the application), {@code bench.heapGcs} (full GCs per heap reading, default 5).
+ * from the application), {@code bench.heapGcs} (full GCs per heap reading, default 5), {@code bench.jitter} (sse-auth's
+ * {@code sseauth.retry.jitter}), {@code bench.appRetry} ({@code false}: the application sends no {@code retry:}).
  */
 public final class LoadServer {
   /** The {@code retry} (ms) sent on held streams and in sse-auth's handshake; 0 for the defaults. */
   static final int RETRY_MS = Integer.getInteger("bench.retryMs", 0);
+  /** {@code sseauth.retry.jitter} of the guarded servers, or null for sse-auth's default (the jitter storms). */
+  private static final String JITTER = System.getProperty("bench.jitter");
+  /** Whether the application sends a {@code retry:} of its own, which would replace sse-auth's jittered one. */
+  private static final boolean APP_RETRY = Boolean.parseBoolean(System.getProperty("bench.appRetry", "true"));
   private static final int HEAP_GCS = Math.max(1, Integer.getInteger("bench.heapGcs", 5));
 
   private LoadServer() {}
@@ -50,12 +55,15 @@ public final class LoadServer {
     if (RETRY_MS > 0) {
       p.setProperty("sseauth.handshake.retry", RETRY_MS + "ms");
     }
+    if (JITTER != null) {
+      p.setProperty("sseauth.retry.jitter", JITTER);
+    }
     return SseAuth.create(SseAuthConfig.fromProperties(p));
   }
 
   /** The application's {@code retry:} event opening a held stream, or an empty array. */
   static byte[] retryEvent() {
-    return RETRY_MS > 0 ? ("retry: " + RETRY_MS + "\n\n").getBytes(StandardCharsets.US_ASCII) : new byte[0];
+    return RETRY_MS > 0 && APP_RETRY ? ("retry: " + RETRY_MS + "\n\n").getBytes(StandardCharsets.US_ASCII) : new byte[0];
   }
 
   /** Closes every connection of a server but one. */
