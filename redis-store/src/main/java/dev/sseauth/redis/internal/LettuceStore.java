@@ -190,10 +190,11 @@ public final class LettuceStore implements SseAuthStore {
         StatefulRedisClusterConnection<String, String> conn = cc.connect();
         c = conn;
         this.cluster = conn;
-        // connect to every master now: while the client is still connecting to a node, commands for it are
-        // rejected (REJECT_COMMANDS); one that cannot be reached now is connected to at its first command
+        // connect to every node now, replicas too (a failover makes one a master): while the client is still
+        // connecting to a node, commands for it are rejected (REJECT_COMMANDS); one that cannot be reached now
+        // is connected to at its first command
         for (RedisClusterNode n : conn.getPartitions()) {
-          if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.is(RedisClusterNode.NodeFlag.FAIL)) {
+          if (!n.is(RedisClusterNode.NodeFlag.FAIL)) {
             try {
               conn.getConnection(n.getUri().getHost(), n.getUri().getPort());
               conn.getConnection(n.getNodeId());
@@ -520,7 +521,9 @@ public final class LettuceStore implements SseAuthStore {
     // every replica the topology knows as alive: the one a failover promotes must have the write
     int replicas = (int) cluster.getPartitions().stream()
         .filter(n -> master.getNodeId().equals(n.getSlaveOf()) && !n.is(RedisClusterNode.NodeFlag.FAIL)).count();
-    long waitMillis = Math.max(1, cluster.getTimeout().toMillis() / 2); // the server gives up before the client
+    // a replica in step acknowledges within milliseconds; a WAIT blocks its node connection while it waits,
+    // so a lagging replica refuses takes quickly rather than queueing every take of that master behind it
+    long waitMillis = Math.max(1, Math.min(250, cluster.getTimeout().toMillis() / 2));
     CompletionStage<T> done = cluster.getConnectionAsync(master.getNodeId()).thenCompose(connection -> {
       RedisClusterAsyncCommands<String, String> node = connection.async();
       return write.apply(node).thenCompose(v -> replicas == 0 ? CompletableFuture.completedFuture(v)
