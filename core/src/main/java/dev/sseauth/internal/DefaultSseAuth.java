@@ -77,7 +77,7 @@ public final class DefaultSseAuth implements SseAuth {
   private final ScheduledExecutorService sweeper;
   private final long heartbeatMillis;
   private long lastSweepMilli; // the sweeper's own
-  private volatile long lastKeysWarning;
+  private final OncePer keysWarning = new OncePer(Duration.ofMinutes(1));
   private final AutoCloseable subscription;
 
   /** How many revocation lookups of live streams may be in flight at once (after a resync, say). */
@@ -218,11 +218,9 @@ public final class DefaultSseAuth implements SseAuth {
         return ticketRefused(Reason.STORE_UNAVAILABLE);
       }
       if (cause instanceof KeysUnavailableException) {
-        long now = System.nanoTime();
-        long last = lastKeysWarning;
-        if (last == 0 || now - last > TimeUnit.MINUTES.toNanos(1)) { // at most one line a minute
-          lastKeysWarning = now;
-          LOG.log(Level.WARNING, "ticket requests are refused (503): {0}", cause.getMessage());
+        if (keysWarning.due()) { // the message names an exception class, never a token or a key
+          LOG.log(Level.WARNING, "ticket requests are refused (503), logged at most once a minute: {0}",
+              cause.getMessage());
         }
         return ticketRefused(Reason.KEYS_UNAVAILABLE);
       }

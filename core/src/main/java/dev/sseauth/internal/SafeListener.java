@@ -4,8 +4,7 @@ import dev.sseauth.Reason;
 import dev.sseauth.SseAuthListener;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 
 /**
  * The application's {@link SseAuthListener} behind a guard: what it throws, errors included (a class
@@ -17,10 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SafeListener implements SseAuthListener {
   private static final Logger LOG = System.getLogger("dev.sseauth");
 
-  private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
-
   private final SseAuthListener listener;
-  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+  private final OncePer logged = new OncePer(Duration.ofMinutes(1));
 
   SafeListener(SseAuthListener listener) {
     this.listener = listener;
@@ -32,9 +29,7 @@ final class SafeListener implements SseAuthListener {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable e) {
-      long last = lastLogged.get();
-      long now = System.nanoTime();
-      if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+      if (logged.due()) {
         LOG.log(Level.WARNING, "an SseAuthListener threw {0}; ignored (logged at most once a minute)",
             e.getClass().getName());
       }

@@ -1,14 +1,8 @@
 package dev.sseauth.demo;
 
-import dev.sseauth.testing.Await;
 import dev.sseauth.testing.fixtures.Chromium;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The two real browsers, headless, started as plain processes on a URL (no WebDriver), each with a fresh
@@ -66,61 +55,13 @@ enum Browser {
       if (browser != CHROMIUM) {
         throw new UnsupportedOperationException("screenshots are taken in Chromium");
       }
-      Path portFile = profile.resolve("DevToolsActivePort");
-      Await.until(Duration.ofSeconds(10), "Chromium writes DevToolsActivePort", () -> {
-        try {
-          return Files.exists(portFile) && !Files.readAllLines(portFile).isEmpty();
-        } catch (IOException e) {
-          return false; // being written
+      try (Chromium devTools = Chromium.attach(profile, urlPart)) {
+        Object data = devTools.send("Page.captureScreenshot", "{\"format\":\"png\"}", Duration.ofSeconds(20)).get("data");
+        if (!(data instanceof String png)) {
+          throw new AssertionError("no screenshot from Chromium");
         }
-      });
-      String port = Files.readAllLines(portFile).get(0).trim();
-      HttpClient http = HttpClient.newHttpClient();
-      String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      String ws = null;
-      for (String target : list.split("\\},\\s*\\{")) {
-        Matcher url = Pattern.compile("\"url\"\\s*:\\s*\"([^\"]*)\"").matcher(target);
-        Matcher sock = Pattern.compile("\"webSocketDebuggerUrl\"\\s*:\\s*\"([^\"]*)\"").matcher(target);
-        if (target.contains("\"type\": \"page\"") || target.contains("\"type\":\"page\"")) {
-          if (url.find() && url.group(1).contains(urlPart) && sock.find()) {
-            ws = sock.group(1);
-          }
-        }
+        return Base64.getDecoder().decode(png);
       }
-      if (ws == null) {
-        throw new AssertionError("no page with " + urlPart + " in " + list);
-      }
-      CompletableFuture<String> answer = new CompletableFuture<>();
-      StringBuilder text = new StringBuilder();
-      WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(ws), new WebSocket.Listener() {
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-          text.append(data);
-          if (last) {
-            String message = text.toString();
-            text.setLength(0);
-            if (message.contains("\"id\":1,") || message.contains("\"id\":1}")) {
-              answer.complete(message);
-            }
-          }
-          w.request(1);
-          return null;
-        }
-
-        @Override
-        public void onError(WebSocket w, Throwable error) {
-          answer.completeExceptionally(error);
-        }
-      }).get(10, TimeUnit.SECONDS);
-      socket.sendText("{\"id\":1,\"method\":\"Page.captureScreenshot\",\"params\":{\"format\":\"png\"}}", true);
-      String message = answer.get(20, TimeUnit.SECONDS);
-      socket.abort();
-      Matcher data = Pattern.compile("\"data\"\\s*:\\s*\"([^\"]+)\"").matcher(message);
-      if (!data.find()) {
-        throw new AssertionError("no screenshot in " + message.substring(0, Math.min(300, message.length())));
-      }
-      return Base64.getDecoder().decode(data.group(1));
     }
 
     @Override

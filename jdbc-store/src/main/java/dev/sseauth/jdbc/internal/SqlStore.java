@@ -490,7 +490,7 @@ public final class SqlStore implements SseAuthStore {
         c.setTransactionIsolation(isolation);
       }
       if (postgres) {
-        notifyListeners(c, "");
+        notifyNodes(c, "");
       }
       return null;
     });
@@ -671,7 +671,7 @@ public final class SqlStore implements SseAuthStore {
    * {@code NOTIFY}, best effort, after the revocation committed: a server that cannot (a PostgreSQL-compatible
    * one without it, a full notification queue) costs the other nodes only the wait for their catch-up poll.
    */
-  private void notifyListeners(Connection c, String payload) {
+  private void notifyNodes(Connection c, String payload) {
     try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
       st.setString(1, channel);
       st.setString(2, payload);
@@ -707,7 +707,7 @@ public final class SqlStore implements SseAuthStore {
     String nonce = "probe:" + StoreSupport.randomId(9);
     probeSent = nonce;
     async(c -> {
-      notifyListeners(c, nonce);
+      notifyNodes(c, nonce);
       return null;
     });
   }

@@ -72,7 +72,8 @@ final class FrontFilter implements Filter {
       return;
     }
     if (request.getDispatcherType() == DispatcherType.REQUEST) {
-      String path = pathWithinContext(request);
+      // the path as the container decoded it: only names the script and a route, the guard reads its own
+      String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
       if (SCRIPT_PATH.equals(path) && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))) {
         sendScript(request, response);
         return;
@@ -96,13 +97,10 @@ final class FrontFilter implements Filter {
   /** The route tag of a request sse-auth may answer itself; the application's handler overrides it. */
   private void nameRoute(HttpServletRequest request, String path) {
     String route = null;
-    if (path == null) {
-      return;
-    } else if (config.ticketPath().equals(path)) {
+    if (config.ticketPath().equals(path)) {
       route = config.ticketPath();
     } else if (config.guards(path)) {
-      String decoded = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-      route = config.paths().stream().filter(p -> patterns.match(p, decoded)).findFirst().orElse(config.paths().get(0));
+      route = config.paths().stream().filter(p -> patterns.match(p, path)).findFirst().orElse(config.paths().get(0));
     }
     if (route != null) {
       String r = route;
@@ -123,16 +121,6 @@ final class FrontFilter implements Filter {
     if (!"HEAD".equals(request.getMethod())) {
       response.getOutputStream().write(script);
     }
-  }
-
-  /** The raw path without the context path; null if the raw URI does not start with it. */
-  private static String pathWithinContext(HttpServletRequest request) {
-    String uri = request.getRequestURI();
-    String ctx = request.getContextPath();
-    if (uri == null || ctx == null || !uri.startsWith(ctx)) {
-      return null;
-    }
-    return uri.substring(ctx.length());
   }
 
   private static byte[] script() {
