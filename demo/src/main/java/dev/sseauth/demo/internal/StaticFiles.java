@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The page and its assets from the class path: {@code /} is {@code demo-static/index.html},
- * {@code /sse-auth.js} is the helper shipped in the servlet adapter's jar
+ * {@code /sse-auth.js} is the helper shipped in the core's jar
  * ({@code META-INF/resources/sse-auth.js}), and {@code /x/y.z} is {@code demo-static/x/y.z}. Thread-safe.
  */
 public final class StaticFiles {

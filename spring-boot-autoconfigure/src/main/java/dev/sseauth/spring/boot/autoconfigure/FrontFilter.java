@@ -27,7 +27,7 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  *   <li>judges stream requests ({@link SseAuthFilter#streamsOnly}), so a refused one never reaches the
  *       application's security (no login redirect for an {@code EventSource}, no ticket in its logs), and an
  *       allowed one reaches it authenticated as its session's principal ({@link #onAllowed});
- *   <li>serves {@code /sse-auth.js} from the servlet adapter's jar, so the page's helper needs no login;
+ *   <li>serves {@code /sse-auth.js} from the core's jar, so the page's helper needs no login;
  *   <li>names the route of sse-auth's own answers in Spring's HTTP server observation
  *       ({@code http.server.requests}): the ticket path, or the guarded path pattern, instead of
  *       {@code UNKNOWN}.
@@ -124,9 +124,9 @@ final class FrontFilter implements Filter {
   }
 
   private static byte[] script() {
-    try (InputStream in = SseAuthFilter.class.getResourceAsStream("/META-INF/resources" + SCRIPT_PATH)) {
+    try (InputStream in = SseAuth.class.getResourceAsStream("/META-INF/resources" + SCRIPT_PATH)) {
       if (in == null) {
-        throw new IllegalStateException("sse-auth.js is missing from the servlet adapter's jar");
+        throw new IllegalStateException("sse-auth.js is missing from the core's jar");
       }
       return in.readAllBytes();
     } catch (IOException e) {
