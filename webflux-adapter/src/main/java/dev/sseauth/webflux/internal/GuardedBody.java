@@ -1,0 +1,331 @@
+package dev.sseauth.webflux.internal;
+
+import dev.sseauth.Reason;
+import dev.sseauth.adapter.Allowed;
+import dev.sseauth.adapter.LiveStream;
+import dev.sseauth.adapter.StreamOutput;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+/**
+ * The body of a guarded event stream, as the server subscribes to it: the handshake, then every buffer the
+ * application writes passed through the {@link LiveStream}'s id rewriter, with sse-auth's own events
+ * (rotations, heartbeats) in between; it completes when the application's body does, or early when the
+ * core ends the stream (expiry, revocation, a client gone), cancelling the application's body.
+ *
+ * <p>One lock serialises the rewriter: the application's buffers and the core's tasks both run under it,
+ * so they meet the {@code LiveStream} contract; they only transform bytes under it, never signal
+ * anyone. Signals to the server go out from one drain loop at a time, outside the lock, each only on the
+ * server's demand. Back-pressure: at most one application buffer is requested at a time, and only when
+ * the server wants one and nothing is waiting, so a client that stops reading stops the application's
+ * body. A write of sse-auth's own that finds its previous one still unsent fails (the client is not
+ * reading), and the core ends the stream.
+ *
+ * <p>Every buffer that reaches this body is released exactly once: an application buffer right after it is
+ * read, a buffer of this body by the server after writing it, or here when the stream ends before it is sent.
+ */
+final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>, Subscription, StreamOutput {
+  private final Allowed allowed;
+  private final Publisher<? extends DataBuffer> source;
+  private final DataBufferFactory factory;
+  private final Object lock = new Object();
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+  private final AtomicLong requested = new AtomicLong();
+  private final AtomicInteger wip = new AtomicInteger();
+  private volatile Subscriber<? super DataBuffer> downstream;
+
+  // guarded by lock
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>(2);
+  private int ownQueued;
+  private Subscription upstream;
+  private boolean upstreamRequested;
+  private boolean upstreamDone;
+  private Throwable upstreamError;
+  private Throwable failure;
+  private boolean ended;
+  private boolean terminated;
+  private LiveStream live;
+
+  private record Pending(DataBuffer buffer, boolean own) {}
+
+  GuardedBody(Allowed allowed, Publisher<? extends DataBuffer> source, DataBufferFactory factory) {
+    this.allowed = allowed;
+    this.source = source;
+    this.factory = factory;
+  }
+
+  // ---- towards the server
+
+  @Override
+  public void subscribe(Subscriber<? super DataBuffer> actual) {
+    if (!subscribed.compareAndSet(false, true)) {
+      actual.onSubscribe(new Subscription() {
+        @Override
+        public void request(long n) {}
+
+        @Override
+        public void cancel() {}
+      });
+      actual.onError(new IllegalStateException("a guarded event stream has one subscriber"));
+      return;
+    }
+    downstream = actual;
+    actual.onSubscribe(this);
+    byte[] handshake = allowed.handshake();
+    synchronized (lock) {
+      if (terminated) {
+        return;
+      }
+      if (handshake.length > 0) {
+        queue.add(new Pending(factory.wrap(handshake), true));
+        ownQueued++;
+      }
+    }
+    LiveStream opened = allowed.open(this); // outside the lock: the core may end the stream at once
+    boolean closeNow;
+    synchronized (lock) {
+      live = opened;
+      closeNow = terminated;
+    }
+    if (closeNow) {
+      opened.close();
+      return;
+    }
+    source.subscribe(this);
+    drain();
+  }
+
+  @Override
+  public void request(long n) {
+    if (n <= 0) {
+      synchronized (lock) {
+        failure = failure != null ? failure : new IllegalArgumentException("request " + n);
+      }
+    } else {
+      requested.getAndAccumulate(n, (r, add) -> r + add < 0 ? Long.MAX_VALUE : r + add);
+    }
+    drain();
+  }
+
+  @Override
+  public void cancel() { // the server gave up on the response: the client is gone
+    Subscription up;
+    synchronized (lock) {
+      if (terminated) {
+        return;
+      }
+      terminated = true;
+      ended = true;
+      clear();
+      up = upstream;
+    }
+    if (up != null) {
+      up.cancel();
+    }
+    closeLive();
+  }
+
+  // ---- from the application
+
+  @Override
+  public void onSubscribe(Subscription s) {
+    boolean cancel;
+    synchronized (lock) {
+      cancel = upstream != null || ended || terminated;
+      if (upstream == null) {
+        upstream = s;
+      }
+    }
+    if (cancel) {
+      s.cancel();
+    } else {
+      drain();
+    }
+  }
+
+  @Override
+  public void onNext(DataBuffer buffer) {
+    synchronized (lock) {
+      upstreamRequested = false;
+      try {
+        if (ended || terminated) {
+          return;
+        }
+        byte[] in = new byte[buffer.readableByteCount()];
+        buffer.read(in);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + 64);
+        live.write(in, 0, in.length, out);
+        if (out.size() > 0) {
+          queue.add(new Pending(factory.wrap(out.toByteArray()), false));
+        }
+      } catch (IOException | RuntimeException e) {
+        failure = e;
+      } finally {
+        DataBufferUtils.release(buffer);
+      }
+    }
+    drain();
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    synchronized (lock) {
+      upstreamDone = true;
+      upstreamError = t;
+    }
+    drain();
+  }
+
+  @Override
+  public void onComplete() {
+    synchronized (lock) {
+      upstreamDone = true;
+    }
+    drain();
+  }
+
+  // ---- from the core
+
+  @Override
+  public void execute(Runnable task) {
+    synchronized (lock) { // briefly: tasks and application buffers only transform bytes under it
+      if (ended || terminated) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    drain();
+  }
+
+  @Override
+  public void write(byte[] bytes) throws IOException {
+    synchronized (lock) {
+      if (ended || terminated) {
+        throw new IOException("the stream has ended");
+      }
+      if (ownQueued > 0) { // the previous one is still unsent: the client is not reading
+        throw new IOException("the client is not reading");
+      }
+      queue.add(new Pending(factory.wrap(bytes.clone()), true));
+      ownQueued++;
+    }
+  }
+
+  @Override
+  public void end(Reason reason) {
+    synchronized (lock) {
+      ended = true;
+    }
+    drain();
+  }
+
+  // ----
+
+  /** Releases every buffer not yet sent. Under the lock. */
+  private void clear() {
+    for (Pending p; (p = queue.poll()) != null; ) {
+      DataBufferUtils.release(p.buffer());
+    }
+    ownQueued = 0;
+  }
+
+  private void closeLive() {
+    LiveStream l;
+    synchronized (lock) {
+      l = live;
+    }
+    if (l != null) {
+      l.close();
+    }
+  }
+
+  /** Sends what the server asked for and is ready, requests the next application buffer, or ends. */
+  private void drain() {
+    if (wip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    Subscriber<? super DataBuffer> actual = downstream;
+    for (;;) {
+      for (;;) {
+        DataBuffer next = null;
+        Subscription requestUp = null;
+        Subscription cancelUp = null;
+        Throwable error = null;
+        boolean complete = false;
+        synchronized (lock) {
+          if (terminated || actual == null) {
+            break;
+          }
+          if (failure != null || ended) {
+            terminated = true;
+            ended = true;
+            error = failure;
+            complete = error == null;
+            cancelUp = upstreamDone ? null : upstream;
+            clear();
+          } else if (!queue.isEmpty()) {
+            long r = requested.get();
+            if (r > 0) {
+              Pending p = queue.poll();
+              if (p.own()) {
+                ownQueued--;
+              }
+              next = p.buffer();
+              if (r != Long.MAX_VALUE) {
+                requested.decrementAndGet();
+              }
+            }
+          } else if (upstreamDone) {
+            terminated = true;
+            ended = true;
+            error = upstreamError;
+            complete = error == null;
+          } else if (upstream != null && !upstreamRequested && requested.get() > 0) {
+            upstreamRequested = true;
+            requestUp = upstream;
+          }
+        }
+        if (next != null) {
+          actual.onNext(next);
+          continue;
+        }
+        if (requestUp != null) {
+          requestUp.request(1);
+          continue;
+        }
+        if (error != null || complete) {
+          if (cancelUp != null) {
+            cancelUp.cancel();
+          }
+          closeLive();
+          if (error != null) {
+            actual.onError(error);
+          } else {
+            actual.onComplete();
+          }
+        }
+        break;
+      }
+      missed = wip.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+      actual = downstream;
+    }
+  }
+}

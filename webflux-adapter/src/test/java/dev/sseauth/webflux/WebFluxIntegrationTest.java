@@ -1,0 +1,361 @@
+package dev.sseauth.webflux;
+
+import static dev.sseauth.testing.fixtures.LdClient.nextMessage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.launchdarkly.eventsource.EventSource;
+import com.launchdarkly.eventsource.MessageEvent;
+import dev.sseauth.HandshakeMode;
+import dev.sseauth.SsePrincipal;
+import dev.sseauth.SseAuthConfig;
+import dev.sseauth.testing.Await;
+import dev.sseauth.testing.Tickets;
+import dev.sseauth.testing.fixtures.LdClient;
+import dev.sseauth.testing.fixtures.RawHttp;
+import dev.sseauth.testing.fixtures.SseLines;
+import dev.sseauth.testing.fixtures.WebFluxServer;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link SseAuthWebFilter} in front of an unchanged WebFlux controller ({@link EventController}, its
+ * {@code Flux<ServerSentEvent<String>>} dispatched by Spring's {@code DispatcherHandler}) on Reactor Netty,
+ * with real clients ({@code java.net.http}, LaunchDarkly's okhttp-eventsource, a raw socket that stops
+ * reading): the scenarios of the servlet and Netty adapters' tests, and back-pressure. Every Netty buffer is
+ * tracked; a leak fails the test.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class WebFluxIntegrationTest {
+  private static final Pattern TICKET = Pattern.compile("\"ticket\":\"([^\"]+)\"");
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private Fixture fx;
+  private final EventController app = new EventController();
+  private WebFluxServer server;
+
+  private void start(UnaryOperator<SseAuthConfig.Builder> custom) {
+    fx = new Fixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
+    server = WebFluxServer.controllers(List.of(new SseAuthWebFilter(fx.auth)), app);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  private String postTicket(String subject) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
+        .header("Authorization", fx.bearer(subject)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    Matcher m = TICKET.matcher(r.body());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  private EventSource eventSource(String pathAndQuery) {
+    EventSource es = LdClient.pulling(server.uri(pathAndQuery));
+    closeables.add(es);
+    return es;
+  }
+
+  private static String tokenOf(MessageEvent m) {
+    return Tickets.tokenOf(m.getLastEventId());
+  }
+
+  private HttpResponse<String> get(String pathAndQuery, String lastEventId) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(pathAndQuery)).timeout(Duration.ofSeconds(10));
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private SseLines rawStream(String pathAndQuery) throws Exception {
+    SseLines s = SseLines.open(server.uri(pathAndQuery), Map.of());
+    closeables.add(s);
+    return s;
+  }
+
+  private static String token(SseLines s) {
+    Await.until(Duration.ofSeconds(5), "the auth event", () -> !s.ids().isEmpty());
+    return Tickets.tokenOf(s.ids().get(0));
+  }
+
+  @Test
+  void streamWhenTicketThenEventsWithCompositeIdsAndReconnectResumesWithToken() throws Exception {
+    start(b -> b);
+    EventSource es = eventSource("/events?slt=" + postTicket("alice") + "&x=1");
+
+    MessageEvent auth = nextMessage(es);
+    assertThat(auth.getEventName()).isEqualTo("auth");
+    assertThat(auth.getData()).isEqualTo("{\"session\":\"valid\"}");
+    String token = tokenOf(auth);
+    assertThat(auth.getLastEventId()).isEqualTo(token + "_");
+    MessageEvent e1 = nextMessage(es);
+    assertThat(e1.getData()).isEqualTo("e1");
+    assertThat(e1.getLastEventId()).isEqualTo(token + "_1");
+    assertThat(nextMessage(es).getLastEventId()).isEqualTo(token + "_2");
+
+    app.dropStreams(); // the application ends the stream; the client reconnects with Last-Event-ID
+    MessageEvent e3 = nextMessage(es);
+    assertThat(e3.getData()).isEqualTo("e3");
+    assertThat(e3.getLastEventId()).isEqualTo(token + "_3");
+
+    assertThat(app.seen).hasSize(2);
+    assertThat(app.seen.get(0).uri()).isEqualTo("/events?x=1");
+    assertThat(app.seen.get(0).lastEventId()).isNull();
+    assertThat(app.seen.get(0).principal()).isEqualTo(new SsePrincipal("alice", Map.of("tenant", "acme")));
+    assertThat(app.seen.get(0).session().principal()).isEqualTo(app.seen.get(0).principal());
+    assertThat(app.seen.get(1).uri()).isEqualTo("/events?x=1");
+    assertThat(app.seen.get(1).lastEventId()).isEqualTo("2");
+    assertThat(app.seen.get(1).session().sessionId()).isEqualTo(app.seen.get(0).session().sessionId());
+  }
+
+  @Test
+  void streamWhenBroadcastThenEveryEventRewrittenAndTheStreamHeadersSet() throws Exception {
+    start(b -> b);
+    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    assertThat(s.status()).isEqualTo(200);
+    assertThat(s.header("Cache-Control")).isEqualTo("no-store");
+    assertThat(s.header("X-Accel-Buffering")).isEqualTo("no");
+    assertThat(s.header("Content-Length")).isNull();
+    String token = token(s);
+    s.awaitLine("data:e2", Duration.ofSeconds(5));
+    for (int i = 3; i < 103; i++) {
+      app.broadcast(String.valueOf(i), "b" + i);
+    }
+    s.awaitLine("data:b102", Duration.ofSeconds(10));
+    List<String> ids = s.ids();
+    assertThat(ids).hasSize(103);
+    for (int i = 1; i < ids.size(); i++) {
+      assertThat(ids.get(i)).isEqualTo(token + "_" + i);
+    }
+  }
+
+  @Test
+  void streamWhenReconnectModeThenHandshakeEndsAndAppRunsOnlyOnTokenReconnect() throws Exception {
+    start(b -> b.handshakeMode(HandshakeMode.RECONNECT));
+    EventSource es = eventSource("/events?slt=" + postTicket("alice"));
+
+    MessageEvent auth = nextMessage(es);
+    assertThat(auth.getEventName()).isEqualTo("auth");
+    String token = tokenOf(auth);
+    MessageEvent e1 = nextMessage(es);
+    assertThat(e1.getData()).isEqualTo("e1");
+    assertThat(e1.getLastEventId()).isEqualTo(token + "_1");
+
+    assertThat(app.seen).hasSize(1);
+    assertThat(app.seen.get(0).uri()).isEqualTo("/events");
+    assertThat(app.seen.get(0).lastEventId()).isNull();
+  }
+
+  @Test
+  void requestWhenRejectedThenRefusedAndAppNeverReached() throws Exception {
+    start(b -> b);
+    String spent = postTicket("alice");
+    HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(server.uri("/events?slt=" + spent)).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(first.statusCode()).isEqualTo(200);
+    first.body().close();
+    Await.until(Duration.ofSeconds(5), "the first stream recorded", () -> app.seen.size() == 1);
+    app.seen.clear();
+
+    Map<String, String> unauthorized = Map.of(
+        "/events", "",
+        "/events?slt=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "",
+        "/events?slt=" + spent, "",
+        "/events?slt=a%20b", "",
+        "/feeds/x", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln_1",
+        "/events/../events", "not-a-token",
+        "/%65vents", "",
+        "/events;x=1", "",
+        "/EVENTS", "");
+    for (Map.Entry<String, String> e : unauthorized.entrySet()) {
+      HttpResponse<String> r = get(e.getKey(), e.getValue().isEmpty() ? null : e.getValue());
+      assertThat(r.statusCode()).as(e.getKey()).isEqualTo(401);
+      assertThat(r.headers().firstValue("WWW-Authenticate")).as(e.getKey()).isPresent();
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(server.uri("/events"))
+        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(10_000))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(get("/events?slt=a&slt=b", null).statusCode()).isEqualTo(400);
+    HttpResponse<String> noBearer = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(noBearer.statusCode()).isEqualTo(401);
+    assertThat(get("/sse/ticket", null).statusCode()).isEqualTo(405);
+
+    assertThat(app.seen).as("the application never ran").isEmpty();
+    assertThat(get("/open", null).statusCode()).as("unguarded paths still served on the same server").isEqualTo(200);
+  }
+
+  @Test
+  void streamWhenIdSplitAcrossWritesThenRewrittenWhole() throws Exception {
+    start(b -> b);
+    EventSource es = eventSource("/feeds/split?slt=" + postTicket("alice"));
+    String token = tokenOf(nextMessage(es));
+    MessageEvent m = nextMessage(es);
+    assertThat(m.getData()).isEqualTo("split");
+    assertThat(m.getLastEventId()).isEqualTo(token + "_12");
+  }
+
+  @Test
+  void responseWhenNotAnEventStreamThenPassesUntouched() throws Exception {
+    start(b -> b);
+    HttpResponse<String> r = get("/feeds/text?slt=" + postTicket("alice"), null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("id: 1\n"); // no handshake, no rewriting
+    assertThat(r.headers().firstValue("X-Accel-Buffering")).isEmpty();
+    assertThat(fx.auth.liveStreams()).isZero();
+  }
+
+  @Test
+  void streamWhenRotationDueThenNewTokenInPlaceAndReconnectUsesIt() throws Exception {
+    start(b -> b);
+    EventSource es = eventSource("/events?slt=" + postTicket("alice"));
+    String token = tokenOf(nextMessage(es));
+    nextMessage(es);
+    assertThat(nextMessage(es).getLastEventId()).isEqualTo(token + "_2");
+
+    fx.clock.advance(fx.auth.config().tokenRotateAfter().plusSeconds(1));
+    MessageEvent rotation = nextMessage(es);
+    assertThat(rotation.getEventName()).isEqualTo("sseauth-rotate");
+    String rotated = tokenOf(rotation);
+    assertThat(rotated).isNotEqualTo(token);
+    assertThat(rotation.getLastEventId()).isEqualTo(rotated + "_2");
+
+    app.broadcast("3", "e3");
+    MessageEvent e3 = nextMessage(es);
+    assertThat(e3.getLastEventId()).isEqualTo(rotated + "_3");
+    app.dropStreams();
+    MessageEvent e4 = nextMessage(es);
+    assertThat(e4.getLastEventId()).isEqualTo(rotated + "_4");
+    assertThat(app.seen.get(1).lastEventId()).isEqualTo("3");
+    assertThat(app.seen.get(1).session().sessionId()).isEqualTo(app.seen.get(0).session().sessionId());
+  }
+
+  @Test
+  void streamWhenTheAppIsQuietThenHeartbeatsKeepItAlive() throws Exception {
+    start(b -> b);
+    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    token(s);
+    s.awaitLine("data:e2", Duration.ofSeconds(5));
+    fx.clock.advance(Duration.ofSeconds(16)); // sseauth.heartbeat: 15 s by default
+    s.awaitLine(":", Duration.ofSeconds(5));
+    fx.clock.advance(Duration.ofSeconds(16));
+    Await.until(Duration.ofSeconds(5), "a second heartbeat", () -> s.lines().stream().filter(":"::equals).count() == 2);
+    assertThat(s.ended()).isFalse();
+    app.broadcast("3", "e3"); // the application's events still pass, rewritten
+    s.awaitLine("data:e3", Duration.ofSeconds(5));
+  }
+
+  @Test
+  void streamWhenSessionRevokedThenEndsWithinOneSecondTheFluxIsCancelledAndTokenRefused() throws Exception {
+    start(b -> b);
+    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    String token = token(s);
+    s.awaitLine("data:e2", Duration.ofSeconds(5));
+    assertThat(fx.auth.liveStreams()).isEqualTo(1);
+
+    fx.auth.revokeSession(app.seen.get(0).session().sessionId()).toCompletableFuture().join();
+    assertThat(s.awaitEnd(Duration.ofSeconds(1))).as("the stream ended within 1 s").isTrue();
+    Await.until(Duration.ofSeconds(5), "the application's Flux cancelled", () -> app.cancelled.get() == 1);
+    assertThat(fx.auth.liveStreams()).isZero();
+    app.broadcast("3", "e3"); // nothing of the application's reaches the client after the end
+    assertThat(s.lines()).doesNotContain("data:e3");
+
+    HttpResponse<String> again = get("/events", token + "_2");
+    assertThat(again.statusCode()).isEqualTo(401);
+    assertThat(again.body()).isEqualTo("session revoked\n");
+    assertThat(app.seen).hasSize(1);
+  }
+
+  @Test
+  void streamWhenTokenExpiresThenEndsAndTokenRefused() throws Exception {
+    start(b -> b);
+    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    String token = token(s);
+    s.awaitLine("data:e2", Duration.ofSeconds(5));
+
+    fx.clock.advance(fx.auth.config().tokenTtl()); // the live stream ends when its token expires
+    assertThat(s.awaitEnd(Duration.ofSeconds(5))).as("the stream ended").isTrue();
+    fx.clock.advance(fx.auth.config().tokenClockSkew().plusSeconds(1)); // past the skew verification tolerates
+
+    HttpResponse<String> again = get("/events", token + "_2");
+    assertThat(again.statusCode()).isEqualTo(401);
+    assertThat(again.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
+    assertThat(app.seen).hasSize(1);
+  }
+
+  @Test
+  void streamWhenClientGoesAwayThenTrackingReleasedAndFluxCancelled() throws Exception {
+    start(b -> b);
+    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    token(s);
+    s.awaitLine("data:e2", Duration.ofSeconds(5));
+    assertThat(fx.auth.liveStreams()).isEqualTo(1);
+    s.close();
+    Await.until(Duration.ofSeconds(10), "the stream released", () -> fx.auth.liveStreams() == 0);
+    Await.until(Duration.ofSeconds(5), "the application's Flux cancelled", () -> app.cancelled.get() == 1);
+  }
+
+  @Test
+  void streamWhenTheClientStopsReadingThenTheFluxIsHeldBackAndOtherStreamsStillEnd() throws Exception {
+    start(b -> b);
+    try (RawHttp.Stalled stalled = new RawHttp.Stalled(server.base(), "/feeds/firehose?slt=" + postTicket("alice"))) {
+      Await.until(Duration.ofSeconds(10), "the firehose started", () -> app.produced.get() > 0);
+      // back-pressure: the application produces only what the stalled connection's buffers take
+      Await.until(Duration.ofSeconds(30), "the firehose held back", () -> waitQuiet(app.produced.get()));
+      assertThat(app.produced.get()).as("events produced for a client that reads nothing")
+          .isLessThan(EventController.FIREHOSE / 10);
+
+      // another stream's revocation is not held up by the stalled one
+      SseLines s = rawStream("/events?slt=" + postTicket("bob"));
+      token(s);
+      s.awaitLine("data:e2", Duration.ofSeconds(5));
+      fx.auth.revokeSubject("bob").toCompletableFuture().join();
+      assertThat(s.awaitEnd(Duration.ofSeconds(2))).as("bob's stream ended").isTrue();
+
+      // and the stalled stream ends too when its session is revoked: the Flux is cancelled
+      fx.auth.revokeSubject("alice").toCompletableFuture().join();
+      Await.until(Duration.ofSeconds(5), "every stream released", () -> fx.auth.liveStreams() == 0);
+      Await.until(Duration.ofSeconds(5), "both Fluxes cancelled", () -> app.cancelled.get() == 2);
+    }
+  }
+
+  /** Whether the firehose stays at {@code count} for 300 ms (no event produced meanwhile). */
+  private boolean waitQuiet(long count) {
+    long until = System.nanoTime() + 300_000_000L;
+    while (System.nanoTime() < until) {
+      if (app.produced.get() != count) {
+        return false;
+      }
+      LockSupport.parkNanos(10_000_000L);
+    }
+    return true;
+  }
+}
