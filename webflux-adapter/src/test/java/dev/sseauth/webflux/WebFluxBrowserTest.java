@@ -31,6 +31,8 @@ class WebFluxBrowserTest {
              app, new PageController());
          Chromium chromium = Chromium.start("webflux")) {
       chromium.navigate(server.uri("/page").toString());
+      chromium.evaluate("new Promise(r => document.readyState === 'complete' ? r('') : addEventListener('load', () => r('')))",
+          Duration.ofSeconds(20));
       Map<String, Object> first = MiniJson.object(chromium.evaluate("window.until(2)", Duration.ofSeconds(30)));
       assertThat(first.get("seen")).as(first.toString()).isEqualTo(List.of("1:e1", "2:e2")); // no token in the ids
       app.broadcast("3", "e3");

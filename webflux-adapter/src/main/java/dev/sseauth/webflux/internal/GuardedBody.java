@@ -26,15 +26,24 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * <p>One lock serialises the rewriter: the application's buffers and the core's tasks both run under it,
  * so they meet the {@code LiveStream} contract; they only transform bytes under it, never signal
  * anyone. Signals to the server go out from one drain loop at a time, outside the lock, each only on the
- * server's demand. Back-pressure: at most one application buffer is requested at a time, and only when
- * the server wants one and nothing is waiting, so a client that stops reading stops the application's
- * body. A write of sse-auth's own that finds its previous one still unsent fails (the client is not
- * reading), and the core ends the stream.
+ * server's demand. Back-pressure: at most one buffer of the body it reads is requested at a time, and only
+ * when the server wants one and nothing is waiting, so a client that stops reading stops the application's
+ * body (the response asks the application a few buffers ahead, as the server would). A write of sse-auth's
+ * own that finds {@link #MAX_OWN_UNSENT} of them still unsent fails (the client is not reading), and the
+ * core ends the stream.
  *
  * <p>Every buffer that reaches this body is released exactly once: an application buffer right after it is
  * read, a buffer of this body by the server after writing it, or here when the stream ends before it is sent.
  */
 final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>, Subscription, StreamOutput {
+  /**
+   * How many of sse-auth's own writes (the handshake, rotations, heartbeats) may wait unsent before the next
+   * fails and the core ends the stream: four heartbeat intervals and more of a client that reads nothing (the
+   * server stops asking only once its own buffers are full), while a heartbeat and a rotation that meet a
+   * moment without demand both pass.
+   */
+  private static final int MAX_OWN_UNSENT = 4;
+
   private final Allowed allowed;
   private final Publisher<? extends DataBuffer> source;
   private final DataBufferFactory factory;
@@ -217,7 +226,7 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
       if (ended || terminated) {
         throw new IOException("the stream has ended");
       }
-      if (ownQueued > 0) { // the previous one is still unsent: the client is not reading
+      if (ownQueued >= MAX_OWN_UNSENT) { // the client is not reading
         throw new IOException("the client is not reading");
       }
       queue.add(new Pending(factory.wrap(bytes.clone()), true));
@@ -234,6 +243,13 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
   }
 
   // ----
+
+  /** How many of sse-auth's own writes wait unsent; for tests. */
+  int ownQueuedForTests() {
+    synchronized (lock) {
+      return ownQueued;
+    }
+  }
 
   /** Releases every buffer not yet sent. Under the lock. */
   private void clear() {

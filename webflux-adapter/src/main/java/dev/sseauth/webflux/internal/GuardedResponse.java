@@ -38,7 +38,7 @@ final class GuardedResponse extends ServerHttpResponseDecorator {
       return super.writeWith(body);
     }
     // the application is asked for PREFETCH buffers ahead, as the server would ask it without sse-auth
-    Flux<DataBuffer> buffers = Flux.from(body).limitRate(PREFETCH).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+    Flux<DataBuffer> buffers = Flux.<DataBuffer>from(body).limitRate(PREFETCH).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     return start() ? guarded(buffers) : twice(buffers);
   }
 
