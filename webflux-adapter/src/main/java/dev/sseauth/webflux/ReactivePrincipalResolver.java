@@ -28,16 +28,30 @@ public interface ReactivePrincipalResolver {
 
   /**
    * The exchange's principal ({@link ServerWebExchange#getPrincipal()}), its name as the subject: what
-   * Spring Security's reactive chain authenticated, when the filter runs after it.
+   * Spring Security's reactive chain authenticated, when the filter runs after it. Spring Security's
+   * anonymous user (its {@code AnonymousAuthenticationToken}) is no principal.
    */
   static ReactivePrincipalResolver exchangePrincipal() {
     return exchange -> exchange.getPrincipal().flatMap(p -> {
       if (p instanceof SsePrincipal sp) {
         return Mono.just(sp);
       }
+      if (anonymous(p.getClass())) {
+        return Mono.empty(); // Spring Security's anonymous user has not logged in
+      }
       String name = p.getName();
       return name == null || name.isEmpty() ? Mono.empty() : Mono.just(SsePrincipal.of(name));
     });
+  }
+
+  /** Whether {@code type} is Spring Security's {@code AnonymousAuthenticationToken} or extends it. */
+  private static boolean anonymous(Class<?> type) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      if (c.getName().equals("org.springframework.security.authentication.AnonymousAuthenticationToken")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

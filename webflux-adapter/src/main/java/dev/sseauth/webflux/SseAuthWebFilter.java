@@ -17,6 +17,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * Guards Spring WebFlux event streams with sse-auth and serves the ticket endpoint. Register it as a
@@ -109,17 +111,19 @@ public final class SseAuthWebFilter implements WebFilter {
       if (resolver == null) {
         return chain.filter(exchange);
       }
-      return Mono.fromCompletionStage(() -> auth.answerTicketRequest(method, () -> principal(exchange)))
+      // the resolver runs in the request's Reactor context: Spring Security's principal lives there
+      return Mono.deferContextual(context -> resumed(auth.answerTicketRequest(method, () -> principal(exchange, context))))
+          .onErrorResume(e -> Mono.empty()) // the core's never fails; another's that does is refused below
+          .defaultIfEmpty(Reason.STORE_UNAVAILABLE.reply())
           .flatMap(reply -> Replies.send(exchange.getResponse(), reply));
     }
-    String rawPath = request.getURI().getRawPath();
     // guarded if either reading says so: the path within the application (what WebFlux routes on) or the
-    // whole raw path; the core reads each every way a router might
-    if (!config.guards(path) && (rawPath == null || !config.guards(rawPath))) {
+    // whole raw path; the core reads each every way a router might (and guards a path it cannot read)
+    if (!config.guards(path) && !config.guards(request.getURI().getRawPath())) {
       return chain.filter(exchange);
     }
     StreamRequest facts = StreamRequest.of(method, request.getURI().getRawQuery(), request.getHeaders()::getFirst);
-    return Mono.fromCompletionStage(() -> auth.decide(facts))
+    return Mono.defer(() -> resumed(auth.decide(facts)))
         .onErrorResume(e -> Mono.empty()) // the core's never fails; another's that does is refused below
         .defaultIfEmpty((Decision) Reason.STORE_UNAVAILABLE::reply)
         .flatMap(decision -> decision.reply() != null
@@ -127,11 +131,20 @@ public final class SseAuthWebFilter implements WebFilter {
             : chain.filter(AllowedExchange.of(exchange, (Allowed) decision, SESSION_ATTRIBUTE)));
   }
 
-  private CompletionStage<SsePrincipal> principal(ServerWebExchange exchange) {
+  private CompletionStage<SsePrincipal> principal(ServerWebExchange exchange, ContextView context) {
     try {
-      return resolver.resolve(exchange).toFuture();
+      return resolver.resolve(exchange).contextWrite(context).toFuture();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * {@code stage} as a {@code Mono}; one that completes later (a remote store) resumes on Reactor's
+   * parallel scheduler, so that the application never runs on the store client's threads.
+   */
+  private static <T> Mono<T> resumed(CompletionStage<T> stage) {
+    Mono<T> result = Mono.fromCompletionStage(stage);
+    return stage.toCompletableFuture().isDone() ? result : result.publishOn(Schedulers.parallel());
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -98,6 +99,25 @@ public class EventController {
   @GetMapping(value = "/feeds/text", produces = MediaType.TEXT_PLAIN_VALUE)
   public Mono<String> text(ServerWebExchange exchange) {
     return record(exchange, null).thenReturn("id: 1\n");
+  }
+
+  /** The value of the Reactor context's {@code tenant} key, as the stream's {@code Flux} sees it. */
+  @GetMapping(value = "/feeds/context", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  public Flux<ServerSentEvent<String>> context(ServerWebExchange exchange) {
+    return record(exchange, null).thenMany(Flux.deferContextual(ctx -> Flux.just(
+        ServerSentEvent.builder("tenant " + ctx.getOrDefault("tenant", "unknown")).id("1").build())))
+        .concatWith(Flux.never());
+  }
+
+  /** One flushed group that never completes: three events, then nothing. */
+  @GetMapping("/feeds/onegroup")
+  public Mono<Void> oneGroup(ServerWebExchange exchange) {
+    ServerHttpResponse res = exchange.getResponse();
+    res.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+    Flux<DataBuffer> group = Flux.range(1, 3)
+        .map(i -> res.bufferFactory().wrap(("id: " + i + "\ndata: g" + i + "\n\n").getBytes(StandardCharsets.UTF_8)))
+        .concatWith(Flux.never());
+    return record(exchange, null).then(res.writeAndFlushWith(Mono.just(group)));
   }
 
   @GetMapping(value = "/open", produces = MediaType.TEXT_PLAIN_VALUE)

@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * {@link SseAuthWebFilter} in front of an unchanged WebFlux controller ({@link EventController}, its
@@ -50,6 +53,18 @@ class WebFluxIntegrationTest {
   private void start(UnaryOperator<SseAuthConfig.Builder> custom) {
     fx = new Fixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
     server = WebFluxServer.controllers(List.of(new SseAuthWebFilter(fx.auth)), app);
+  }
+
+  /**
+   * Behind a filter that puts {@code tenant=acme} into the Reactor context (as Spring Security puts its
+   * security context there), with tickets for the context's {@code user}.
+   */
+  private void startInContext() {
+    fx = new Fixture(b -> b.handshakeRetry(Duration.ofMillis(20)));
+    WebFilter context = (exchange, chain) -> chain.filter(exchange)
+        .contextWrite(Context.of("tenant", "acme", "user", "carol"));
+    server = WebFluxServer.controllers(List.of(context, new SseAuthWebFilter(fx.auth,
+        exchange -> Mono.deferContextual(c -> Mono.justOrEmpty(c.<String>getOrEmpty("user")).map(SsePrincipal::of)))), app);
   }
 
   @AfterEach
@@ -103,6 +118,28 @@ class WebFluxIntegrationTest {
   private static String token(SseLines s) {
     Await.until(Duration.ofSeconds(5), "the auth event", () -> !s.ids().isEmpty());
     return Tickets.tokenOf(s.ids().get(0));
+  }
+
+  @Test
+  void requestWhenTheContextHoldsTheUserThenTheResolverAndTheStreamSeeTheContext() throws Exception {
+    startInContext();
+    HttpResponse<String> ticket = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ticket.statusCode()).as("the resolver read the request's Reactor context").isEqualTo(200);
+    Matcher m = TICKET.matcher(ticket.body());
+    assertThat(m.find()).isTrue();
+    SseLines s = rawStream("/feeds/context?slt=" + m.group(1));
+    s.awaitLine("data:tenant acme", Duration.ofSeconds(5)); // the stream's Flux runs in the request's context
+    assertThat(app.firstPrincipal().subject()).isEqualTo("carol");
+  }
+
+  @Test
+  void streamWhenOneFlushedGroupNeverEndsThenItsEventsStillStream() throws Exception {
+    start(b -> b);
+    SseLines s = rawStream("/feeds/onegroup?slt=" + postTicket("alice"));
+    String token = token(s);
+    s.awaitLine("data: g3", Duration.ofSeconds(5));
+    assertThat(s.ids()).containsExactly(token + "_", token + "_1", token + "_2", token + "_3");
   }
 
   @Test

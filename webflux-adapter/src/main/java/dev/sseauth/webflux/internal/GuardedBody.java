@@ -4,7 +4,6 @@ import dev.sseauth.Reason;
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.adapter.LiveStream;
 import dev.sseauth.adapter.StreamOutput;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +15,9 @@ import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.CoreSubscriber;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 /**
  * The body of a guarded event stream, as the server subscribes to it: the handshake, then every buffer the
@@ -24,18 +26,22 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * core ends the stream (expiry, revocation, a client gone), cancelling the application's body.
  *
  * <p>One lock serialises the rewriter: the application's buffers and the core's tasks both run under it,
- * so they meet the {@code LiveStream} contract; they only transform bytes under it, never signal
- * anyone. Signals to the server go out from one drain loop at a time, outside the lock, each only on the
- * server's demand. Back-pressure: at most one buffer of the body it reads is requested at a time, and only
- * when the server wants one and nothing is waiting, so a client that stops reading stops the application's
- * body (the response asks the application a few buffers ahead, as the server would). A write of sse-auth's
- * own that finds {@link #MAX_OWN_UNSENT} of them still unsent fails (the client is not reading), and the
- * core ends the stream.
+ * so they meet the {@code LiveStream} contract; they only transform bytes under it and never signal anyone
+ * while holding it. Every signal (to the server, and {@code request}/{@code cancel} to the application's
+ * body) goes out from one drain loop at a time, outside the lock, and buffers only on the server's demand.
+ * A drain the core asks for (from its timer and store threads) runs on Reactor's parallel scheduler, so
+ * that neither the application's code nor the server's runs on the core's threads. Back-pressure: at most
+ * one buffer of the body it reads is requested at a time, and only when the server wants one and nothing is
+ * waiting, so a client that stops reading stops the application's body (the response asks the application
+ * a few buffers ahead, as the server would). A write of sse-auth's own that finds
+ * {@link #MAX_OWN_UNSENT} of them still unsent fails (the client is not reading), and the core ends the
+ * stream.
  *
- * <p>Every buffer that reaches this body is released exactly once: an application buffer right after it is
- * read, a buffer of this body by the server after writing it, or here when the stream ends before it is sent.
+ * <p>The application's body sees the server's Reactor context (security context, tracing). Every buffer
+ * that reaches this body is released exactly once: an application buffer right after it is read, a buffer
+ * of this body by the server after writing it, or here when the stream ends before it is sent.
  */
-final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>, Subscription, StreamOutput {
+final class GuardedBody implements Publisher<DataBuffer>, CoreSubscriber<DataBuffer>, Subscription, StreamOutput {
   /**
    * How many of sse-auth's own writes (the handshake, rotations, heartbeats) may wait unsent before the next
    * fails and the core ends the stream: four heartbeat intervals and more of a client that reads nothing (the
@@ -59,10 +65,12 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
   private Subscription upstream;
   private boolean upstreamRequested;
   private boolean upstreamDone;
+  private boolean upstreamCancelled;
   private Throwable upstreamError;
   private Throwable failure;
-  private boolean ended;
-  private boolean terminated;
+  private boolean ended; // the core ended the stream, or the server cancelled: no more application bytes
+  private boolean cancelled; // the server cancelled: no signal to it any more
+  private boolean terminated; // the server got its terminal signal, or cancelled
   private LiveStream live;
 
   private record Pending(DataBuffer buffer, boolean own) {}
@@ -91,27 +99,40 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
     downstream = actual;
     actual.onSubscribe(this);
     byte[] handshake = allowed.handshake();
+    boolean open;
     synchronized (lock) {
-      if (terminated) {
-        return;
-      }
-      if (handshake.length > 0) {
+      open = !ended;
+      if (open && handshake.length > 0) {
         queue.add(new Pending(factory.wrap(handshake), true));
         ownQueued++;
       }
     }
-    LiveStream opened = allowed.open(this); // outside the lock: the core may end the stream at once
-    boolean closeNow;
-    synchronized (lock) {
-      live = opened;
-      closeNow = terminated;
+    if (open) {
+      LiveStream opened = null;
+      try {
+        opened = allowed.open(this); // outside the lock: the core may end the stream at once
+      } catch (RuntimeException e) {
+        synchronized (lock) {
+          failure = e;
+        }
+      }
+      boolean closeNow;
+      synchronized (lock) {
+        live = opened;
+        closeNow = ended && opened != null;
+      }
+      if (closeNow) {
+        opened.close();
+      }
     }
-    if (closeNow) {
-      opened.close();
-      return;
-    }
+    // always, even when ended already: the source cancelled at once releases what it holds
     source.subscribe(this);
     drain();
+  }
+
+  @Override
+  public Context currentContext() {
+    return downstream instanceof CoreSubscriber<?> c ? c.currentContext() : Context.empty();
   }
 
   @Override
@@ -128,34 +149,25 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
 
   @Override
   public void cancel() { // the server gave up on the response: the client is gone
-    Subscription up;
     synchronized (lock) {
-      if (terminated) {
-        return;
-      }
-      terminated = true;
       ended = true;
-      clear();
-      up = upstream;
+      cancelled = true;
     }
-    if (up != null) {
-      up.cancel();
-    }
-    closeLive();
+    drain();
   }
 
   // ---- from the application
 
   @Override
   public void onSubscribe(Subscription s) {
-    boolean cancel;
+    boolean duplicate;
     synchronized (lock) {
-      cancel = upstream != null || ended || terminated;
-      if (upstream == null) {
+      duplicate = upstream != null;
+      if (!duplicate) {
         upstream = s;
       }
     }
-    if (cancel) {
+    if (duplicate) {
       s.cancel();
     } else {
       drain();
@@ -164,23 +176,29 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
 
   @Override
   public void onNext(DataBuffer buffer) {
+    DataBuffer out = null;
     synchronized (lock) {
       upstreamRequested = false;
       try {
-        if (ended || terminated) {
+        if (ended || failure != null) {
           return;
         }
         byte[] in = new byte[buffer.readableByteCount()];
         buffer.read(in);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + 64);
-        live.write(in, 0, in.length, out);
-        if (out.size() > 0) {
-          queue.add(new Pending(factory.wrap(out.toByteArray()), false));
+        // rewritten straight into a buffer of the server's (pooled, on Netty): one copy in, one out
+        out = factory.allocateBuffer(in.length + 128);
+        live.write(in, 0, in.length, out.asOutputStream());
+        if (out.readableByteCount() > 0) {
+          queue.add(new Pending(out, false));
+          out = null;
         }
       } catch (IOException | RuntimeException e) {
         failure = e;
       } finally {
         DataBufferUtils.release(buffer);
+        if (out != null) {
+          DataBufferUtils.release(out);
+        }
       }
     }
     drain();
@@ -203,12 +221,12 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
     drain();
   }
 
-  // ---- from the core
+  // ---- from the core (its timer and store threads)
 
   @Override
   public void execute(Runnable task) {
     synchronized (lock) { // briefly: tasks and application buffers only transform bytes under it
-      if (ended || terminated) {
+      if (ended || failure != null) {
         return;
       }
       try {
@@ -217,13 +235,13 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
         failure = e;
       }
     }
-    drain();
+    drainLater();
   }
 
   @Override
   public void write(byte[] bytes) throws IOException {
     synchronized (lock) {
-      if (ended || terminated) {
+      if (ended || failure != null) {
         throw new IOException("the stream has ended");
       }
       if (ownQueued >= MAX_OWN_UNSENT) { // the client is not reading
@@ -239,7 +257,7 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
     synchronized (lock) {
       ended = true;
     }
-    drain();
+    drainLater(); // also when called from a task, under the lock: nothing is signalled under it
   }
 
   // ----
@@ -251,6 +269,10 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
     }
   }
 
+  private void drainLater() {
+    Schedulers.parallel().schedule(this::drain);
+  }
+
   /** Releases every buffer not yet sent. Under the lock. */
   private void clear() {
     for (Pending p; (p = queue.poll()) != null; ) {
@@ -259,41 +281,41 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
     ownQueued = 0;
   }
 
-  private void closeLive() {
-    LiveStream l;
-    synchronized (lock) {
-      l = live;
-    }
-    if (l != null) {
-      l.close();
-    }
-  }
-
-  /** Sends what the server asked for and is ready, requests the next application buffer, or ends. */
+  /**
+   * Sends what the server asked for and is ready, requests the next application buffer, or ends: the only
+   * place that signals, one thread at a time, never under the lock.
+   */
   private void drain() {
     if (wip.getAndIncrement() != 0) {
       return;
     }
     int missed = 1;
-    Subscriber<? super DataBuffer> actual = downstream;
     for (;;) {
+      Subscriber<? super DataBuffer> actual = downstream;
       for (;;) {
         DataBuffer next = null;
         Subscription requestUp = null;
         Subscription cancelUp = null;
+        LiveStream close = null;
         Throwable error = null;
         boolean complete = false;
         synchronized (lock) {
-          if (terminated || actual == null) {
+          if (actual == null) {
             break;
           }
           if (failure != null || ended) {
-            terminated = true;
-            ended = true;
-            error = failure;
-            complete = error == null;
-            cancelUp = upstreamDone ? null : upstream;
+            // the end: release what waits, cancel the application's body, tell the server (unless it left)
             clear();
+            if (!upstreamCancelled && !upstreamDone && upstream != null) {
+              upstreamCancelled = true;
+              cancelUp = upstream;
+            }
+            if (!terminated) {
+              terminated = true;
+              close = live;
+              error = cancelled ? null : failure;
+              complete = !cancelled && error == null;
+            }
           } else if (!queue.isEmpty()) {
             long r = requested.get();
             if (r > 0) {
@@ -307,8 +329,9 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
               }
             }
           } else if (upstreamDone) {
-            terminated = true;
             ended = true;
+            terminated = true;
+            close = live;
             error = upstreamError;
             complete = error == null;
           } else if (upstream != null && !upstreamRequested && requested.get() > 0) {
@@ -324,16 +347,16 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
           requestUp.request(1);
           continue;
         }
-        if (error != null || complete) {
-          if (cancelUp != null) {
-            cancelUp.cancel();
-          }
-          closeLive();
-          if (error != null) {
-            actual.onError(error);
-          } else {
-            actual.onComplete();
-          }
+        if (cancelUp != null) {
+          cancelUp.cancel();
+        }
+        if (close != null) {
+          close.close();
+        }
+        if (error != null) {
+          actual.onError(error);
+        } else if (complete) {
+          actual.onComplete();
         }
         break;
       }
@@ -341,7 +364,6 @@ final class GuardedBody implements Publisher<DataBuffer>, Subscriber<DataBuffer>
       if (missed == 0) {
         return;
       }
-      actual = downstream;
     }
   }
 }

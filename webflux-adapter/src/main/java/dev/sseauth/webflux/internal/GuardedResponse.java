@@ -2,6 +2,8 @@ package dev.sseauth.webflux.internal;
 
 import dev.sseauth.adapter.Allowed;
 import dev.sseauth.adapter.Reply;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -34,46 +36,72 @@ final class GuardedResponse extends ServerHttpResponseDecorator {
 
   @Override
   public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-    if (!isStream()) {
-      return super.writeWith(body);
-    }
-    // the application is asked for PREFETCH buffers ahead, as the server would ask it without sse-auth
-    Flux<DataBuffer> buffers = Flux.<DataBuffer>from(body).limitRate(PREFETCH).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
-    return start() ? guarded(buffers) : twice(buffers);
+    return Mono.defer(() -> { // decided when the write starts: the status and type are final then
+      if (!isStream()) {
+        return super.writeWith(body);
+      }
+      // the application is asked for PREFETCH buffers ahead, as the server would ask it without sse-auth
+      Flux<DataBuffer> buffers = Flux.<DataBuffer>from(body).limitRate(PREFETCH)
+          .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+      return start() ? guarded(buffers) : twice(buffers);
+    });
   }
 
   @Override
   public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-    if (!isStream()) {
-      return super.writeAndFlushWith(body);
-    }
-    // PREFETCH groups ahead, as the server would ask for without sse-auth; a group prefetched but never
-    // read (the stream ended first) is drained here, releasing its buffers
-    Flux<DataBuffer> events = Flux.from(body).concatMap(DataBufferUtils::join, PREFETCH)
-        .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-        .doOnDiscard(Publisher.class, GuardedResponse::release);
-    return start() ? guarded(events) : twice(events);
+    return Mono.defer(() -> {
+      if (!isStream()) {
+        return super.writeAndFlushWith(body);
+      }
+      // PREFETCH groups ahead, as the server would ask for without sse-auth; the buffers of a group
+      // prefetched but never read (the stream ended first) are released. A group is not joined: one that
+      // never ends must still stream.
+      Flux<DataBuffer> buffers = Flux.from(body).map(Group::new).concatMap(Group::buffers, PREFETCH)
+          .doOnDiscard(Group.class, Group::release)
+          .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+      return start() ? guarded(buffers) : twice(buffers);
+    });
   }
 
   @Override
   public Mono<Void> setComplete() {
-    if (!isStream()) {
-      return super.setComplete();
-    }
-    return start() ? guarded(Flux.empty()) : super.setComplete();
-  }
-
-  private Mono<Void> guarded(Publisher<? extends DataBuffer> body) {
-    return super.writeAndFlushWith(Flux.from(new GuardedBody(allowed, body, bufferFactory())).map(Mono::just));
-  }
-
-  /** Releases the buffers of a group that will not be written. */
-  private static void release(Publisher<?> group) {
-    Flux.from(group).subscribe(b -> {
-      if (b instanceof DataBuffer buffer) {
-        DataBufferUtils.release(buffer);
+    return Mono.defer(() -> {
+      if (!isStream()) {
+        return super.setComplete();
       }
-    }, e -> { });
+      return start() ? guarded(Flux.empty()) : super.setComplete(); // a second end writes nothing
+    });
+  }
+
+  /** A flushed group of the application's, as this response holds it until it is read. */
+  private record Group(Publisher<? extends DataBuffer> publisher) {
+    Flux<DataBuffer> buffers() {
+      return Flux.from(publisher);
+    }
+
+    /** Releases the buffers of a group that will not be written. */
+    void release() {
+      Flux.from(publisher).subscribe(DataBufferUtils::release, e -> { });
+    }
+  }
+
+  /**
+   * Writes the guarded body, each buffer a flushed group of its own. A group hands its buffer over only
+   * when the server subscribes to it: a server asks for groups ahead (Reactor Netty 32) and drops, without
+   * subscribing, the ones it has not written when the response ends; their buffers wait in the hand-off
+   * and are released when the write ends.
+   */
+  private Mono<Void> guarded(Publisher<? extends DataBuffer> body) {
+    Queue<DataBuffer> handoff = new ConcurrentLinkedQueue<>();
+    Flux<Publisher<DataBuffer>> groups = Flux.from(new GuardedBody(allowed, body, bufferFactory())).map(b -> {
+      handoff.add(b);
+      return Mono.fromSupplier(handoff::poll); // in order: the server subscribes to one group after another
+    });
+    return super.writeAndFlushWith(groups).doFinally(signal -> {
+      for (DataBuffer b; (b = handoff.poll()) != null; ) {
+        DataBufferUtils.release(b);
+      }
+    });
   }
 
   /** A second body for a stream already started: never sent (its ids would go out as they are). */
@@ -93,6 +121,15 @@ final class GuardedResponse extends ServerHttpResponseDecorator {
     if (!started.compareAndSet(false, true)) {
       return false;
     }
+    applyStreamHeaders();
+    beforeCommit(() -> { // last: a header another commit action set must not undo these
+      applyStreamHeaders();
+      return Mono.empty();
+    });
+    return true;
+  }
+
+  private void applyStreamHeaders() {
     HttpHeaders headers = getHeaders();
     for (Reply.Header h : allowed.streamHeaders(false)) {
       if (h.value() == null) {
@@ -106,6 +143,5 @@ final class GuardedResponse extends ServerHttpResponseDecorator {
         headers.set(h.name(), h.value());
       }
     }
-    return true;
   }
 }
