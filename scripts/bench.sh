@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs the sse-auth benchmarks on a fresh clone: JMH core benchmarks, wire sizes, loopback load and
-# reconnect storm on Jetty, Tomcat and Netty (server and client in separate JVMs, pinned to separate
-# CPUs with taskset when it is there), heap per held stream, and the Chromium timing. Prints the
-# markdown table and writes it to benchmarks/target/results.md, with the raw results (jmh.json,
+# reconnect storm on Jetty, Tomcat, Netty and Spring WebFlux (server and client in separate JVMs, pinned
+# to separate CPUs with taskset when it is there), heap per held stream, and the Chromium timing. Prints
+# the markdown table and writes it to benchmarks/target/results.md, with the raw results (jmh.json,
 # load-raw.jsonl, storm-raw.jsonl, heap-raw.jsonl, browser.json, results.json) next to it. Takes about
-# an hour on 2 cores; run it on a quiet machine. Extra arguments go to the harness:
+# an hour and a half on 2 cores; run it on a quiet machine. Extra arguments go to the harness:
 #   --smoke                                   tiny counts (what CI runs as a test)
 #   --only jmh,wire,load,storm,jitter,heap,browser   a subset (jitter: storms with and without retry jitter)
 #   --rounds N                                load and storm rounds (default 5)

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * The benchmark harness: {@code Bench --out <dir> [--smoke] [--only jmh,wire,load,storm,heap,browser]} runs
- * the JMH core benchmarks, the wire sizes, the loopback load rounds (Jetty, Tomcat, Netty), the reconnect
+ * the JMH core benchmarks, the wire sizes, the loopback load rounds (Jetty, Tomcat, Netty, WebFlux), the reconnect
  * storms, the held-stream heap and the browser timing, then writes {@code results.md} (the markdown
  * table), {@code results.json} and the raw results ({@code jmh.json}, {@code load-raw.jsonl},
  * {@code storm-raw.jsonl}, {@code heap-raw.jsonl}, {@code browser.json}) to the output directory. {@code --profile <regex>}
@@ -44,7 +44,7 @@ public final class Bench {
       timed("wire sizes", () -> WireSize.run(results));
     }
     if (parts.contains("load") || parts.contains("storm") || parts.contains("jitter") || parts.contains("heap")) {
-      timed("loopback load, reconnect storm, heap per held stream (Jetty, Tomcat, Netty)",
+      timed("loopback load, reconnect storm, heap per held stream (Jetty, Tomcat, Netty, WebFlux)",
           () -> LoadRun.run(settings, out, results, parts));
     }
     if (parts.contains("browser")) {

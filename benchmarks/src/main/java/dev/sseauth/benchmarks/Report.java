@@ -86,7 +86,8 @@ public final class Report {
   }
 
   /** The servers of the load table: key part and name. */
-  private static final String[][] SERVERS = {{"jetty", "Jetty"}, {"tomcat", "Tomcat"}, {"netty", "Netty"}};
+  private static final String[][] SERVERS = {{"jetty", "Jetty"}, {"tomcat", "Tomcat"}, {"netty", "Netty"},
+      {"webflux", "WebFlux"}};
 
   /** Every row the results allow; rows whose numbers are missing are left out. */
   public static List<Row> rows(Results r) {

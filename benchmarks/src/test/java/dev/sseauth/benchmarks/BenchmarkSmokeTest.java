@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CI smoke run of the whole harness (JMH, wire sizes, loopback load, reconnect storm and held-stream
- * heap on Jetty, Tomcat and Netty with server and client in their own JVMs, Chromium timing) with tiny
+ * heap on Jetty, Tomcat, Netty and Spring WebFlux with server and client in their own JVMs, Chromium timing) with tiny
  * counts. It asserts no thresholds, only that every benchmark produced a number and that the table was
  * written, so the harness never rots.
  */
 class BenchmarkSmokeTest {
+  /** Every load server, as {@code LoadRun} runs them. */
+  private static final List<String> SERVERS = List.of("jetty", "tomcat", "netty", "webflux");
 
   @Test
   void runWhenSmokeSettingsThenEveryBenchmarkProducesANumberAndTheTableIsWritten() throws Exception {
@@ -31,7 +33,7 @@ class BenchmarkSmokeTest {
         "jmh.rewriteStream", "jmh.baselineLineEndScan",
         "wire.token", "wire.compositeId",
         "browser.u", "browser.c", "browser.r"));
-    for (String server : List.of("jetty", "tomcat", "netty")) {
+    for (String server : SERVERS) {
       for (String variant : List.of("UNGUARDED", "SSEAUTH", "JWT_QUERY")) {
         for (String scenario : List.of("reconnect", "first", "events")) {
           expected.add("load." + server + "." + variant + "." + scenario);
@@ -55,7 +57,7 @@ class BenchmarkSmokeTest {
         assertThat(r.get(key).value()).as(key).isPositive();
       }
     }
-    for (String server : List.of("jetty", "tomcat", "netty")) {
+    for (String server : SERVERS) {
       for (String variant : List.of("UNGUARDED", "SSEAUTH")) {
         assertThat(r.get("heap." + server + "." + variant + ".streams").value()).as(server + " " + variant)
             .isEqualTo(Settings.smoke().heapStreams());
@@ -68,7 +70,13 @@ class BenchmarkSmokeTest {
     assertThat(md).contains("| measurement | sse-auth | baseline (same run) | ratio | target | result |");
     assertThat(md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| measurement")))
         .hasSize(Report.rows(r).size())
-        .hasSize(38); // 4 of them the jitter storms'
+        .hasSize(46); // 8 per server (6 load, storm, heap), 4 the jitter storms', 10 JMH, wire and browser
+    for (String server : List.of("Jetty", "Tomcat", "Netty", "WebFlux")) {
+      assertThat(md).contains("| " + server + ": reconnects/s with Last-Event-ID, sse-auth |", "| " + server
+          + ": first connects/s, sse-auth incl. the ticket request |", "| " + server
+          + ": events/s delivered over concurrent streams, sse-auth |", "| " + server + ": reconnect storm, ",
+          "| " + server + ": heap per held stream at ");
+    }
     assertThat(md).contains("Load JVMs: ");
     assertThat(out.resolve("jmh.json")).isNotEmptyFile();
     assertThat(out.resolve("load-raw.jsonl")).isNotEmptyFile();

@@ -246,6 +246,8 @@ public final class LoadClient {
   }
 
   private static final byte[] APP = Wire.APP_DATA.getBytes(StandardCharsets.US_ASCII);
+  /** The same field without the optional space after the colon, as Spring's event writer (WebFlux) sends it. */
+  private static final byte[] APP_NO_SPACE = Wire.APP_DATA.replace(": ", ":").getBytes(StandardCharsets.US_ASCII);
 
   /** One stream request on the worker's connection; its body stays in {@code w.body}. */
   private void stream(Worker w, String pathAndQuery, String lastEventId) throws IOException {
@@ -253,7 +255,7 @@ public final class LoadClient {
     int status = lastEventId == null ? w.conn.exchange("GET", pathAndQuery, w.body)
         : w.conn.exchange("GET", pathAndQuery, w.body, "Last-Event-ID: " + lastEventId);
     require(status == 200, "stream answered " + status);
-    require(w.body.contains(APP), "stream delivered no application event");
+    require(w.body.contains(APP) || w.body.contains(APP_NO_SPACE), "stream delivered no application event");
   }
 
   /** {@code -Dbench.async=true}: ask the Jetty application to stream inside an AsyncContext. */

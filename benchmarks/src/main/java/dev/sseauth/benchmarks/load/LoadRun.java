@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs the loopback measurements on Jetty, Tomcat and Netty: every measurement is a fresh server JVM
- * and a fresh client JVM (the same flags for every variant), pinned to separate CPUs when
- * {@link Pinning} can. Parts:
+ * Runs the loopback measurements on Jetty, Tomcat, Netty and Spring WebFlux (on Reactor Netty): every
+ * measurement is a fresh server JVM and a fresh client JVM (the same flags for every variant), pinned to
+ * separate CPUs when {@link Pinning} can. Parts:
  *
  * <ul>
  *   <li>{@code load}: {@link Settings#loadRounds()} rounds; in each round, for each server, the three
@@ -44,7 +44,7 @@ import java.util.Set;
  */
 public final class LoadRun {
   /** The servers, in report order. */
-  public static final List<String> SERVERS = List.of("jetty", "tomcat", "netty");
+  public static final List<String> SERVERS = List.of("jetty", "tomcat", "netty", "webflux");
   /** JVM flags of every server process. */
   public static final List<String> SERVER_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
   /**

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * The load-test server process: {@code LoadServer <jetty|tomcat|netty> <variant> [class-histogram-file]}
+ * The load-test server process: {@code LoadServer <jetty|tomcat|netty|webflux> <variant> [class-histogram-file]}
  * serves {@code GET /events} on a random 127.0.0.1 port, prints {@code READY <port>} and runs until its
  * standard input closes.
  *
@@ -129,7 +129,7 @@ public final class LoadServer {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2 || args.length > 3) {
-      System.err.println("usage: LoadServer <jetty|tomcat|netty> <unguarded|sseauth|jwt_query> [class-histogram-file]");
+      System.err.println("usage: LoadServer <jetty|tomcat|netty|webflux> <unguarded|sseauth|jwt_query> [class-histogram-file]");
       System.exit(2);
     }
     Variant variant = Variant.valueOf(args[1].toUpperCase(Locale.ROOT));
@@ -152,7 +152,12 @@ public final class LoadServer {
         server = s;
         port = s.port();
       }
-      default -> throw new IllegalArgumentException("server must be jetty, tomcat or netty, but was " + args[0]);
+      case "webflux" -> {
+        WebFluxLoadServer s = new WebFluxLoadServer(variant);
+        server = s;
+        port = s.port();
+      }
+      default -> throw new IllegalArgumentException("server must be jetty, tomcat, netty or webflux, but was " + args[0]);
     }
     System.out.println("READY " + port);
     System.out.flush();
