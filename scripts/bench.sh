@@ -8,6 +8,7 @@
 #   --smoke                                   tiny counts (what CI runs as a test)
 #   --only jmh,wire,load,storm,jitter,heap,browser   a subset (jitter: storms with and without retry jitter)
 #   --rounds N                                load and storm rounds (default 5)
+#   --servers jetty,tomcat,netty,webflux      load, storm, jitter and heap on these servers only (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh

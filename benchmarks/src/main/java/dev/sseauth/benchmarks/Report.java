@@ -89,9 +89,34 @@ public final class Report {
   private static final String[][] SERVERS = {{"jetty", "Jetty"}, {"tomcat", "Tomcat"}, {"netty", "Netty"},
       {"webflux", "WebFlux"}};
 
-  /** Every row the results allow; rows whose numbers are missing are left out. */
+  /** The name shown for the server {@code key} ({@code webflux}: WebFlux). */
+  static String serverName(String key) {
+    for (String[] s : SERVERS) {
+      if (s[0].equals(key)) {
+        return s[1];
+      }
+    }
+    return key;
+  }
+
+  /** The servers of the load table measured in {@code r} ({@link Results#servers()}; every one if it names none). */
+  private static List<String[]> servers(Results r) {
+    List<String[]> measured = new ArrayList<>();
+    for (String[] s : SERVERS) {
+      if (r.servers().isEmpty() || r.servers().contains(s[0])) {
+        measured.add(s);
+      }
+    }
+    return measured;
+  }
+
+  /**
+   * Every row the results allow; rows whose numbers are missing are left out, and so are servers that
+   * {@link Results#servers()} does not name.
+   */
   public static List<Row> rows(Results r) {
     List<Row> rows = new ArrayList<>();
+    List<String[]> servers = servers(r);
     ratio(rows, r, "judge a reconnect (parse Last-Event-ID, verify token, check revocation)", "jmh.judgeReconnect",
         "nimbus HS256 parse + verify + claims (sub, exp): what a JWT filter does", "jmh.baselineNimbusHs256VerifyAndClaims",
         Kind.TIME_NS, atMost(Targets.JUDGE_VS_JWT_FILTER));
@@ -109,7 +134,7 @@ public final class Report {
         "wire.token", Targets.WIRE_TOKEN_BYTES);
     size(rows, r, "composite id with a " + WireSize.APP_ID.length() + "-character app id (Last-Event-ID of a reconnect)",
         "wire.compositeId", Targets.COMPOSITE_ID_BYTES);
-    for (String[] s : SERVERS) {
+    for (String[] s : servers) {
       String k = "load." + s[0] + ".";
       ratio(rows, r, s[1] + ": reconnects/s with Last-Event-ID, sse-auth", k + "SSEAUTH.reconnect",
           "unguarded", k + "UNGUARDED.reconnect", Kind.RATE, atLeast(Targets.RECONNECTS_VS_UNGUARDED));
@@ -124,7 +149,7 @@ public final class Report {
       ratio(rows, r, s[1] + ": events/s delivered over concurrent streams, sse-auth", k + "SSEAUTH.events",
           "JWT in the query string", k + "JWT_QUERY.events", Kind.RATE, null);
     }
-    for (String[] s : SERVERS) {
+    for (String[] s : servers) {
       String k = "storm." + s[0] + ".";
       Results.Value n = r.get(k + "SSEAUTH.streams");
       String streams = n == null ? "" : String.format(Locale.ROOT, "%,d ", (long) n.value());
@@ -132,7 +157,7 @@ public final class Report {
           + "reconnected and received its next event, sse-auth", k + "SSEAUTH", "unguarded", k + "UNGUARDED", Kind.MS,
           atMost(Targets.STORM_VS_UNGUARDED));
     }
-    for (String[] s : SERVERS) {
+    for (String[] s : servers) {
       String k = "jitter." + s[0] + ".";
       Results.Value n = r.get(k + "20.streams");
       String streams = n == null ? "" : String.format(Locale.ROOT, "%,d ", (long) n.value());
@@ -143,7 +168,7 @@ public final class Report {
       ratio(rows, r, what + ": time until every one has received its next event", k + "20.recovery", "jitter 0",
           k + "0.recovery", Kind.MS, null);
     }
-    for (String[] s : SERVERS) {
+    for (String[] s : servers) {
       Results.Value hs = r.get("heap." + s[0] + ".SSEAUTH");
       Results.Value hu = r.get("heap." + s[0] + ".UNGUARDED");
       if (hs != null && hu != null) {
@@ -284,6 +309,10 @@ public final class Report {
     String cpus = r.notes().get("cpus");
     if (cpus != null) {
       b.append("\nLoad JVMs: ").append(cpus).append('\n');
+    }
+    if (!r.servers().isEmpty()) {
+      b.append("\nServers measured (load, storm, heap): ")
+          .append(String.join(", ", r.servers().stream().map(Report::serverName).toList())).append('\n');
     }
     b.append("\nSettings: ").append(s).append('\n');
     b.append("\nCommand: `").append(command).append("`\n");

@@ -33,6 +33,7 @@ public final class Results {
 
   private final Map<String, Value> values = new LinkedHashMap<>();
   private final Map<String, String> notes = new LinkedHashMap<>();
+  private List<String> servers = List.of();
 
   /** Records {@code key} as {@code value ± error}, replacing an earlier value. */
   public void put(String key, double value, double error, String unit) {
@@ -87,7 +88,20 @@ public final class Results {
     return notes;
   }
 
-  /** As a JSON object {@code {"values":{key:{value,error,unit,low,high,rounds}},"notes":{..}}}. */
+  /** Records the servers the load, storm, jitter and heap parts ran on (keys of {@code LoadRun.SERVERS}). */
+  public void servers(List<String> servers) {
+    this.servers = List.copyOf(servers);
+  }
+
+  /** The servers the load, storm, jitter and heap parts ran on; empty if those parts did not run. */
+  public List<String> servers() {
+    return servers;
+  }
+
+  /**
+   * As a JSON object {@code {"values":{key:{value,error,unit,low,high,rounds}},"notes":{..},"servers":[..]}},
+   * {@code servers} only when the load parts ran.
+   */
   public String toJson() {
     Map<String, Object> v = new LinkedHashMap<>();
     values.forEach((k, x) -> {
@@ -107,6 +121,9 @@ public final class Results {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("values", v);
     m.put("notes", new LinkedHashMap<>(notes));
+    if (!servers.isEmpty()) {
+      m.put("servers", new ArrayList<>(servers));
+    }
     return JSONObjectUtils.toJSONString(m);
   }
 

@@ -78,6 +78,8 @@ class BenchmarkSmokeTest {
           "| " + server + ": heap per held stream at ");
     }
     assertThat(md).contains("Load JVMs: ");
+    assertThat(md).contains("Servers measured (load, storm, heap): Jetty, Tomcat, Netty, WebFlux\n");
+    assertThat(r.servers()).isEqualTo(SERVERS);
     assertThat(out.resolve("jmh.json")).isNotEmptyFile();
     assertThat(out.resolve("load-raw.jsonl")).isNotEmptyFile();
     assertThat(out.resolve("storm-raw.jsonl")).isNotEmptyFile();

@@ -95,4 +95,20 @@ class ReportTest {
     assertThat(row(r, "wire token", "—").met()).isTrue();
     assertThat(row(r, "composite id", "—").met()).isFalse();
   }
+
+  @Test
+  void rowsWhenServersAreNamedThenOnlyTheirRowsAndTheTableSaysWhichWereMeasured() {
+    Results r = new Results();
+    for (String server : List.of("jetty", "webflux")) {
+      r.putRounds("load." + server + ".SSEAUTH.reconnect", List.of(95.0), "1/s");
+      r.putRounds("load." + server + ".UNGUARDED.reconnect", List.of(100.0), "1/s");
+    }
+    r.servers(List.of("webflux"));
+
+    assertThat(Report.rows(r)).extracting(Report.Row::what).containsExactly(
+        "WebFlux: reconnects/s with Last-Event-ID, sse-auth");
+    String md = Report.markdown(r, Settings.smoke(), true, Bench.COMMAND + " --servers webflux");
+    assertThat(md).contains("Servers measured (load, storm, heap): WebFlux\n").doesNotContain("Jetty:");
+    assertThat(r.toJson()).contains("\"servers\":[\"webflux\"]");
+  }
 }

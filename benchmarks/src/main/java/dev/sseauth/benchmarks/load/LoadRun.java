@@ -38,9 +38,11 @@ import java.util.Set;
  *       {@code heap.<server>.<VARIANT>.streams}; class histograms to {@code heap-histogram-<server>-<variant>.txt}.
  * </ul>
  *
- * <p>With {@link Settings#shareServers()} (the smoke run) one session per server and variant runs all
- * the requested parts instead. Raw client lines go to {@code load-raw.jsonl}, {@code storm-raw.jsonl}
- * and {@code heap-raw.jsonl}.
+ * <p>Every part runs on the servers asked for ({@link #SERVERS} unless told otherwise; the jitter storms on
+ * those of {@link #JITTER_SERVERS}), which {@link Results#servers()} records. With
+ * {@link Settings#shareServers()} (the smoke run) one session per server and variant runs all the requested
+ * parts instead. Raw client lines go to {@code load-raw.jsonl}, {@code storm-raw.jsonl} and
+ * {@code heap-raw.jsonl}.
  */
 public final class LoadRun {
   /** The servers, in report order. */
@@ -62,6 +64,18 @@ public final class LoadRun {
 
   /** Runs the requested parts among {@code load}, {@code storm} and {@code heap}; the rest of {@code parts} is ignored. */
   public static void run(Settings s, Path out, Results results, Set<String> parts) throws Exception {
+    run(s, out, results, parts, SERVERS);
+  }
+
+  /**
+   * As {@link #run(Settings, Path, Results, Set)}, on {@code servers} only (a subset of {@link #SERVERS}; the
+   * jitter storms on those of them in {@link #JITTER_SERVERS}).
+   */
+  public static void run(Settings s, Path out, Results results, Set<String> parts, List<String> servers)
+      throws Exception {
+    if (servers.isEmpty() || !SERVERS.containsAll(servers)) {
+      throw new IllegalArgumentException("servers must be some of " + SERVERS + ", but were " + servers);
+    }
     boolean load = parts.contains("load");
     boolean storm = parts.contains("storm");
     boolean heap = parts.contains("heap");
@@ -72,13 +86,20 @@ public final class LoadRun {
     Pinning pin = Pinning.detect();
     System.out.println("[load] " + pin.description());
     results.note("cpus", pin.description());
+    results.servers(servers);
+    List<String> jitterServers = JITTER_SERVERS.stream().filter(servers::contains).toList();
+    if (jitter && jitterServers.isEmpty()) {
+      results.note("jitter", "not measured: the jitter storms run on " + String.join(" and ", JITTER_SERVERS)
+          + ", and --servers named neither");
+      System.out.println("[jitter] skipped: --servers names none of " + JITTER_SERVERS);
+    }
     Collector c = new Collector(out, results, load, storm, heap, jitter);
     List<String> heldProps = List.of("-Dbench.retryMs=" + s.stormRetryMs(), "-Dbench.heapGcs=" + s.heapGcs());
     String throughput = "throughput:" + s.loadConcurrency() + ":" + s.loadWarmupMs() + ":" + s.loadWarmupCapMs() + ":"
         + s.loadMeasureMs() + ":" + s.eventStreams() + ":" + s.eventsPerStream();
     String cuts = (storm ? 1 : 0) + ":" + s.stormWarmupCuts() + ":" + s.stormWarmupCutsCap();
     if (s.shareServers()) {
-      for (String server : SERVERS) {
+      for (String server : servers) {
         for (Variant v : Variant.values()) {
           List<String> tasks = new ArrayList<>();
           if (load) {
@@ -99,7 +120,7 @@ public final class LoadRun {
       if (load) {
         Variant[] variants = Variant.values();
         for (int round = 0; round < s.loadRounds(); round++) {
-          for (String server : SERVERS) {
+          for (String server : servers) {
             for (int k = 0; k < variants.length; k++) {
               Variant v = variants[(k + round) % variants.length];
               String label = String.format(Locale.ROOT, "[load] round %d/%d", round + 1, s.loadRounds());
@@ -112,7 +133,7 @@ public final class LoadRun {
       if (storm) {
         String task = "held:" + s.stormStreams() + ":" + HELD_TIMEOUT_MS + ":0:" + cuts;
         for (int round = 0; round < s.stormRounds(); round++) {
-          for (String server : SERVERS) {
+          for (String server : servers) {
             for (int k = 0; k < HELD_VARIANTS.size(); k++) {
               Variant v = HELD_VARIANTS.get((k + round) % HELD_VARIANTS.size());
               String label = String.format(Locale.ROOT, "[storm] round %d/%d", round + 1, s.stormRounds());
@@ -124,7 +145,7 @@ public final class LoadRun {
       }
       if (heap) {
         String task = "held:" + s.heapStreams() + ":" + HELD_TIMEOUT_MS + ":1:0:0:0";
-        for (String server : SERVERS) {
+        for (String server : servers) {
           for (Variant v : HELD_VARIANTS) {
             measure(c, server, v, 0, s.heapStreams(), "heap", () -> session(pin, "[heap]", server, v, HELD_SERVER_FLAGS,
                 heldProps, histogram(out, server, v), List.of(task)));
@@ -138,7 +159,7 @@ public final class LoadRun {
       String task = "held:" + s.stormStreams() + ":" + HELD_TIMEOUT_MS + ":0:1:" + s.stormWarmupCuts() + ":"
           + s.stormWarmupCutsCap();
       for (int round = 0; round < s.stormRounds(); round++) {
-        for (String server : JITTER_SERVERS) {
+        for (String server : jitterServers) {
           for (int k = 0; k < JITTERS.size(); k++) {
             String j = JITTERS.get((k + round) % JITTERS.size());
             List<String> props = List.of("-Dbench.retryMs=" + JITTER_RETRY_MS, "-Dbench.appRetry=false",
