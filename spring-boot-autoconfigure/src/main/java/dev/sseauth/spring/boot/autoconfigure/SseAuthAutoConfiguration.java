@@ -5,6 +5,7 @@ import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SseAuthListener;
 import dev.sseauth.micrometer.SseAuthMetrics;
 import dev.sseauth.servlet.SseAuthFilter;
+import dev.sseauth.webflux.SseAuthWebFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,7 +21,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.util.ClassUtils;
 
@@ -41,6 +44,13 @@ import org.springframework.util.ClassUtils;
  *       ({@link FrontFilter}, {@link SecurityContextBridge}); {@code sseAuthFilter} just after it serves
  *       the ticket endpoint to the principal Spring Security found (session login, HTTP basic, an OAuth2
  *       resource server's JWT), under the application's own rules, CSRF protection included;
+ *   <li>in a reactive (WebFlux) application, unless the application defines an {@code SseAuthWebFilter}
+ *       bean of its own, two {@code WebFilter}s around Spring Security's {@code WebFilterChainProxy} (order
+ *       -100): {@code sseAuthStreamWebFilter} just before it judges stream requests, and hands an allowed
+ *       one to Spring Security authenticated as its session's principal, in the Reactor context
+ *       ({@link ReactiveFrontFilter}, {@link ReactiveSecurityContextBridge}); {@code sseAuthWebFilter} just
+ *       after it serves the ticket endpoint to the principal Spring Security found, under the
+ *       application's own rules, CSRF protection included;
  *   <li>with Micrometer and a {@code MeterRegistry} bean, the meters of {@link SseAuthMetrics}: the
  *       {@link SseAuthListener} bean {@code sseAuthMetrics}, unless the application defines a listener;
  *   <li>with Spring Boot Actuator, the endpoint {@code sseauth} ({@link SseAuthEndpoint}).
@@ -111,6 +121,39 @@ public class SseAuthAutoConfiguration {
       r.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
       r.setOrder(order);
       return r;
+    }
+  }
+
+  /** The filters, in a reactive (WebFlux) application. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnClass(SseAuthWebFilter.class)
+  @ConditionalOnMissingBean(SseAuthWebFilter.class)
+  static class ReactiveConfiguration {
+    /** Spring Security's {@code WebFilterChainProxy}'s order ({@code WebFluxSecurityConfiguration}); not configurable. */
+    static final int SECURITY_WEB_FILTER_ORDER = -100;
+
+    @Bean
+    ReactiveFrontFilter sseAuthStreamWebFilter(SseAuth sseAuth, ResourceLoader loader) {
+      return new ReactiveFrontFilter(sseAuth, springSecurity(loader) ? ReactiveSecurityContextBridge::authenticated
+          : (exchange, chain) -> chain.filter(exchange), SECURITY_WEB_FILTER_ORDER - 1);
+    }
+
+    /**
+     * Tickets for a bearer JWT if {@code sseauth.bearer.*} is set, else for the exchange's principal: the one
+     * Spring Security's chain found (its anonymous user is none), as the servlet side's {@code sseAuthFilter}.
+     */
+    @Bean
+    @Order(SECURITY_WEB_FILTER_ORDER + 1)
+    SseAuthWebFilter sseAuthWebFilter(SseAuth sseAuth) {
+      return new SseAuthWebFilter(sseAuth);
+    }
+
+    /** Whether Spring Security's reactive web support is there (the application's class loader). */
+    private static boolean springSecurity(ResourceLoader loader) {
+      ClassLoader cl = loader.getClassLoader();
+      return ClassUtils.isPresent("org.springframework.security.web.server.WebFilterChainProxy", cl)
+          && ClassUtils.isPresent("org.springframework.security.core.context.ReactiveSecurityContextHolder", cl);
     }
   }
 
