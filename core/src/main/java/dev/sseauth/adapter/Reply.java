@@ -81,6 +81,8 @@ public final class Reply {
     public static final String ORIGIN = "Origin";
     /** Carries the client's bearer token to the ticket endpoint. */
     public static final String AUTHORIZATION = "Authorization";
+    /** The response header {@link Allowed#rewrites} reads the media type from. */
+    public static final String CONTENT_TYPE = "Content-Type";
     static final String CONNECTION = "Connection";
 
     /** @throws NullPointerException if name is null */

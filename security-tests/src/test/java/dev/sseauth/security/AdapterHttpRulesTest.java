@@ -22,17 +22,22 @@ import org.junit.jupiter.api.Test;
  */
 class AdapterHttpRulesTest {
   private static final List<Path> ADAPTERS = List.of(Path.of("..", "servlet-adapter", "src", "main", "java"),
-      Path.of("..", "netty-adapter", "src", "main", "java"));
+      Path.of("..", "netty-adapter", "src", "main", "java"), Path.of("..", "webflux-adapter", "src", "main", "java"));
 
-  /**
-   * A Netty status or header constant, a status number, a servlet status call. Interim responses (1xx,
-   * of which 101 ends HTTP on the connection) are the transport's framing, not a decision: allowed.
-   */
   /** A string literal. */
   private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+  /**
+   * A Netty status or header constant, a status number, a servlet status call; Spring's status, header,
+   * media-type and method constants, a numeric raw status, and the WebFlux exceptions that answer with a
+   * status of their own. Interim responses (1xx, of which 101 ends HTTP on the connection) are the
+   * transport's framing, not a decision: allowed.
+   */
   private static final Pattern FORBIDDEN_CODE = Pattern.compile(
       "HttpResponseStatus\\.(?!valueOf\\b|SWITCHING_PROTOCOLS\\b)[A-Z_]+|HttpHeaderNames\\.[A-Z_]+|HttpHeaderValues\\.[A-Z_]+"
           + "|HttpMethod\\.[A-Z]+|\\bsetStatus\\(\\s*\\d|\\bsendError\\(|SC_[A-Z_]+"
+          + "|\\bHttpStatus\\.(?!SWITCHING_PROTOCOLS\\b)[A-Z_]+|\\bHttpHeaders\\.[A-Z_]+|\\bMediaType\\.[A-Z_]+"
+          + "|\\bsetRawStatusCode\\(\\s*\\d|\\b(?:ResponseStatus|MethodNotAllowed|NotAcceptableStatus|UnsupportedMediaTypeStatus"
+          + "|ServerWebInput|ServerError|PayloadTooLarge)Exception\\b"
           + "|(?<![\\w.])(?:200|204|400|401|403|404|405|414|429|431|500|503)(?![\\w.])");
   private static final List<String> CORE_HEADERS = List.of("cache-control", "content-length", "content-type",
       "www-authenticate", "allow", "last-event-id", "origin", "authorization", "connection",
@@ -52,10 +57,15 @@ class AdapterHttpRulesTest {
     return all;
   }
 
-  /** The code of a source file without its comments. */
+  /** The code of a source file without its comments; a block comment keeps its line breaks, so line numbers hold. */
   private static String code(Path p) throws IOException {
-    String s = Files.readString(p);
-    return s.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("(?m)//.*$", " ");
+    Matcher comment = Pattern.compile("(?s)/\\*.*?\\*/").matcher(Files.readString(p));
+    StringBuilder s = new StringBuilder();
+    while (comment.find()) {
+      comment.appendReplacement(s, " " + comment.group().replaceAll("[^\n]", ""));
+    }
+    comment.appendTail(s);
+    return s.toString().replaceAll("(?m)//.*$", " ");
   }
 
   @Test
@@ -100,5 +110,17 @@ class AdapterHttpRulesTest {
     assertThat(FORBIDDEN_CODE.matcher("int s = 503;").find()).isTrue();
     assertThat(FORBIDDEN_CODE.matcher("HttpResponseStatus.valueOf(reply.status())").find()).isFalse();
     assertThat(FORBIDDEN_CODE.matcher("new byte[4005]").find()).isFalse();
+    // Spring WebFlux's forms
+    String spring = "r.setStatusCode(HttpStatus.UNAUTHORIZED); h.set(HttpHeaders.CACHE_CONTROL, v); h.setContentType("
+        + "MediaType.TEXT_EVENT_STREAM); r.setRawStatusCode(405); throw new ResponseStatusException(s);";
+    Matcher springCode = FORBIDDEN_CODE.matcher(spring);
+    List<String> springHits = new ArrayList<>();
+    while (springCode.find()) {
+      springHits.add(springCode.group());
+    }
+    assertThat(springHits).containsExactly("HttpStatus.UNAUTHORIZED", "HttpHeaders.CACHE_CONTROL", "MediaType.TEXT_EVENT_STREAM",
+        "setRawStatusCode(4", "ResponseStatusException");
+    assertThat(FORBIDDEN_CODE.matcher("response.setStatusCode(HttpStatusCode.valueOf(reply.status()))").find()).isFalse();
+    assertThat(FORBIDDEN_CODE.matcher("HttpHeaders headers = response.getHeaders();").find()).isFalse();
   }
 }

@@ -10,19 +10,24 @@ import dev.sseauth.testing.fixtures.NettyServer;
 import dev.sseauth.testing.fixtures.ServletServer;
 import dev.sseauth.testing.fixtures.TestServer;
 import dev.sseauth.testing.fixtures.TomcatServer;
+import dev.sseauth.testing.fixtures.WebFluxServer;
+import dev.sseauth.webflux.SseAuthWebFilter;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import reactor.core.publisher.Mono;
 
 /**
  * The servers the suites run on, each a real server on a random port with sse-auth in front of a
  * {@link GuardedApp} that answers every path (so any request that slips past the guard reaches it):
  * the servlet filter on Jetty 12 and on Tomcat 11 (default settings), the Netty handlers behind
- * {@code HttpServerCodec} (default limits). Tickets go to the user named by the {@code X-Test-User}
- * header (the application's own login).
+ * {@code HttpServerCodec} (default limits), the {@code WebFilter} in front of a plain {@code WebHandler} in
+ * Spring WebFlux on Reactor Netty (default settings). Tickets go to the user named by the
+ * {@code X-Test-User} header (the application's own login).
  */
 enum Target {
-  JETTY, TOMCAT, NETTY;
+  JETTY, TOMCAT, NETTY, WEBFLUX;
 
   /** Starts this kind of server with {@code auth} guarding {@code app}. */
   TestServer start(SseAuth auth, GuardedApp app) throws Exception {
@@ -31,6 +36,8 @@ enum Target {
       case TOMCAT -> new TomcatServer(deployment(auth, app));
       case NETTY -> new NettyServer(NettyGuards.sseAuth(auth,
           r -> CompletableFuture.completedFuture(user(r.headers().get("X-Test-User")))), app::nettyHandler, 2);
+      case WEBFLUX -> WebFluxServer.handler(List.of(new SseAuthWebFilter(auth,
+          e -> Mono.justOrEmpty(user(e.getRequest().getHeaders().getFirst("X-Test-User"))))), app.webHandler());
     };
   }
 

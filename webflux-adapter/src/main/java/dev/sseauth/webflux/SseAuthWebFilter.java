@@ -118,8 +118,10 @@ public final class SseAuthWebFilter implements WebFilter {
           .flatMap(reply -> Replies.send(exchange.getResponse(), reply));
     }
     // guarded if either reading says so: the path within the application (what WebFlux routes on) or the
-    // whole raw path; the core reads each every way a router might (and guards a path it cannot read)
-    if (!config.guards(path) && !config.guards(request.getURI().getRawPath())) {
+    // whole raw path; the core reads each every way a router might (and guards a path it cannot read). A
+    // target that is no absolute path ("events", which Spring reads as part of the host, leaving the path
+    // empty) cannot be read without guessing: judged too
+    if (path.startsWith("/") && !config.guards(path) && !config.guards(request.getURI().getRawPath())) {
       return chain.filter(exchange);
     }
     StreamRequest facts = StreamRequest.of(method, request.getURI().getRawQuery(), request.getHeaders()::getFirst);

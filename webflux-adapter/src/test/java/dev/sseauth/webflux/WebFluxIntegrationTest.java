@@ -246,6 +246,11 @@ class WebFluxIntegrationTest {
     assertThat(noBearer.statusCode()).isEqualTo(401);
     assertThat(get("/sse/ticket", null).statusCode()).isEqualTo(405);
 
+    for (String target : List.of("events", "events?a=b", "feeds/x")) { // no leading slash: Spring leaves the path empty
+      RawHttp.Response r = RawHttp.exchange(server, RawHttp.request("GET", target));
+      assertThat(r.status()).as(target).isBetween(400, 499);
+    }
+
     assertThat(app.seen).as("the application never ran").isEmpty();
     assertThat(get("/open", null).statusCode()).as("unguarded paths still served on the same server").isEqualTo(200);
   }

@@ -112,8 +112,8 @@ final class GuardedResponse extends ServerHttpResponseDecorator {
 
   /** Whether this response is an event stream that sse-auth rewrites, as its status and type say now. */
   private boolean isStream() {
-    HttpStatusCode status = getStatusCode();
-    return allowed.rewrites(status == null ? 200 : status.value(), getHeaders().getFirst(HttpHeaders.CONTENT_TYPE));
+    HttpStatusCode status = getStatusCode(); // known on every server (Reactor Netty's default is in it)
+    return status != null && allowed.rewrites(status.value(), getHeaders().getFirst(Reply.Header.CONTENT_TYPE));
   }
 
   /** Starts the stream: applies the stream headers and returns true, the first time only. */
