@@ -506,8 +506,9 @@ public final class LettuceStore implements SseAuthStore {
   }
 
   /**
-   * Redis Cluster: {@code write} on the master that holds {@code key}'s slot now, completed only once a
-   * replica has it too ({@code WAIT 1}) where that master has a replica, so that a failover cannot undo an
+   * Redis Cluster: {@code write} on the master that holds {@code key}'s slot now, completed only once its
+   * replicas have it too ({@code WAIT}: every replica this node's topology knows as alive, and at least as
+   * many as the master itself serves now), so that a failover cannot undo an
    * acknowledged take or revocation (replication is asynchronous). A slot that moved meanwhile, or no
    * replica acknowledging within the command timeout, fails the call: the core refuses (503), and a ticket
    * whose take was not acknowledged is redeemed at most once, later, wherever it survives.
@@ -519,23 +520,36 @@ public final class LettuceStore implements SseAuthStore {
       return CompletableFuture.failedFuture(new IllegalStateException("no master for the key's slot"));
     }
     // every replica the topology knows as alive: the one a failover promotes must have the write
-    int replicas = (int) cluster.getPartitions().stream()
+    int known = (int) cluster.getPartitions().stream()
         .filter(n -> master.getNodeId().equals(n.getSlaveOf()) && !n.is(RedisClusterNode.NodeFlag.FAIL)).count();
     // a replica in step acknowledges within milliseconds; a WAIT blocks its node connection while it waits,
     // so a lagging replica refuses takes quickly rather than queueing every take of that master behind it
     long waitMillis = Math.max(1, Math.min(250, cluster.getTimeout().toMillis() / 2));
     CompletionStage<T> done = cluster.getConnectionAsync(master.getNodeId()).thenCompose(connection -> {
       RedisClusterAsyncCommands<String, String> node = connection.async();
-      return write.apply(node).thenCompose(v -> replicas == 0 ? CompletableFuture.completedFuture(v)
-          : node.waitForReplication(replicas, waitMillis).thenCompose(acked -> acked != null && acked >= replicas
-              ? CompletableFuture.completedFuture(v)
-              : CompletableFuture.failedFuture(new IllegalStateException("the replicas did not acknowledge the write"))));
+      CompletionStage<T> written = write.apply(node);
+      // and every replica the master itself serves now (ROLE, pipelined with the write): this node's view of
+      // the topology may be older than the master's (a replica that rejoined after a failover)
+      CompletionStage<Integer> serving = node.role().handle((role, e) -> e == null ? replicasOf(role) : 0);
+      return written.thenCompose(v -> serving.thenCompose(online -> {
+        int replicas = Math.max(known, online);
+        return replicas == 0 ? CompletableFuture.completedFuture(v)
+            : node.waitForReplication(replicas, waitMillis).thenCompose(acked -> acked != null && acked >= replicas
+                ? CompletableFuture.completedFuture(v)
+                : CompletableFuture.failedFuture(new IllegalStateException("the replicas did not acknowledge the write")));
+      }));
     });
     return done.whenComplete((v, e) -> {
       if (e != null && client instanceof RedisClusterClient cc) {
         cc.refreshPartitionsAsync(); // a MOVED on a node's own connection does not make the client look
       }
     });
+  }
+
+  /** The replicas a master's {@code ROLE} reply lists ({@code master, offset, [[host, port, offset]...]}); else 0. */
+  static int replicasOf(List<Object> role) {
+    return role != null && role.size() >= 3 && "master".equals(String.valueOf(role.get(0))) && role.get(2) instanceof List<?> l
+        ? l.size() : 0;
   }
 
   @Override
