@@ -170,6 +170,17 @@ public final class SseAuthConfig {
    * {@code new URI(target).getPath()}), and ambiguous paths are.
    */
   public boolean guards(String rawPath) { return pathMatcher.matches(rawPath); }
+
+  /**
+   * Whether a request target cannot be read unambiguously: bad percent-encoding, an encoded slash or
+   * backslash, an encoded control character, {@code ..} above the root, in any reading {@link #guards} makes
+   * of it; null cannot be read. Such a target is guarded (a router might read a guarded path in it), and an
+   * adapter refuses it with {@link Reason#MALFORMED_REQUEST} instead of judging it: allowed, a session
+   * token would open whatever route the application's router reads in it.
+   *
+   * @param rawPath the request target as received, without its query; null if unknown
+   */
+  public boolean ambiguous(String rawPath) { return pathMatcher.ambiguous(rawPath); }
   /** Path of the ticket endpoint ({@code sseauth.ticket.path}). */
   public String ticketPath() { return ticketPath; }
   /** Query parameter carrying the ticket ({@code sseauth.ticket.param}). */

@@ -65,6 +65,22 @@ public final class PathMatcher {
     return false;
   }
 
+  /**
+   * Whether some reading of {@code rawPath} (as {@link #matches} reads it) cannot be normalised
+   * unambiguously; null is.
+   */
+  public boolean ambiguous(String rawPath) {
+    if (rawPath == null) {
+      return true;
+    }
+    for (String reading : readings(rawPath)) {
+      if (normalise(reading) == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean matchesReading(String rawPath) {
     List<String> segs = normalise(rawPath);
     if (segs == null) {

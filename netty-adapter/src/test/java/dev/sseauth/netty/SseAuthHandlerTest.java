@@ -148,13 +148,25 @@ class SseAuthHandlerTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"/events?slt=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/events?slt=short", "/feeds/a/b?slt=",
-      "/EVENTS/?slt=x", "/x/../events", "/events%2F", "/feeds;p=1/x", "http://evil.example/events?q"})
+      "/EVENTS/?slt=x", "/x/../events", "/feeds;p=1/x", "http://evil.example/events?q"})
   void channelReadWhenGuardedPathWithoutValidTicketThen401AndAppNeverReached(String uri) {
     send(get(uri));
 
     FullHttpResponse r = readAnswer();
     assertThat(r.status().code()).isEqualTo(401);
     assertThat(r.headers().get(HttpHeaderNames.WWW_AUTHENTICATE)).startsWith("Bearer");
+    body(r);
+    assertThat(app.requests).isEmpty();
+  }
+
+  /** A target the core cannot read unambiguously is refused, never judged: a token must not open it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/events%2F", "/api/x%01?slt=x", "/events/%zz", "/../events"})
+  void channelReadWhenTargetUnreadableThen400AndAppNeverReached(String uri) {
+    send(get(uri));
+
+    FullHttpResponse r = readAnswer();
+    assertThat(r.status().code()).isEqualTo(400);
     body(r);
     assertThat(app.requests).isEmpty();
   }

@@ -764,6 +764,30 @@ abstract class AttackSuite {
     assertThat(failures).as("%s: of %d targets routed to a guarded path", rig.server.name(), targets.size()).isEmpty();
   }
 
+  /**
+   * A target the path matcher cannot read unambiguously (an encoded control character, slash or backslash,
+   * bad percent-encoding, {@code ..} above the root) is guarded, since a router might read it as a guarded
+   * path. But it must not be allowed either: a stream's session token would then open any route the
+   * router reads in it (a JSON API handler, authenticated as the stream's user behind Spring Security).
+   * Refused, token or not.
+   */
+  @Test
+  void pathWhenUnreadableThenRefusedEvenWithAValidTokenAndApplicationNeverRuns() throws Exception {
+    boot();
+    String wire = rig.token();
+    List<String> failures = new ArrayList<>();
+    int runs = rig.app.runs(); // the token's own stream ran it
+    for (String target : List.of("/api/search/x%01", "/api/search/x%7F", "/api/search/x%09", "/api/a%2Fb",
+        "/api/a%5Cb", "/api/%zz", "/api/x%00", "/../api/search", "/events/%2e%2e/%2e%2e/api", "/events%01")) {
+      RawHttp.Response r = rig.send(RawHttp.request("GET", target, "Last-Event-ID: " + wire + "_1"));
+      if (r.status() < 400 || r.status() >= 500 || r.eventStream() || rig.app.runs() != runs) {
+        failures.add(target + " -> " + r.status() + (rig.app.runs() == runs ? "" : ", the application ran"));
+        runs = rig.app.runs();
+      }
+    }
+    assertThat(failures).as("%s", rig.server.name()).isEmpty();
+  }
+
   @Test
   void pathWhenAbsoluteFormThen4xxAndApplicationNeverRuns() throws Exception {
     boot();

@@ -203,6 +203,10 @@ public final class SseAuthFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
+    if (path == null || config.ambiguous(path)) { // guarded, but never allowed: refused whatever it carries
+      Replies.send(response, Reason.MALFORMED_REQUEST.reply());
+      return;
+    }
     StreamRequest facts = StreamRequest.of(request.getMethod(), request.getQueryString(), request::getHeader);
     Decision decision = Replies.await(a.decide(facts), bound, null);
     Reply reply = decision == null ? Reason.STORE_UNAVAILABLE.reply() : decision.reply(); // fail closed

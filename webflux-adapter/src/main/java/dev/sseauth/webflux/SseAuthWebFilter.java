@@ -121,8 +121,13 @@ public final class SseAuthWebFilter implements WebFilter {
     // whole raw path; the core reads each every way a router might (and guards a path it cannot read). A
     // target that is no absolute path ("events", which Spring reads as part of the host, leaving the path
     // empty) cannot be read without guessing: judged too
-    if (path.startsWith("/") && !config.guards(path) && !config.guards(request.getURI().getRawPath())) {
+    String rawPath = request.getURI().getRawPath();
+    if (path.startsWith("/") && !config.guards(path) && !config.guards(rawPath)) {
       return chain.filter(exchange);
+    }
+    if (!path.startsWith("/") || config.ambiguous(path) || config.ambiguous(rawPath)) {
+      // guarded, but never allowed: refused whatever it carries
+      return Replies.send(exchange.getResponse(), Reason.MALFORMED_REQUEST.reply());
     }
     StreamRequest facts = StreamRequest.of(method, request.getURI().getRawQuery(), request.getHeaders()::getFirst);
     return Mono.defer(() -> resumed(auth.decide(facts)))

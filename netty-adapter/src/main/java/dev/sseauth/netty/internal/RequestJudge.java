@@ -60,6 +60,9 @@ public final class RequestJudge {
     if (!config.guards(target.withoutQuery())) {
       return PASSED;
     }
+    if (config.ambiguous(target.withoutQuery())) { // guarded, but never allowed: refused whatever it carries
+      return CompletableFuture.completedFuture(answering(request).apply(Reason.MALFORMED_REQUEST.reply()));
+    }
     StreamRequest facts = StreamRequest.of(method, target.rawQuery(), request.headers()::get);
     Function<Reply, Exchange> answer = answering(request);
     return auth.decide(facts).thenApply(decision -> {
