@@ -1,5 +1,6 @@
 package dev.sseauth.netty;
 
+import dev.sseauth.testing.fixtures.AuthFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.netty.testing.NettyGuards;
@@ -92,7 +93,7 @@ class ConcurrentStreamsTest {
   void streamsWhenThousandConcurrentThenEachHeldAndServedWithItsOwnToken() throws Exception {
     ExecutorService clientThreads = Executors.newFixedThreadPool(4);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
-    try (Fixture fx = new Fixture()) {
+    try (AuthFixture fx = new AuthFixture()) {
       NettyGuard guard = NettyGuards.sseAuth(fx.auth);
       NettyEventApp app = new NettyEventApp(guard);
       try (NettyServer server = new NettyServer(guard, app::handler, 2)) {

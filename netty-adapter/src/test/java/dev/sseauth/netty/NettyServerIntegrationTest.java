@@ -1,5 +1,6 @@
 package dev.sseauth.netty;
 
+import dev.sseauth.testing.fixtures.AuthFixture;
 import static dev.sseauth.testing.fixtures.LdClient.nextMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,12 +42,12 @@ class NettyServerIntegrationTest {
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private Fixture fx;
+  private AuthFixture fx;
   private NettyEventApp app;
   private NettyServer server;
 
   private void start(UnaryOperator<SseAuthConfig.Builder> custom) {
-    fx = new Fixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
+    fx = new AuthFixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
     NettyGuard guard = NettyGuards.sseAuth(fx.auth);
     app = new NettyEventApp(guard);
     server = new NettyServer(guard, app::handler, 2);

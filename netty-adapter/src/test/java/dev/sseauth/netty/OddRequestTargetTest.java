@@ -1,5 +1,6 @@
 package dev.sseauth.netty;
 
+import dev.sseauth.testing.fixtures.AuthFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.netty.testing.NettyGuards;
@@ -24,15 +25,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OddRequestTargetTest {
-  private static final List<String> PATTERNS = List.of("/events", "/feeds/**"); // Fixture's sseauth.paths
+  private static final List<String> PATTERNS = List.of("/events", "/feeds/**"); // AuthFixture's sseauth.paths
 
-  private Fixture fx;
+  private AuthFixture fx;
   private NettyEventApp app;
   private NettyServer server;
 
   @BeforeEach
   void start() {
-    fx = new Fixture();
+    fx = new AuthFixture();
     NettyGuard guard = NettyGuards.sseAuth(fx.auth);
     app = new NettyEventApp(guard);
     server = new NettyServer(guard, app::handler, 1);

@@ -1,5 +1,6 @@
 package dev.sseauth.netty;
 
+import dev.sseauth.testing.fixtures.AuthFixture;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +54,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on for every test of this module ({@code LeakDetectionExtension}, auto-detected, PARANOID).
  */
 class SseAuthHandlerExchangeTest {
-  private final Fixture fx = new Fixture();
+  private final AuthFixture fx = new AuthFixture();
   private RecordingApp app = new RecordingApp();
   private EmbeddedChannel ch = new EmbeddedChannel(new SseAuthHandler(fx.auth), app);
 

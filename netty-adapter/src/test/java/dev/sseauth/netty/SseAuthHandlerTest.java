@@ -1,5 +1,6 @@
 package dev.sseauth.netty;
 
+import dev.sseauth.testing.fixtures.AuthFixture;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +54,7 @@ class SseAuthHandlerTest {
   private static final Pattern TOKEN = Pattern.compile("id: ([^_\\n]+)_");
   private static final String APP_STREAM = "id: 1\ndata: one\n\n: comment\r\nid:2\r\ndata: two\r\n\r\nevent: x\rid\rdata: three\r\r";
 
-  private final Fixture fx = new Fixture();
+  private final AuthFixture fx = new AuthFixture();
   private final RecordingApp app = new RecordingApp();
   private final EmbeddedChannel ch = new EmbeddedChannel(new SseAuthHandler(fx.auth), app);
 
@@ -230,7 +231,7 @@ class SseAuthHandlerTest {
 
   @Test
   void channelReadWhenOriginNotAllowedThen403() {
-    try (Fixture strict = new Fixture(b -> b.origins(java.util.Set.of("https://app.example")))) {
+    try (AuthFixture strict = new AuthFixture(b -> b.origins(java.util.Set.of("https://app.example")))) {
       RecordingApp strictApp = new RecordingApp();
       EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(strict.auth), strictApp);
       HttpRequest r = get("/events?slt=" + strict.ticket("alice"));
@@ -295,7 +296,7 @@ class SseAuthHandlerTest {
 
   @Test
   void channelReadWhenReconnectModeThenHandshakeOnlyAndAppNeverReached() {
-    try (Fixture rc = new Fixture(b -> b.handshakeMode(HandshakeMode.RECONNECT))) {
+    try (AuthFixture rc = new AuthFixture(b -> b.handshakeMode(HandshakeMode.RECONNECT))) {
       RecordingApp rcApp = new RecordingApp();
       EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(rc.auth), rcApp);
       c.writeInbound(get("/events?slt=" + rc.ticket("alice")), LastHttpContent.EMPTY_LAST_CONTENT);
@@ -610,13 +611,13 @@ class SseAuthHandlerTest {
     public void close() {}
   }
 
-  private static Fixture silent(Duration timeout) {
-    return new Fixture(b -> b.store(new SilentStore()).storeTimeout(timeout));
+  private static AuthFixture silent(Duration timeout) {
+    return new AuthFixture(b -> b.store(new SilentStore()).storeTimeout(timeout));
   }
 
   @Test
   void channelReadWhenStoreNeverAnswersThen503AndLaterMessagesHeldInOrder() {
-    try (Fixture s = silent(Duration.ofMillis(100))) {
+    try (AuthFixture s = silent(Duration.ofMillis(100))) {
       RecordingApp a = new RecordingApp();
       EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(s.auth), a);
       c.writeInbound(get("/events?slt=" + s.ticket("alice")), LastHttpContent.EMPTY_LAST_CONTENT,
@@ -639,7 +640,7 @@ class SseAuthHandlerTest {
 
   @Test
   void channelInactiveWhenDecisionPendingThenHeldBuffersReleased() {
-    try (Fixture s = silent(Duration.ofMillis(100))) {
+    try (AuthFixture s = silent(Duration.ofMillis(100))) {
       RecordingApp a = new RecordingApp();
       EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(s.auth), a);
       HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/events?slt=" + s.ticket("a"));

@@ -1,5 +1,6 @@
 package dev.sseauth.netty;
 
+import dev.sseauth.testing.fixtures.AuthFixture;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** The ticket endpoint of {@link SseAuthHandler} on an {@link EmbeddedChannel}. */
 class SseAuthHandlerTicketTest {
-  private final Fixture fx = new Fixture();
+  private final AuthFixture fx = new AuthFixture();
   private final RecordingApp app = new RecordingApp();
   private final EmbeddedChannel ch = new EmbeddedChannel(new SseAuthHandler(fx.auth), app);
 
@@ -106,7 +107,7 @@ class SseAuthHandlerTicketTest {
 
   @Test
   void postWhenTooManyTicketsThen429() {
-    try (Fixture one = new Fixture(b -> b.ticketMaxPerSubject(1))) {
+    try (AuthFixture one = new AuthFixture(b -> b.ticketMaxPerSubject(1))) {
       EmbeddedChannel c = new EmbeddedChannel(new SseAuthHandler(one.auth));
       assertThat(exchange(c, request(HttpMethod.POST, "/sse/ticket", one.bearer("bob"))).release()).isTrue();
       FullHttpResponse r = exchange(c, request(HttpMethod.POST, "/sse/ticket", one.bearer("bob")));

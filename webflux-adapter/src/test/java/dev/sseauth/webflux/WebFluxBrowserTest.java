@@ -1,5 +1,6 @@
 package dev.sseauth.webflux;
 
+import dev.sseauth.testing.fixtures.AuthFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sseauth.SsePrincipal;
@@ -25,7 +26,7 @@ class WebFluxBrowserTest {
   @Test
   void pageWhenStreamDroppedAndRevokedThenBrowserResumesEachTimeWithTheAppsIds() throws Exception {
     EventController app = new EventController();
-    try (Fixture fx = new Fixture(b -> b.handshakeRetry(Duration.ofMillis(50)));
+    try (AuthFixture fx = new AuthFixture(b -> b.handshakeRetry(Duration.ofMillis(50)));
          WebFluxServer server = WebFluxServer.controllers(List.of(new SseAuthWebFilter(fx.auth,
              exchange -> Mono.justOrEmpty(exchange.getRequest().getHeaders().getFirst("X-Test-User")).map(SsePrincipal::of))),
              app, new PageController());

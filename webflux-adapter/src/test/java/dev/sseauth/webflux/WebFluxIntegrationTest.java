@@ -1,5 +1,6 @@
 package dev.sseauth.webflux;
 
+import dev.sseauth.testing.fixtures.AuthFixture;
 import static dev.sseauth.testing.fixtures.LdClient.nextMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,12 +47,12 @@ class WebFluxIntegrationTest {
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private Fixture fx;
+  private AuthFixture fx;
   private final EventController app = new EventController();
   private WebFluxServer server;
 
   private void start(UnaryOperator<SseAuthConfig.Builder> custom) {
-    fx = new Fixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
+    fx = new AuthFixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
     server = WebFluxServer.controllers(List.of(new SseAuthWebFilter(fx.auth)), app);
   }
 
@@ -60,7 +61,7 @@ class WebFluxIntegrationTest {
    * security context there), with tickets for the context's {@code user}.
    */
   private void startInContext() {
-    fx = new Fixture(b -> b.handshakeRetry(Duration.ofMillis(20)));
+    fx = new AuthFixture(b -> b.handshakeRetry(Duration.ofMillis(20)));
     WebFilter context = (exchange, chain) -> chain.filter(exchange)
         .contextWrite(Context.of("tenant", "acme", "user", "carol"));
     server = WebFluxServer.controllers(List.of(context, new SseAuthWebFilter(fx.auth,

@@ -194,9 +194,6 @@ class GuardedBodyConcurrencyTest {
           rotations, text.substring(Math.max(0, text.length() - 400))).isEqualTo(EVENTS);
       assertThat(rotations).as("rotations happened meanwhile").isPositive();
       assertThat(auth.liveStreams()).isZero();
-      if (seed == 0) {
-        System.out.printf("rotations %d, heartbeats %d, buffers %d%n", rotations, beats, received.get());
-      }
     }
   }
 
