@@ -1,7 +1,6 @@
 package dev.sseauth.spring.boot.autoconfigure;
 
 import dev.sseauth.SseAuth;
-import dev.sseauth.SseAuthConfig;
 import dev.sseauth.servlet.SseAuthFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -13,10 +12,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.function.Consumer;
-import org.springframework.util.AntPathMatcher;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
@@ -39,25 +35,21 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * the principal it found. Thread-safe.
  */
 final class FrontFilter implements Filter {
-  static final String SCRIPT_PATH = "/sse-auth.js";
   private static final boolean OBSERVATIONS = ClassUtils.isPresent(
       "org.springframework.web.filter.ServerHttpObservationFilter", FrontFilter.class.getClassLoader());
 
-  private final SseAuthConfig config;
+  private final FrontRules rules;
   private final SseAuthFilter guard;
   private final Consumer<HttpServletRequest> onAllowed;
-  private final byte[] script;
-  private final AntPathMatcher patterns = new AntPathMatcher();
 
   /**
    * @param onAllowed told of each request the guard allowed, before the rest of the chain runs (it sets
    *     the Spring Security context); may do nothing
    */
   FrontFilter(SseAuth auth, Consumer<HttpServletRequest> onAllowed) {
-    this.config = auth.config();
+    this.rules = new FrontRules(auth.config());
     this.guard = SseAuthFilter.streamsOnly(auth);
     this.onAllowed = onAllowed;
-    this.script = script();
   }
 
   @Override
@@ -74,7 +66,7 @@ final class FrontFilter implements Filter {
     if (request.getDispatcherType() == DispatcherType.REQUEST) {
       // the path as the container decoded it: only names the script and a route, the guard reads its own
       String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-      if (SCRIPT_PATH.equals(path) && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))) {
+      if (FrontRules.isScript(request.getMethod(), path)) {
         sendScript(request, response);
         return;
       }
@@ -82,7 +74,7 @@ final class FrontFilter implements Filter {
         nameRoute(request, path);
       }
     }
-    if ("OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null) {
+    if (FrontRules.isPreflight(request.getMethod(), request.getHeader("Access-Control-Request-Method"))) {
       chain.doFilter(req, res); // a CORS preflight, for Spring's CORS handling; it carries no credential
       return;
     }
@@ -94,48 +86,28 @@ final class FrontFilter implements Filter {
     });
   }
 
-  /** The route tag of a request sse-auth may answer itself; the application's handler overrides it. */
+  /** Names the route of a request sse-auth may answer itself, unless the application's handler did. */
   private void nameRoute(HttpServletRequest request, String path) {
-    String route = null;
-    if (config.ticketPath().equals(path)) {
-      route = config.ticketPath();
-    } else if (config.guards(path)) {
-      route = config.paths().stream().filter(p -> patterns.match(p, path)).findFirst().orElse(config.paths().get(0));
-    }
+    String route = rules.route(path);
     if (route != null) {
-      String r = route;
       ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> {
         if (c.getPathPattern() == null) {
-          c.setPathPattern(r);
+          c.setPathPattern(route);
         }
       });
     }
   }
 
   private void sendScript(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    response.setStatus(200);
-    response.setContentType("text/javascript;charset=UTF-8");
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader("Cache-Control", "public, max-age=300");
+    byte[] script = rules.script();
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType(FrontRules.SCRIPT_TYPE);
+    for (String[] h : FrontRules.SCRIPT_HEADERS) {
+      response.setHeader(h[0], h[1]);
+    }
     response.setContentLength(script.length);
     if (!"HEAD".equals(request.getMethod())) {
       response.getOutputStream().write(script);
     }
-  }
-
-  private static byte[] script() {
-    try (InputStream in = SseAuth.class.getResourceAsStream("/META-INF/resources" + SCRIPT_PATH)) {
-      if (in == null) {
-        throw new IllegalStateException("sse-auth.js is missing from the core's jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  @Override
-  public void destroy() {
-    guard.destroy();
   }
 }

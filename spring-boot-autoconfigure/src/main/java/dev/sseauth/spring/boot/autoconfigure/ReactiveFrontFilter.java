@@ -1,11 +1,7 @@
 package dev.sseauth.spring.boot.autoconfigure;
 
 import dev.sseauth.SseAuth;
-import dev.sseauth.SseAuthConfig;
 import dev.sseauth.webflux.SseAuthWebFilter;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.function.BiFunction;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -13,7 +9,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
-import org.springframework.util.AntPathMatcher;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -40,17 +35,14 @@ import reactor.core.publisher.Mono;
  * found. Thread-safe.
  */
 final class ReactiveFrontFilter implements WebFilter, Ordered {
-  static final String SCRIPT_PATH = "/sse-auth.js";
   private static final boolean OBSERVATIONS = ClassUtils.isPresent(
       "org.springframework.http.server.reactive.observation.ServerRequestObservationContext",
       ReactiveFrontFilter.class.getClassLoader());
 
-  private final SseAuthConfig config;
+  private final FrontRules rules;
   private final SseAuthWebFilter guard;
   private final BiFunction<ServerWebExchange, WebFilterChain, Mono<Void>> onAllowed;
   private final int order;
-  private final byte[] script;
-  private final AntPathMatcher patterns = new AntPathMatcher();
 
   /**
    * @param onAllowed continues the chain with a request the guard allowed (it hands Spring Security the
@@ -58,11 +50,10 @@ final class ReactiveFrontFilter implements WebFilter, Ordered {
    * @param order this filter's order among the application's {@code WebFilter}s
    */
   ReactiveFrontFilter(SseAuth auth, BiFunction<ServerWebExchange, WebFilterChain, Mono<Void>> onAllowed, int order) {
-    this.config = auth.config();
+    this.rules = new FrontRules(auth.config());
     this.guard = SseAuthWebFilter.streamsOnly(auth);
     this.onAllowed = onAllowed;
     this.order = order;
-    this.script = script();
   }
 
   @Override
@@ -76,13 +67,13 @@ final class ReactiveFrontFilter implements WebFilter, Ordered {
     String method = request.getMethod().name();
     // the path within the application: only names the script and a route, the guard reads its own
     String path = request.getPath().pathWithinApplication().value();
-    if (SCRIPT_PATH.equals(path) && ("GET".equals(method) || "HEAD".equals(method))) {
+    if (FrontRules.isScript(method, path)) {
       return sendScript(exchange.getResponse(), "HEAD".equals(method));
     }
     if (OBSERVATIONS) {
       nameRoute(exchange, path);
     }
-    if ("OPTIONS".equals(method) && request.getHeaders().getFirst("Access-Control-Request-Method") != null) {
+    if (FrontRules.isPreflight(method, request.getHeaders().getFirst("Access-Control-Request-Method"))) {
       return chain.filter(exchange); // a CORS preflight, for the application's CORS handling; it carries no credential
     }
     return guard.filter(exchange, passed -> passed.getAttribute(SseAuthWebFilter.SESSION_ATTRIBUTE) != null
@@ -90,45 +81,30 @@ final class ReactiveFrontFilter implements WebFilter, Ordered {
         : chain.filter(passed));
   }
 
-  /** The route tag of a request sse-auth may answer itself; the application's handler overrides it. */
+  /** Names the route of a request sse-auth may answer itself, unless the application's handler did. */
   private void nameRoute(ServerWebExchange exchange, String path) {
-    String route = null;
-    if (config.ticketPath().equals(path)) {
-      route = config.ticketPath();
-    } else if (config.guards(path)) {
-      route = config.paths().stream().filter(p -> patterns.match(p, path)).findFirst().orElse(config.paths().get(0));
-    }
+    String route = rules.route(path);
     if (route != null) {
-      String r = route;
       ServerRequestObservationContext.findCurrent(exchange.getAttributes()).ifPresent(c -> {
         if (c.getPathPattern() == null) {
-          c.setPathPattern(r);
+          c.setPathPattern(route);
         }
       });
     }
   }
 
   private Mono<Void> sendScript(ServerHttpResponse response, boolean head) {
+    byte[] script = rules.script();
     response.setStatusCode(HttpStatus.OK);
     HttpHeaders headers = response.getHeaders();
-    headers.set(HttpHeaders.CONTENT_TYPE, "text/javascript;charset=UTF-8");
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set(HttpHeaders.CACHE_CONTROL, "public, max-age=300");
+    headers.set(HttpHeaders.CONTENT_TYPE, FrontRules.SCRIPT_TYPE);
+    for (String[] h : FrontRules.SCRIPT_HEADERS) {
+      headers.set(h[0], h[1]);
+    }
     headers.setContentLength(script.length);
     if (head) {
       return response.setComplete();
     }
     return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(script)));
-  }
-
-  private static byte[] script() {
-    try (InputStream in = SseAuth.class.getResourceAsStream("/META-INF/resources" + SCRIPT_PATH)) {
-      if (in == null) {
-        throw new IllegalStateException("sse-auth.js is missing from the core's jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
