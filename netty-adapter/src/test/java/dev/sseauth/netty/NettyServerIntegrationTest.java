@@ -1,5 +1,7 @@
 package dev.sseauth.netty;
 
+import static dev.sseauth.testing.fixtures.StreamClients.token;
+import static dev.sseauth.testing.fixtures.StreamClients.tokenOf;
 import dev.sseauth.testing.fixtures.AuthFixture;
 import static dev.sseauth.testing.fixtures.LdClient.nextMessage;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,23 +13,18 @@ import dev.sseauth.SseAuthConfig;
 import dev.sseauth.SsePrincipal;
 import dev.sseauth.netty.testing.NettyGuards;
 import dev.sseauth.testing.Await;
-import dev.sseauth.testing.Tickets;
-import dev.sseauth.testing.fixtures.LdClient;
 import dev.sseauth.testing.fixtures.NettyEventApp;
 import dev.sseauth.testing.fixtures.NettyGuard;
 import dev.sseauth.testing.fixtures.NettyServer;
 import dev.sseauth.testing.fixtures.SseLines;
+import dev.sseauth.testing.fixtures.StreamClients;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,10 +35,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NettyServerIntegrationTest {
-  private static final Pattern TICKET = Pattern.compile("\"ticket\":\"([^\"]+)\"");
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private StreamClients clients;
   private AuthFixture fx;
   private NettyEventApp app;
   private NettyServer server;
@@ -51,12 +47,13 @@ class NettyServerIntegrationTest {
     NettyGuard guard = NettyGuards.sseAuth(fx.auth);
     app = new NettyEventApp(guard);
     server = new NettyServer(guard, app::handler, 2);
+    clients = new StreamClients(server, fx);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (AutoCloseable c : closeables) {
-      c.close();
+    if (clients != null) {
+      clients.close();
     }
     if (server != null) {
       server.close();
@@ -66,52 +63,10 @@ class NettyServerIntegrationTest {
     }
   }
 
-  private String postTicket(String subject) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
-        .header("Authorization", fx.bearer(subject)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
-    Matcher m = TICKET.matcher(r.body());
-    assertThat(m.find()).isTrue();
-    return m.group(1);
-  }
-
-  private EventSource eventSource(String pathAndQuery) {
-    EventSource es = LdClient.pulling(server.uri(pathAndQuery));
-    closeables.add(es);
-    return es;
-  }
-
-  private static String tokenOf(MessageEvent m) {
-    return Tickets.tokenOf(m.getLastEventId());
-  }
-
-  private HttpResponse<String> get(String pathAndQuery, String lastEventId) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(pathAndQuery)).timeout(Duration.ofSeconds(10));
-    if (lastEventId != null) {
-      b.header("Last-Event-ID", lastEventId);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A raw stream read line by line, closed after the test. */
-  private SseLines rawStream(String pathAndQuery) throws Exception {
-    SseLines s = SseLines.open(server.uri(pathAndQuery), Map.of());
-    closeables.add(s);
-    return s;
-  }
-
-  /** The session token of the stream's handshake (its first id, {@code <token>_}). */
-  private static String token(SseLines s) {
-    Await.until(Duration.ofSeconds(5), "the auth event", () -> !s.ids().isEmpty());
-    return Tickets.tokenOf(s.ids().get(0));
-  }
-
   @Test
   void streamWhenTicketThenEventsWithCompositeIdsAndReconnectResumesWithToken() throws Exception {
     start(b -> b);
-    EventSource es = eventSource("/events?slt=" + postTicket("alice") + "&x=1");
+    EventSource es = clients.eventSource("/events?slt=" + clients.postTicket("alice") + "&x=1");
 
     MessageEvent auth = nextMessage(es);
     assertThat(auth.getEventName()).isEqualTo("auth");
@@ -140,7 +95,7 @@ class NettyServerIntegrationTest {
   @Test
   void streamWhenReconnectModeThenHandshakeEndsAndAppRunsOnlyOnTokenReconnect() throws Exception {
     start(b -> b.handshakeMode(HandshakeMode.RECONNECT));
-    EventSource es = eventSource("/events?slt=" + postTicket("alice"));
+    EventSource es = clients.eventSource("/events?slt=" + clients.postTicket("alice"));
 
     MessageEvent auth = nextMessage(es);
     assertThat(auth.getEventName()).isEqualTo("auth");
@@ -157,7 +112,7 @@ class NettyServerIntegrationTest {
   @Test
   void requestWhenRejectedThenRefusedAndAppNeverReached() throws Exception {
     start(b -> b);
-    String spent = postTicket("alice");
+    String spent = clients.postTicket("alice");
     HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(server.uri("/events?slt=" + spent)).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(first.statusCode()).isEqualTo(200);
@@ -173,7 +128,7 @@ class NettyServerIntegrationTest {
         "/events/../events", "not-a-token",
         "/%65vents", "");
     for (Map.Entry<String, String> e : unauthorized.entrySet()) {
-      HttpResponse<String> r = get(e.getKey(), e.getValue().isEmpty() ? null : e.getValue());
+      HttpResponse<String> r = clients.get(e.getKey(), e.getValue().isEmpty() ? null : e.getValue());
       assertThat(r.statusCode()).as(e.getKey()).isEqualTo(401);
       assertThat(r.headers().firstValue("WWW-Authenticate")).as(e.getKey()).isPresent();
       assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
@@ -181,19 +136,19 @@ class NettyServerIntegrationTest {
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(server.uri("/events"))
         .POST(HttpRequest.BodyPublishers.ofString("x".repeat(10_000))).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
-    assertThat(get("/events?slt=a&slt=b", null).statusCode()).isEqualTo(400);
+    assertThat(clients.get("/events?slt=a&slt=b", null).statusCode()).isEqualTo(400);
     HttpResponse<String> noBearer = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(noBearer.statusCode()).isEqualTo(401);
 
     assertThat(app.seen).as("the application never ran").isEmpty();
-    assertThat(get("/open", null).statusCode()).as("unguarded paths still served on the same server").isEqualTo(200);
+    assertThat(clients.get("/open", null).statusCode()).as("unguarded paths still served on the same server").isEqualTo(200);
   }
 
   @Test
   void streamWhenIdSplitAcrossWritesThenRewrittenWhole() throws Exception {
     start(b -> b);
-    EventSource es = eventSource("/feeds/split?slt=" + postTicket("alice"));
+    EventSource es = clients.eventSource("/feeds/split?slt=" + clients.postTicket("alice"));
     String token = tokenOf(nextMessage(es));
     MessageEvent m = nextMessage(es);
     assertThat(m.getData()).isEqualTo("split");
@@ -203,7 +158,7 @@ class NettyServerIntegrationTest {
   @Test
   void streamWhenRotationDueThenNewTokenInPlaceAndReconnectUsesIt() throws Exception {
     start(b -> b);
-    EventSource es = eventSource("/events?slt=" + postTicket("alice"));
+    EventSource es = clients.eventSource("/events?slt=" + clients.postTicket("alice"));
     String token = tokenOf(nextMessage(es));
     nextMessage(es);
     assertThat(nextMessage(es).getLastEventId()).isEqualTo(token + "_2");
@@ -225,7 +180,7 @@ class NettyServerIntegrationTest {
   @Test
   void streamWhenTheAppIsQuietThenHeartbeatsKeepItAliveAndProxiesAreToldNotToBuffer() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("alice"));
     assertThat(s.header("X-Accel-Buffering")).isEqualTo("no");
     token(s); // the handshake, then the application's events; then it writes nothing
     s.awaitLine("data: e2", Duration.ofSeconds(5));
@@ -239,14 +194,14 @@ class NettyServerIntegrationTest {
   @Test
   void streamWhenSessionRevokedThenEndsWithinOneSecondAndTokenRefused() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("alice"));
     String token = token(s);
     s.awaitLine("data: e2", Duration.ofSeconds(5));
 
     fx.auth.revokeSession(app.seen.get(0).session().sessionId()).toCompletableFuture().join();
     assertThat(s.awaitEnd(Duration.ofSeconds(1))).as("the stream ended within 1 s").isTrue();
 
-    HttpResponse<String> again = get("/events", token + "_2");
+    HttpResponse<String> again = clients.get("/events", token + "_2");
     assertThat(again.statusCode()).isEqualTo(401);
     assertThat(again.body()).isEqualTo("session revoked\n");
     assertThat(app.seen).hasSize(1);
@@ -255,7 +210,7 @@ class NettyServerIntegrationTest {
   @Test
   void streamWhenTokenExpiresThenEndsAndTokenRefused() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("alice"));
     String token = token(s);
     s.awaitLine("data: e2", Duration.ofSeconds(5));
 
@@ -264,7 +219,7 @@ class NettyServerIntegrationTest {
     fx.clock.advance(fx.auth.config().tokenClockSkew().plusSeconds(1)); // past the skew verification tolerates
     assertThat(s.lines()).doesNotContain("data: e3");
 
-    HttpResponse<String> again = get("/events", token + "_2");
+    HttpResponse<String> again = clients.get("/events", token + "_2");
     assertThat(again.statusCode()).isEqualTo(401);
     assertThat(again.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
     assertThat(app.seen).hasSize(1);

@@ -1,5 +1,7 @@
 package dev.sseauth.webflux;
 
+import static dev.sseauth.testing.fixtures.StreamClients.token;
+import static dev.sseauth.testing.fixtures.StreamClients.tokenOf;
 import dev.sseauth.testing.fixtures.AuthFixture;
 import static dev.sseauth.testing.fixtures.LdClient.nextMessage;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,17 +12,15 @@ import dev.sseauth.HandshakeMode;
 import dev.sseauth.SsePrincipal;
 import dev.sseauth.SseAuthConfig;
 import dev.sseauth.testing.Await;
-import dev.sseauth.testing.Tickets;
-import dev.sseauth.testing.fixtures.LdClient;
 import dev.sseauth.testing.fixtures.RawHttp;
 import dev.sseauth.testing.fixtures.SseLines;
+import dev.sseauth.testing.fixtures.StreamClients;
 import dev.sseauth.testing.fixtures.WebFluxServer;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -46,7 +46,7 @@ class WebFluxIntegrationTest {
   private static final Pattern TICKET = Pattern.compile("\"ticket\":\"([^\"]+)\"");
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private StreamClients clients;
   private AuthFixture fx;
   private final EventController app = new EventController();
   private WebFluxServer server;
@@ -54,6 +54,7 @@ class WebFluxIntegrationTest {
   private void start(UnaryOperator<SseAuthConfig.Builder> custom) {
     fx = new AuthFixture(b -> custom.apply(b.handshakeRetry(Duration.ofMillis(20))));
     server = WebFluxServer.controllers(List.of(new SseAuthWebFilter(fx.auth)), app);
+    clients = new StreamClients(server, fx);
   }
 
   /**
@@ -66,12 +67,13 @@ class WebFluxIntegrationTest {
         .contextWrite(Context.of("tenant", "acme", "user", "carol"));
     server = WebFluxServer.controllers(List.of(context, new SseAuthWebFilter(fx.auth,
         exchange -> Mono.deferContextual(c -> Mono.justOrEmpty(c.<String>getOrEmpty("user")).map(SsePrincipal::of)))), app);
+    clients = new StreamClients(server, fx);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (AutoCloseable c : closeables) {
-      c.close();
+    if (clients != null) {
+      clients.close();
     }
     if (server != null) {
       server.close();
@@ -79,46 +81,6 @@ class WebFluxIntegrationTest {
     if (fx != null) {
       fx.close();
     }
-  }
-
-  private String postTicket(String subject) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
-        .header("Authorization", fx.bearer(subject)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
-    Matcher m = TICKET.matcher(r.body());
-    assertThat(m.find()).isTrue();
-    return m.group(1);
-  }
-
-  private EventSource eventSource(String pathAndQuery) {
-    EventSource es = LdClient.pulling(server.uri(pathAndQuery));
-    closeables.add(es);
-    return es;
-  }
-
-  private static String tokenOf(MessageEvent m) {
-    return Tickets.tokenOf(m.getLastEventId());
-  }
-
-  private HttpResponse<String> get(String pathAndQuery, String lastEventId) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(pathAndQuery)).timeout(Duration.ofSeconds(10));
-    if (lastEventId != null) {
-      b.header("Last-Event-ID", lastEventId);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private SseLines rawStream(String pathAndQuery) throws Exception {
-    SseLines s = SseLines.open(server.uri(pathAndQuery), Map.of());
-    closeables.add(s);
-    return s;
-  }
-
-  private static String token(SseLines s) {
-    Await.until(Duration.ofSeconds(5), "the auth event", () -> !s.ids().isEmpty());
-    return Tickets.tokenOf(s.ids().get(0));
   }
 
   @Test
@@ -129,7 +91,7 @@ class WebFluxIntegrationTest {
     assertThat(ticket.statusCode()).as("the resolver read the request's Reactor context").isEqualTo(200);
     Matcher m = TICKET.matcher(ticket.body());
     assertThat(m.find()).isTrue();
-    SseLines s = rawStream("/feeds/context?slt=" + m.group(1));
+    SseLines s = clients.rawStream("/feeds/context?slt=" + m.group(1));
     s.awaitLine("data:tenant acme", Duration.ofSeconds(5)); // the stream's Flux runs in the request's context
     assertThat(app.firstPrincipal().subject()).isEqualTo("carol");
   }
@@ -137,7 +99,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenOneFlushedGroupNeverEndsThenItsEventsStillStream() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/feeds/onegroup?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/feeds/onegroup?slt=" + clients.postTicket("alice"));
     String token = token(s);
     s.awaitLine("data: g3", Duration.ofSeconds(5));
     assertThat(s.ids()).containsExactly(token + "_", token + "_1", token + "_2", token + "_3");
@@ -146,7 +108,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenTicketThenEventsWithCompositeIdsAndReconnectResumesWithToken() throws Exception {
     start(b -> b);
-    EventSource es = eventSource("/events?slt=" + postTicket("alice") + "&x=1");
+    EventSource es = clients.eventSource("/events?slt=" + clients.postTicket("alice") + "&x=1");
 
     MessageEvent auth = nextMessage(es);
     assertThat(auth.getEventName()).isEqualTo("auth");
@@ -176,7 +138,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenBroadcastThenEveryEventRewrittenAndTheStreamHeadersSet() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("alice"));
     assertThat(s.status()).isEqualTo(200);
     assertThat(s.header("Cache-Control")).isEqualTo("no-store");
     assertThat(s.header("X-Accel-Buffering")).isEqualTo("no");
@@ -197,7 +159,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenReconnectModeThenHandshakeEndsAndAppRunsOnlyOnTokenReconnect() throws Exception {
     start(b -> b.handshakeMode(HandshakeMode.RECONNECT));
-    EventSource es = eventSource("/events?slt=" + postTicket("alice"));
+    EventSource es = clients.eventSource("/events?slt=" + clients.postTicket("alice"));
 
     MessageEvent auth = nextMessage(es);
     assertThat(auth.getEventName()).isEqualTo("auth");
@@ -214,7 +176,7 @@ class WebFluxIntegrationTest {
   @Test
   void requestWhenRejectedThenRefusedAndAppNeverReached() throws Exception {
     start(b -> b);
-    String spent = postTicket("alice");
+    String spent = clients.postTicket("alice");
     HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(server.uri("/events?slt=" + spent)).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(first.statusCode()).isEqualTo(200);
@@ -233,7 +195,7 @@ class WebFluxIntegrationTest {
         "/events;x=1", "",
         "/EVENTS", "");
     for (Map.Entry<String, String> e : unauthorized.entrySet()) {
-      HttpResponse<String> r = get(e.getKey(), e.getValue().isEmpty() ? null : e.getValue());
+      HttpResponse<String> r = clients.get(e.getKey(), e.getValue().isEmpty() ? null : e.getValue());
       assertThat(r.statusCode()).as(e.getKey()).isEqualTo(401);
       assertThat(r.headers().firstValue("WWW-Authenticate")).as(e.getKey()).isPresent();
       assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
@@ -241,11 +203,11 @@ class WebFluxIntegrationTest {
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(server.uri("/events"))
         .POST(HttpRequest.BodyPublishers.ofString("x".repeat(10_000))).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
-    assertThat(get("/events?slt=a&slt=b", null).statusCode()).isEqualTo(400);
+    assertThat(clients.get("/events?slt=a&slt=b", null).statusCode()).isEqualTo(400);
     HttpResponse<String> noBearer = http.send(HttpRequest.newBuilder(server.uri("/sse/ticket"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(noBearer.statusCode()).isEqualTo(401);
-    assertThat(get("/sse/ticket", null).statusCode()).isEqualTo(405);
+    assertThat(clients.get("/sse/ticket", null).statusCode()).isEqualTo(405);
 
     for (String target : List.of("events", "events?a=b", "feeds/x")) { // no leading slash: Spring leaves the path empty
       RawHttp.Response r = RawHttp.exchange(server, RawHttp.request("GET", target));
@@ -253,13 +215,13 @@ class WebFluxIntegrationTest {
     }
 
     assertThat(app.seen).as("the application never ran").isEmpty();
-    assertThat(get("/open", null).statusCode()).as("unguarded paths still served on the same server").isEqualTo(200);
+    assertThat(clients.get("/open", null).statusCode()).as("unguarded paths still served on the same server").isEqualTo(200);
   }
 
   @Test
   void streamWhenIdSplitAcrossWritesThenRewrittenWhole() throws Exception {
     start(b -> b);
-    EventSource es = eventSource("/feeds/split?slt=" + postTicket("alice"));
+    EventSource es = clients.eventSource("/feeds/split?slt=" + clients.postTicket("alice"));
     String token = tokenOf(nextMessage(es));
     MessageEvent m = nextMessage(es);
     assertThat(m.getData()).isEqualTo("split");
@@ -269,7 +231,7 @@ class WebFluxIntegrationTest {
   @Test
   void responseWhenNotAnEventStreamThenPassesUntouched() throws Exception {
     start(b -> b);
-    HttpResponse<String> r = get("/feeds/text?slt=" + postTicket("alice"), null);
+    HttpResponse<String> r = clients.get("/feeds/text?slt=" + clients.postTicket("alice"), null);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("id: 1\n"); // no handshake, no rewriting
     assertThat(r.headers().firstValue("X-Accel-Buffering")).isEmpty();
@@ -279,7 +241,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenRotationDueThenNewTokenInPlaceAndReconnectUsesIt() throws Exception {
     start(b -> b);
-    EventSource es = eventSource("/events?slt=" + postTicket("alice"));
+    EventSource es = clients.eventSource("/events?slt=" + clients.postTicket("alice"));
     String token = tokenOf(nextMessage(es));
     nextMessage(es);
     assertThat(nextMessage(es).getLastEventId()).isEqualTo(token + "_2");
@@ -304,7 +266,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenTheAppIsQuietThenHeartbeatsKeepItAlive() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("alice"));
     token(s);
     s.awaitLine("data:e2", Duration.ofSeconds(5));
     fx.clock.advance(Duration.ofSeconds(16)); // sseauth.heartbeat: 15 s by default
@@ -319,7 +281,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenSessionRevokedThenEndsWithinOneSecondTheFluxIsCancelledAndTokenRefused() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("alice"));
     String token = token(s);
     s.awaitLine("data:e2", Duration.ofSeconds(5));
     assertThat(fx.auth.liveStreams()).isEqualTo(1);
@@ -331,7 +293,7 @@ class WebFluxIntegrationTest {
     app.broadcast("3", "e3"); // nothing of the application's reaches the client after the end
     assertThat(s.lines()).doesNotContain("data:e3");
 
-    HttpResponse<String> again = get("/events", token + "_2");
+    HttpResponse<String> again = clients.get("/events", token + "_2");
     assertThat(again.statusCode()).isEqualTo(401);
     assertThat(again.body()).isEqualTo("session revoked\n");
     assertThat(app.seen).hasSize(1);
@@ -340,7 +302,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenTokenExpiresThenEndsAndTokenRefused() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("alice"));
     String token = token(s);
     s.awaitLine("data:e2", Duration.ofSeconds(5));
 
@@ -348,7 +310,7 @@ class WebFluxIntegrationTest {
     assertThat(s.awaitEnd(Duration.ofSeconds(5))).as("the stream ended").isTrue();
     fx.clock.advance(fx.auth.config().tokenClockSkew().plusSeconds(1)); // past the skew verification tolerates
 
-    HttpResponse<String> again = get("/events", token + "_2");
+    HttpResponse<String> again = clients.get("/events", token + "_2");
     assertThat(again.statusCode()).isEqualTo(401);
     assertThat(again.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
     assertThat(app.seen).hasSize(1);
@@ -357,7 +319,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenClientGoesAwayThenTrackingReleasedAndFluxCancelled() throws Exception {
     start(b -> b);
-    SseLines s = rawStream("/events?slt=" + postTicket("alice"));
+    SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("alice"));
     token(s);
     s.awaitLine("data:e2", Duration.ofSeconds(5));
     assertThat(fx.auth.liveStreams()).isEqualTo(1);
@@ -369,7 +331,7 @@ class WebFluxIntegrationTest {
   @Test
   void streamWhenTheClientStopsReadingThenTheFluxIsHeldBackAndOtherStreamsStillEnd() throws Exception {
     start(b -> b);
-    try (RawHttp.Stalled stalled = new RawHttp.Stalled(server.base(), "/feeds/firehose?slt=" + postTicket("alice"))) {
+    try (RawHttp.Stalled stalled = new RawHttp.Stalled(server.base(), "/feeds/firehose?slt=" + clients.postTicket("alice"))) {
       Await.until(Duration.ofSeconds(10), "the firehose started", () -> app.produced.get() > 0);
       // back-pressure: the application produces only what the stalled connection's buffers take
       Await.until(Duration.ofSeconds(30), "the firehose held back", () -> waitQuiet(app.produced.get()));
@@ -377,7 +339,7 @@ class WebFluxIntegrationTest {
           .isLessThan(EventController.FIREHOSE / 10);
 
       // another stream's revocation is not held up by the stalled one
-      SseLines s = rawStream("/events?slt=" + postTicket("bob"));
+      SseLines s = clients.rawStream("/events?slt=" + clients.postTicket("bob"));
       token(s);
       s.awaitLine("data:e2", Duration.ofSeconds(5));
       fx.auth.revokeSubject("bob").toCompletableFuture().join();
