@@ -120,7 +120,7 @@ public final class SseAuthWebFilter implements WebFilter {
     // guarded if either reading says so: the path within the application (what WebFlux routes on) or the
     // whole raw path; the core reads each every way a router might (and guards a path it cannot read). A
     // target that is no absolute path ("events", which Spring reads as part of the host, leaving the path
-    // empty) cannot be read without guessing: judged too
+    // empty) cannot be read without guessing: refused, like a path the core cannot read
     String rawPath = request.getURI().getRawPath();
     if (path.startsWith("/") && !config.guards(path) && !config.guards(rawPath)) {
       return chain.filter(exchange);
